@@ -1,0 +1,92 @@
+"""Command line: ``python -m dashboard ingest|export ...`` (also the ``dashboard`` script).
+
+Bad input never ends in a traceback: each problem is one line naming the file, the record
+and what is wrong, and the exit status is 2 (the good records are stored all the same).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .readers import FORMATS, InputError
+from .store import DEFAULT_STORE, Store, StoreError
+
+EXIT_BAD_INPUT = 2
+# How many reject lines to print before summarising the rest.
+MAX_REJECT_LINES = 20
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dashboard", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    ing = sub.add_parser("ingest", help="read files into the store")
+    ing.add_argument("paths", nargs="+", type=Path, help="files or folders to read")
+    ing.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
+    ing.add_argument("--as-of", help="reference date for undated items, e.g. 2024-11-15")
+    ing.add_argument("--format", choices=FORMATS, help="skip format detection")
+    ing.add_argument("--taxonomy", type=Path, help="taxonomy TOML (default data/taxonomy.toml)")
+    ing.add_argument("--no-discover", action="store_true", help="skip corpus topic discovery")
+    for field in ("text", "title", "published", "url", "source", "source_id", "lat", "lon"):
+        ing.add_argument(
+            f"--{field.replace('_', '-')}-column",
+            dest=f"col_{field}",
+            metavar="NAME",
+            help=f"column/field holding the item's {field} (CSV/JSON)",
+        )
+    ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.ERROR, format="%(message)s")
+    try:
+        if args.command == "ingest":
+            return _ingest(args)
+    except (InputError, StoreError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def _ingest(args) -> int:
+    from .extractors.topics import load_taxonomy
+    from .ingest import ingest
+
+    columns = {k[4:]: v for k, v in vars(args).items() if k.startswith("col_") and v}
+    store = Store(args.store)
+    summary = ingest(
+        args.paths,
+        store=store,
+        as_of=args.as_of,
+        format=args.format,
+        columns=columns or None,
+        taxonomy=load_taxonomy(args.taxonomy) if args.taxonomy else None,
+        discover=not args.no_discover,
+        progress=not args.quiet,
+    )
+    status = 0
+    if summary.rejected:
+        rejects = store.frame("rejects")
+        latest = rejects.tail(summary.rejected)
+        for row in latest.head(MAX_REJECT_LINES).itertuples():
+            where = "file" if pd.isna(row.record) else f"record {row.record}"
+            print(f"rejected: {row.file}: {where}: {row.reason}", file=sys.stderr)
+        if summary.rejected > MAX_REJECT_LINES:
+            print(
+                f"... and {summary.rejected - MAX_REJECT_LINES} more (see the rejects table "
+                f"in {args.store})",
+                file=sys.stderr,
+            )
+        status = EXIT_BAD_INPUT
+    print(summary.line())
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Every frame's columns and dtypes, defined once.
+
+Each frame is a :class:`FrameSchema`: an ordered list of columns with an Arrow type (what
+Parquet stores) and the pandas dtype the rest of the code sees. ``validate`` coerces a frame
+to its schema at a boundary (store writes, extractor outputs) and fails with a message
+naming the frame and the column, never silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+# Enumerations shared by the extractors, the filters and the charts.
+CASUALTY_KINDS = ("killed", "injured", "killed_or_injured", "captured", "missing")
+GROUPS = ("military", "civilian", "unknown")
+PERS = ("event", "day", "month", "total")
+PRECISIONS = ("day", "month", "year", "range")
+ENTITY_KINDS = ("person", "unit", "place", "country", "organisation")
+TOPIC_ORIGINS = ("taxonomy", "discovered")
+
+_UTC = pa.timestamp("us", tz="UTC")
+_DAY = pa.timestamp("us")  # a calendar date, naive, at midnight
+
+# Arrow type -> pandas dtype the frames use in memory.
+_PANDAS_DTYPES = {
+    pa.string(): "string",
+    pa.int64(): "Int64",
+    pa.int32(): "Int32",
+    pa.float64(): "float64",
+    pa.bool_(): "boolean",
+    _UTC: "datetime64[us, UTC]",
+    _DAY: "datetime64[us]",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    doc: str
+
+    @property
+    def dtype(self):
+        if pa.types.is_list(self.type):
+            return "object"
+        return _PANDAS_DTYPES[self.type]
+
+
+@dataclass(frozen=True)
+class FrameSchema:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def arrow(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type) for c in self.columns])
+
+    def empty(self) -> pd.DataFrame:
+        return validate(pd.DataFrame({c.name: [] for c in self.columns}), self)
+
+
+def _cols(*specs: tuple[str, pa.DataType, str]) -> tuple[Column, ...]:
+    return tuple(Column(*s) for s in specs)
+
+
+ITEMS = FrameSchema(
+    "items",
+    _cols(
+        ("item_id", pa.string(), "stable id: hash of the normalised text"),
+        ("source_id", pa.string(), "the record's own id, when it has one"),
+        ("source", pa.string(), "outlet, domain or feed that carried the item"),
+        ("url", pa.string(), "link to the original"),
+        ("title", pa.string(), "headline; derived from the text when absent"),
+        ("text", pa.string(), "the item's text (untrusted)"),
+        ("published", _UTC, "publication time, UTC, or missing"),
+        ("as_of", _UTC, "reference date for relative dates when published is missing"),
+        ("lat", pa.float64(), "latitude given by the source"),
+        ("lon", pa.float64(), "longitude given by the source"),
+        ("n_words", pa.int64(), "number of words in text"),
+        ("n_copies", pa.int64(), "how many records carried this exact text"),
+        ("sources", pa.list_(pa.string()), "distinct sources that carried it"),
+        ("file", pa.string(), "provenance: the file of the first copy"),
+        ("record", pa.int64(), "provenance: record number (0-based) in that file"),
+        (
+            "event_date",
+            _DAY,
+            "the date the item is about (most specific event date, else published)",
+        ),
+        ("event_precision", pa.string(), "precision of event_date: day, month, year, range"),
+    ),
+)
+
+REJECTS = FrameSchema(
+    "rejects",
+    _cols(
+        ("file", pa.string(), "file the record came from"),
+        ("record", pa.int64(), "record number (0-based), missing when the whole file failed"),
+        ("reason", pa.string(), "what is wrong with it"),
+        ("raw", pa.string(), "the start of the record, for inspection"),
+    ),
+)
+
+CASUALTIES = FrameSchema(
+    "casualties",
+    _cols(
+        ("item_id", pa.string(), "the item it came from"),
+        ("value", pa.int64(), "the number of people; missing for a mention without a number"),
+        ("value_max", pa.int64(), "upper end of a range, else missing"),
+        ("kind", pa.string(), "one of CASUALTY_KINDS"),
+        ("side", pa.string(), "whose people: russia, ukraine, north_korea, ... or unknown"),
+        ("group", pa.string(), "military, civilian or unknown"),
+        ("claimant", pa.string(), "who states it, where the text says"),
+        ("per", pa.string(), "event, day, month or total"),
+        ("period_start", _DAY, "first day the figure covers"),
+        ("period_end", _DAY, "last day the figure covers"),
+        ("approximate", pa.bool_(), "the text hedges the number"),
+        ("quote", pa.string(), "the words that carry the figure"),
+        ("sentence", pa.string(), "the sentence it stands in"),
+        ("start", pa.int64(), "character offset of quote in text"),
+        ("end", pa.int64(), "character offset just past quote in text"),
+    ),
+)
+
+EVENTS = FrameSchema(
+    "events",
+    _cols(
+        ("item_id", pa.string(), "the item it came from"),
+        ("date", _DAY, "first day of what the phrase names"),
+        ("date_end", _DAY, "last day of what the phrase names"),
+        ("precision", pa.string(), "day, month, year or range"),
+        ("phrase", pa.string(), "the date expression as written"),
+        ("sentence", pa.string(), "the sentence it stands in"),
+        ("start", pa.int64(), "character offset in text"),
+        ("end", pa.int64(), "character offset just past the phrase"),
+        ("relative", pa.bool_(), "resolved against the item's published/as_of date"),
+    ),
+)
+
+ENTITIES = FrameSchema(
+    "entities",
+    _cols(
+        ("item_id", pa.string(), "the item it came from"),
+        ("kind", pa.string(), "one of ENTITY_KINDS"),
+        ("name", pa.string(), "canonical name; spellings merged"),
+        ("mention", pa.string(), "the words in the text"),
+        ("start", pa.int64(), "character offset in text"),
+        ("end", pa.int64(), "character offset just past the mention"),
+        ("lat", pa.float64(), "latitude, for places"),
+        ("lon", pa.float64(), "longitude, for places"),
+        ("country", pa.string(), "country of a place"),
+        ("admin1", pa.string(), "region (oblast) of a place"),
+    ),
+)
+
+TOPICS = FrameSchema(
+    "topics",
+    _cols(
+        ("item_id", pa.string(), "the item"),
+        ("topic", pa.string(), "topic name (taxonomy) or label (discovered)"),
+        ("score", pa.float64(), "strength of the assignment, 0..1"),
+        ("origin", pa.string(), "taxonomy or discovered"),
+    ),
+)
+
+DISCOVERED_TOPICS = FrameSchema(
+    "discovered_topics",
+    _cols(
+        ("topic", pa.string(), "readable label"),
+        ("rank", pa.int64(), "0-based index of the component"),
+        ("top_terms", pa.list_(pa.string()), "highest-weighted terms"),
+        ("n_items", pa.int64(), "items assigned to it"),
+    ),
+)
+
+SCHEMAS = {
+    s.name: s for s in (ITEMS, REJECTS, CASUALTIES, EVENTS, ENTITIES, TOPICS, DISCOVERED_TOPICS)
+}
+
+
+class SchemaError(ValueError):
+    """A frame does not match its schema."""
+
+
+def validate(frame: pd.DataFrame, schema: FrameSchema | str) -> pd.DataFrame:
+    """Return ``frame`` with exactly the schema's columns, in order, in its dtypes.
+
+    Missing optional values are fine; a missing *column* or a value that cannot be coerced
+    raises :class:`SchemaError` naming the frame and the column.
+    """
+    if isinstance(schema, str):
+        schema = SCHEMAS[schema]
+    missing = [n for n in schema.names if n not in frame.columns]
+    if missing:
+        raise SchemaError(f"{schema.name}: missing column(s) {', '.join(missing)}")
+    out = {}
+    for col in schema.columns:
+        values = frame[col.name]
+        try:
+            out[col.name] = _coerce(values, col)
+        except (TypeError, ValueError) as exc:
+            raise SchemaError(f"{schema.name}.{col.name}: {exc}") from None
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _coerce(values: pd.Series, col: Column) -> pd.Series:
+    values = values.reset_index(drop=True)
+    if pa.types.is_list(col.type):
+        return values.map(lambda v: list(v) if v is not None and not _isna(v) else [])
+    dtype = col.dtype
+    if dtype.startswith("datetime64"):
+        if str(values.dtype) == dtype:
+            return values
+        utc = "UTC" in dtype
+        converted = pd.to_datetime(values, utc=True, errors="raise", format="mixed")
+        if not utc:
+            converted = converted.dt.tz_localize(None)
+        return converted.astype(dtype)
+    if dtype == "string" and str(values.dtype) != "string":
+        return values.astype("object").where(values.notna(), None).astype("string")
+    return values.astype(dtype)
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def to_arrow(frame: pd.DataFrame, schema: FrameSchema | str) -> pa.Table:
+    """Validate and convert to an Arrow table with the schema's exact types."""
+    if isinstance(schema, str):
+        schema = SCHEMAS[schema]
+    frame = validate(frame, schema)
+    return pa.Table.from_pandas(frame, schema=schema.arrow, preserve_index=False)
+
+
+def from_arrow(table: pa.Table, schema: FrameSchema | str) -> pd.DataFrame:
+    """Arrow table (e.g. read from Parquet or DuckDB) -> frame in the schema's dtypes."""
+    if isinstance(schema, str):
+        schema = SCHEMAS[schema]
+    return validate(table.to_pandas(), schema)

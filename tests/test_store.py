@@ -1,0 +1,133 @@
+"""The store: atomic appends, re-ingest adds nothing, rejects kept, DuckDB views, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import SEED, SEED_AS_OF
+
+from dashboard import ingest as ingest_module
+from dashboard.ingest import ingest
+from dashboard.schema import ITEMS, SchemaError
+from dashboard.store import Store
+
+
+@pytest.fixture
+def seed_store(tmp_path):
+    store = Store(tmp_path / "store")
+    summary = ingest([SEED], store=store, as_of=SEED_AS_OF)
+    return store, summary
+
+
+def test_ingest_seed_summary_and_frames(seed_store):
+    store, summary = seed_store
+    assert (summary.read, summary.new, summary.duplicate, summary.rejected) == (10, 10, 0, 0)
+    items = store.frame("items")
+    assert len(items) == 10 and items["item_id"].is_unique
+    assert list(items.columns) == ITEMS.names
+    # Parquet written by the store is plain Parquet: DuckDB reads it without our code.
+    parts = [str(p) for p in store.parts("items")]
+    n = duckdb.sql(f"select count(*) from read_parquet({parts!r})").fetchone()[0]
+    assert n == 10
+    con = store.connect()
+    assert con.sql("select count(*) from items").fetchone()[0] == 10
+    for view in ("casualties", "events", "entities", "topics", "rejects", "discovered_topics"):
+        con.sql(f"select * from {view} limit 1")
+
+
+def test_reingest_adds_nothing(seed_store, tmp_path):
+    store, _ = seed_store
+    version = store.version
+    again = ingest([SEED], store=store, as_of=SEED_AS_OF)
+    assert (again.read, again.new, again.duplicate) == (10, 0, 10)
+    assert again.skipped_files == [str(SEED)]
+    # A different file carrying one of the same texts: counted as a copy, not a new item.
+    items = store.frame("items")
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text(json.dumps({"text": items["text"].iloc[3], "source": "Wire"}) + "\n")
+    third = ingest([copy], store=store)
+    assert (third.read, third.new, third.duplicate) == (1, 0, 1)
+    assert store.version == version + 2
+    after = store.frame("items").set_index("item_id").loc[items["item_id"].iloc[3]]
+    assert after["n_copies"] == 2 and "Wire" in after["sources"]
+    assert len(store.frame("items")) == 10
+
+
+def test_crash_mid_ingest_leaves_store_intact(seed_store, tmp_path, monkeypatch):
+    store, _ = seed_store
+    before = store.manifest()
+    files = sorted(p.relative_to(store.root) for p in store.root.rglob("*.parquet"))
+    more = tmp_path / "more.jsonl"
+    more.write_text(
+        "\n".join(json.dumps({"text": f"Item number {i} about Kyiv."}) for i in range(30))
+    )
+
+    calls = {"n": 0}
+    real = ingest_module.extract_chunk
+
+    def crash_on_second_chunk(items, taxonomy=None):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("simulated crash")
+        return real(items, taxonomy)
+
+    monkeypatch.setattr(ingest_module, "extract_chunk", crash_on_second_chunk)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        ingest([more], store=store, chunk_size=10)
+    assert store.manifest() == before
+    assert sorted(p.relative_to(store.root) for p in store.root.rglob("*.parquet")) == files
+    assert len(store.frame("items")) == 10
+
+
+def test_bad_records_set_aside_good_ones_load(seed_store, tmp_path):
+    store, _ = seed_store
+    bad = tmp_path / "mixed.jsonl"
+    bad.write_text('{"text": "Shelling of Kherson."}\n{"text": ""}\n{broken\n')
+    summary = ingest([bad, tmp_path / "missing.csv"], store=store)
+    assert (summary.new, summary.rejected) == (1, 3)
+    rejects = store.frame("rejects")
+    reasons = rejects["reason"].tolist()
+    assert "record has no text" in reasons
+    assert any("invalid JSON" in r for r in reasons)
+    assert any("missing.csv: no such file" in r for r in reasons)
+    assert len(store.frame("items")) == 11  # the seed is still all there
+
+
+def test_schema_is_enforced_at_the_store_boundary(tmp_path):
+    store = Store(tmp_path / "s")
+    batch = store.begin()
+    with pytest.raises(SchemaError, match="items: missing column"):
+        store.append(batch, "items", pd.DataFrame({"item_id": ["x"]}))
+    bad = ITEMS.empty().reindex(range(1))
+    bad["item_id"], bad["text"], bad["published"] = "x", "t", "not a date"
+    with pytest.raises(SchemaError, match=r"items\.published"):
+        store.append(batch, "items", bad)
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_cli_ingest_and_bad_input(tmp_path):
+    store = tmp_path / "store"
+    ok = _cli("ingest", SEED, "--as-of", SEED_AS_OF, "--store", store, "--quiet")
+    assert ok.returncode == 0, ok.stderr
+    assert "read 10, new 10, duplicate 0, rejected 0" in ok.stdout
+    missing = _cli("ingest", tmp_path / "nope.json", "--store", store, "--quiet")
+    assert missing.returncode == 2
+    assert "nope.json: no such file" in missing.stderr and "Traceback" not in missing.stderr
+    bad_date = _cli("ingest", SEED, "--as-of", "soon", "--store", store, "--quiet")
+    assert bad_date.returncode == 2 and "as_of" in bad_date.stderr
+    assert "Traceback" not in bad_date.stderr
+    assert len(Store(store).frame("items")) == 10
