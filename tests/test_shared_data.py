@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import conftest
+import pytest
 
 
 def test_missing_shared_fails_under_ci(monkeypatch, tmp_path):
