@@ -1,0 +1,160 @@
+"""Precision, recall and F1 of casualty figures on the hand-labelled dev set and the seed.
+
+Run: ``.venv/bin/python benchmarks/casualty_quality.py [--errors dev|holdout|seed]``
+
+Figures are matched on (item, value, kind) as multisets. A labelled figure with
+``required: false`` is forgiven when missed and not a false positive when found. Rows without
+a value (mentions such as "suffered casualties") are not scored. Side, group, per and
+claimant accuracy are measured on matched figures (claimant: equal after lowering and
+dropping a leading "the", or one contains the other; only where either side has one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.extractors.casualties import find_casualties  # noqa: E402
+
+DEVSET = ROOT / "tests" / "data" / "casualty_devset.jsonl"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_f4d67d99a2b34ff0.txt"
+SEED_GOLD = SHARED / "eval" / "seed_casualties.jsonl"
+SEED_AS_OF = date(2024, 11, 15)
+# Items of the seed digest end at a "Read More" line or a "… Continue reading" tail.
+SEED_ITEM_END = re.compile(r"\n?Read More\s*\n?|… Continue reading\s*\n?")
+
+
+def seed_items() -> list[str]:
+    text = SEED.read_text(encoding="utf-8")
+    return [p.strip() for p in SEED_ITEM_END.split(text) if p.strip()]
+
+
+def _norm_claimant(c):
+    if not c:
+        return ""
+    c = re.sub(r"[^a-z0-9 ]", "", c.lower().replace("’", "'"))
+    return re.sub(r"^the ", "", c).strip()
+
+
+def score(cases):
+    """cases: list of (item_key, gold figures, predicted figures). Returns a dict of metrics."""
+    tp = fp = fn = 0
+    attr = Counter()
+    attr_n = Counter()
+    errors = []
+    for key, gold, pred in cases:
+        pred = [p for p in pred if p["value"] is not None]
+        free = list(range(len(pred)))
+        matched_pred = set()
+        for g in gold:
+            hit = next(
+                (
+                    i
+                    for i in free
+                    if pred[i]["value"] == g["value"] and pred[i]["kind"] == g["kind"]
+                ),
+                None,
+            )
+            if hit is None:
+                if g.get("required", True):
+                    fn += 1
+                    errors.append((key, "missed", g))
+                continue
+            free.remove(hit)
+            matched_pred.add(hit)
+            if not g.get("required", True):
+                continue
+            tp += 1
+            p = pred[hit]
+            for a in ("side", "group", "per"):
+                if a in g:
+                    attr_n[a] += 1
+                    attr[a] += p[a] == g[a]
+                    if p[a] != g[a]:
+                        errors.append((key, f"{a} {p[a]}!={g[a]}", g))
+            if "claimant" in g and (g.get("claimant") or p.get("claimant")):
+                gc, pc = _norm_claimant(g.get("claimant")), _norm_claimant(p.get("claimant"))
+                ok = bool(gc and pc and (gc == pc or gc in pc or pc in gc))
+                attr_n["claimant"] += 1
+                attr["claimant"] += ok
+                if not ok:
+                    errors.append(
+                        (key, f"claimant {p.get('claimant')!r}!={g.get('claimant')!r}", g)
+                    )
+        for i in free:
+            fp += 1
+            errors.append((key, "false", pred[i]))
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    accuracy = {a: (attr[a] / attr_n[a], attr_n[a]) for a in attr_n}
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": prec,
+        "recall": rec,
+        "f1": f1,
+        "accuracy": accuracy,
+        "errors": errors,
+    }
+
+
+def devset_cases(split):
+    cases = []
+    with DEVSET.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row["split"] != split:
+                continue
+            cases.append(
+                ((row["id"], row["text"]), row["figures"], find_casualties(row["text"], None))
+            )
+    return cases
+
+
+def seed_cases():
+    items = seed_items()
+    gold = [json.loads(line) for line in SEED_GOLD.open(encoding="utf-8")]
+    return [
+        ((i, text[:60]), [g for g in gold if g["item"] == i], find_casualties(text, SEED_AS_OF))
+        for i, text in enumerate(items)
+    ]
+
+
+def report(name, result):
+    acc = "  ".join(f"{a}={v:.2f} (n={n})" for a, (v, n) in sorted(result["accuracy"].items()))
+    print(
+        f"{name:8s} P={result['precision']:.3f} R={result['recall']:.3f} F1={result['f1']:.3f} "
+        f"(tp={result['tp']} fp={result['fp']} fn={result['fn']})  {acc}"
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--errors", choices=["dev", "holdout", "seed"], help="print the errors of one set"
+    )
+    args = parser.parse_args(argv)
+    results = {"dev": score(devset_cases("dev")), "holdout": score(devset_cases("holdout"))}
+    if SEED.exists() and SEED_GOLD.exists():
+        results["seed"] = score(seed_cases())
+    for name, result in results.items():
+        report(name, result)
+    if args.errors:
+        for key, what, fig in results[args.errors]["errors"]:
+            print(f"- {key[0]} {what}: {fig.get('value')} {fig.get('kind')} | {key[1][:150]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
