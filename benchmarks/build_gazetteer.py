@@ -80,7 +80,18 @@ EXTRA_ALIASES = {
     "Toretsk": ["Dzerzhinsk", "Dzerzhynsk"],
     "Horlivka": ["Gorlovka"],
     "Kherson": ["Kherson city"],
+    "Hulyaypole": ["Hulyaipole", "Gulyaipole", "Gulyaypole"],
+    "Vilniansk": ["Vil'nyans'k", "Vilnyansk"],
 }
+# Names that GeoNames gives to some place but the war news uses for something else: weapons,
+# districts named after people, words of street names (hand list, from reading misses).
+BANNED = frozenset(
+    "Shevchenko Metro Gorky Molotov Kilo Osa Lenina Lenin Svobody Kirova Frunze Pravda Mir Zarya "
+    "Pobeda Sputnik Iskander Kalibr Tor Buk Grad Uragan Smerch Kinzhal Onyx Oniks Tochka Pantsir "
+    "Shahed Geran Lancet Orlan Bayraktar Javelin Stinger Patriot Leopard Abrams Bradley Marder "
+    "Neptune Harpoon Sukhoi Mig Himars Wagner Azov Kraken Akhmat Storm Vostok Zapad Yug Tsentr "
+    "Sever Pivnich Pivden Skhid Stalin Babyn Komsomol Oktyabr Pioneer Victory Peace Freedom".split()
+)
 ADMIN1_EXTRA = {("UA", "12"): "Kyiv", ("UA", "20"): "Sevastopol"}
 
 NAME_OK = re.compile(r"^[A-Z][A-Za-z'\-. ]*[a-z]$")  # Latin script, starts capitalised
@@ -149,7 +160,7 @@ def main() -> int:
             if not forced:
                 if not NAME_OK.match(alias) or JUNK.search(alias) or len(alias) < 3:
                     continue
-                if alias in taken:
+                if alias in taken or alias in BANNED:
                     continue
                 zipf = zipf_frequency(alias.lower(), "en")
                 common = zipf >= (4.2 if primary else 3.5)

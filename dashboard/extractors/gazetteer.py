@@ -107,7 +107,8 @@ def load_gazetteer() -> Gazetteer:
     stems: dict[str, Entry] = {}
     for row in _data_lines("regions.tsv"):
         name, cc, _code, lat, lon, stem_list, alias_list = (row + [""] * 7)[:7]
-        place = Place(name, float(lat), float(lon), country_names.get(cc, cc), name, 0, True)
+        admin1 = name if _code else None  # Donbas, Snake Island: not an admin region
+        place = Place(name, float(lat), float(lon), country_names.get(cc, cc), admin1, 0, True)
         entry = Entry("place", name, place)
         for stem in filter(None, stem_list.split("|")):
             stems[stem] = entry
