@@ -16,8 +16,9 @@ corpora (ISO, "9/30/2022 12:00:00 AM", "01/01/2022", "July 11, 2022", prose date
 Resolution rules (what a reader does with a news item dated ``ref``):
 
 - a day or month without a year is the most recent one not after ``ref`` ("in December"
-  read on 2024-11-15 is December 2023), unless the clause is about the future ("will",
-  "plans to", "next", "scheduled", ...), then it is the next one on or after ``ref``;
+  read on 2024-11-15 is December 2023; a day up to a week after ``ref`` is still this
+  year's); in a clause about the future ("will", "plans to", "next", "scheduled", ...) a
+  month is the next one on or after ``ref`` and a day the nearest occurrence;
 - a weekday ("on Tuesday") is the most recent such day on or before ``ref`` (the same day
   when ``ref`` is a Tuesday: a news item saying "on Tuesday" on a Tuesday means today);
   "last Tuesday" is strictly before ``ref``; "next Tuesday" or a future clause is after it;
@@ -77,7 +78,7 @@ _YEAR = r"(?:19|20)[0-9]{2}"
 _WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 _NUMBER_WORDS = "a an one two three four five six seven eight nine ten eleven twelve".split()
 NUMBER_WORD = {w: max(i - 1, 1) for i, w in enumerate(_NUMBER_WORDS)}
-_RANGE_SEP = r"\s*(?:-|–|—|\bto\b|\buntil\b|\btill\b|\bthrough\b|\band\b)\s*"
+_RANGE_SEP = r"\s*(?:-|–|—|&|\bto\b|\buntil\b|\btill\b|\bthrough\b|\band\b)\s*"
 
 # One pass over the text finds every candidate. Each alternative is wrapped in an outer named
 # group so ``match.lastgroup`` says which one matched. At one position the first alternative
@@ -94,12 +95,14 @@ DATE_RE = re.compile(
             rf"(?P<isom>(?<![0-9-])(?P<isom_y>{_YEAR})-(?P<isom_m>0[1-9]|1[0-2])(?![0-9-]))",
             # 05/03/2022, 9/30/2022, 01.03.2022
             rf"(?P<num>(?<![0-9/.])(?P<num_a>[0-9]{{1,2}})(?P<num_sep>[/.])(?P<num_b>[0-9]{{1,2}})(?P=num_sep)(?P<num_y>{_YEAR})(?![0-9/]))",
+            # 16 August to 15 November 2018
+            rf"(?P<xr>(?<![0-9,.])(?P<xr_d1>{_DAY}){_ORD}\s+(?:of\s+)?(?P<xr_m1>{_MON})(?:,?\s+(?P<xr_y1>{_YEAR}))?(?P<xr_sep>{_RANGE_SEP})(?P<xr_d2>{_DAY}){_ORD}\s+(?:of\s+)?(?P<xr_m2>{_MON})(?:,?\s+(?P<xr_y2>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
             # 3-5 March 2022, 3 to 5 March
-            rf"(?P<dr>(?<![0-9,.])(?P<dr_d1>{_DAY}){_ORD}{_RANGE_SEP}(?P<dr_d2>{_DAY}){_ORD}\s+(?:of\s+)?(?P<dr_m>{_MON})(?:,?\s+(?P<dr_y>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
+            rf"(?P<dr>(?<![0-9,.])(?P<dr_d1>{_DAY}){_ORD}(?P<dr_sep>{_RANGE_SEP})(?P<dr_d2>{_DAY}){_ORD}\s+(?:of\s+)?(?P<dr_m>{_MON})(?:,?\s+(?P<dr_y>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
             # 5 March 2022, 7th of November
             rf"(?P<dm>(?<![0-9,.])(?P<dm_d>{_DAY}){_ORD}\s+(?:of\s+)?(?P<dm_m>{_MON})(?:,?\s+(?P<dm_y>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
-            # May 3-5, 2022; May 3 and May 5
-            rf"(?P<mr>(?P<mr_m>{_MON})\s+(?P<mr_d1>{_DAY}){_ORD}(?P<mr_sep>{_RANGE_SEP})(?:(?P<mr_m2>{_MON})\s+)?(?P<mr_d2>{_DAY}){_ORD}(?!\s*(?:%|[0-9]|,[0-9]))(?:,?\s+(?P<mr_y>{_YEAR})(?![0-9]))?)",
+            # May 3-5, 2022; May 3 and May 5; May 3, 2022 to June 5, 2022
+            rf"(?P<mr>(?P<mr_m>{_MON})\s+(?P<mr_d1>{_DAY}){_ORD}(?:,?\s+(?P<mr_y1>{_YEAR}))?(?P<mr_sep>{_RANGE_SEP})(?:(?P<mr_m2>{_MON})\s+)?(?P<mr_d2>{_DAY}){_ORD}(?!\s+(?:of\s+)?{_MON})(?!\s*(?:%|[0-9]|,[0-9]))(?:,?\s+(?P<mr_y>{_YEAR})(?![0-9]))?)",
             # March 5, 2022; November 7th
             rf"(?P<md>(?P<md_m>{_MON})\s+(?P<md_d>{_DAY}){_ORD}(?!,[0-9]|\.[0-9])(?:,?\s+(?P<md_y>{_YEAR})(?![0-9]))?)",
             # March 2022, March of 2022
@@ -151,6 +154,7 @@ BETWEEN_RE = re.compile(r"(?i)\bbetween\s+$")
 RANGE_GAP_RE = re.compile(r"(?i)\s*(?:and|to|until|till|through|-|–|—)\s*")
 RANGE_START_RE = re.compile(r"(?i)\b(?:between|from)\s+$")
 
+_SOON_DAYS = 7  # a day without year this close after the reference date is the coming one
 _SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
 
 
@@ -285,12 +289,19 @@ def _future(text: str, start: int) -> bool:
 
 
 def _resolve_day(m_: int, d: int, ref: date, future: bool) -> date | None:
-    """A day without a year: the latest not after ``ref`` (or the next on/after, if future)."""
-    for y in (ref.year, ref.year - 1) if not future else (ref.year, ref.year + 1):
-        day = _day(y, m_, d)
-        if day is not None and (day <= ref if not future else day >= ref):
-            return day
-    return None
+    """A day without a year: the latest not after ``ref``; in a future clause, the nearest.
+
+    Up to ``_SOON_DAYS`` after ``ref`` still counts as this year's: a headline dated the 12th
+    about "September 13" means the 13th of the same September, not one a year earlier. In a
+    future clause ("Putin will not congratulate Biden on July 4", dated July 5) the nearest
+    occurrence is meant, which may still be the past one.
+    """
+    candidates = [_day(y, m_, d) for y in (ref.year + 1, ref.year, ref.year - 1)]
+    candidates = [c for c in candidates if c is not None]
+    if future:
+        return min(candidates, key=lambda c: abs((c - ref).days), default=None)
+    latest = ref + timedelta(days=_SOON_DAYS)
+    return next((c for c in candidates if c <= latest), None)
 
 
 def _resolve_month(m_: int, ref: date, future: bool) -> tuple[date, date]:
@@ -327,26 +338,37 @@ def _num(m, text, ref):
 
 
 def _dr(m, text, ref):
-    mo = _month(m["dr_m"])
-    return _day_range(m, text, ref, mo, int(m["dr_d1"]), int(m["dr_d2"]), m["dr_y"])
+    mo, d1, d2 = _month(m["dr_m"]), int(m["dr_d1"]), int(m["dr_d2"])
+    return _two_days(m, text, ref, "dr", (mo, d1, None), (mo, d2, m["dr_y"]), m.start("dr_d2"))
 
 
 def _mr(m, text, ref):
     mo = _month(m["mr_m"])
-    if m["mr_m2"] and _month(m["mr_m2"]) != mo:
-        mo2 = _month(m["mr_m2"])
-    else:
-        mo2 = mo
+    mo2 = _month(m["mr_m2"]) if m["mr_m2"] else mo
     d1, d2 = int(m["mr_d1"]), int(m["mr_d2"])
-    if m["mr_sep"].strip().lower() == "and" and not BETWEEN_RE.search(text, 0, m.start()):
-        # "on March 5 and March 7": two days, not a range
-        y = m["mr_y"]
-        first = _one_day(m.start(), m.end("mr_d1"), mo, d1, y, text, ref)
-        second = _one_day(
-            m.start("mr_d2") if not m["mr_m2"] else m.start("mr_m2"), m.end(), mo2, d2, y, text, ref
+    second_start = m.start("mr_m2") if m["mr_m2"] else m.start("mr_d2")
+    return _two_days(m, text, ref, "mr", (mo, d1, m["mr_y1"]), (mo2, d2, m["mr_y"]), second_start)
+
+
+def _xr(m, text, ref):
+    first = (_month(m["xr_m1"]), int(m["xr_d1"]), m["xr_y1"])
+    second = (_month(m["xr_m2"]), int(m["xr_d2"]), m["xr_y2"])
+    return _two_days(m, text, ref, "xr", first, second, m.start("xr_d2"))
+
+
+def _two_days(m, text, ref, name, first, second, second_start) -> list[_Event]:
+    """Two days joined by a range word: one range, or two days for "A and B" without
+    "between" ("on March 5 and March 7")."""
+    (mo1, d1, y1), (mo2, d2, y2) = first, second
+    sep = m[name + "_sep"].strip().lower()
+    if sep in {"and", "&"} and not BETWEEN_RE.search(text, max(0, m.start() - 12), m.start()):
+        end1 = m.end(name + "_y1") if y1 else m.end(name + "_m1" if name == "xr" else name + "_d1")
+        return _one_day(m.start(), end1, mo1, d1, y1 or y2, text, ref) + _one_day(
+            second_start, m.end(), mo2, d2, y2, text, ref
         )
-        return first + second
-    return _day_range(m, text, ref, mo, d1, d2, m["mr_y"], mo2)
+    if y1 and not y2:
+        y2 = str(int(y1) + ((mo2, d2) < (mo1, d1)))
+    return _day_range(m, text, ref, mo1, d1, d2, y2, mo2, y1)
 
 
 def _one_day(start, end, mo, d, year, text, ref) -> list[_Event]:
@@ -359,16 +381,19 @@ def _one_day(start, end, mo, d, year, text, ref) -> list[_Event]:
     return [(start, end, day, day, "day", True)] if day else []
 
 
-def _day_range(m, text, ref, mo, d1, d2, year, mo2=None) -> list[_Event]:
+def _day_range(m, text, ref, mo, d1, d2, year, mo2=None, year1=None) -> list[_Event]:
+    """From day ``d1`` of month ``mo`` to day ``d2`` of ``mo2``; a missing first year is the
+    last one's (or the one before, when the months wrap: "December 20 to January 5")."""
     mo2 = mo2 or mo
     if year:
-        first, last, relative = _day(int(year), mo, d1), _day(int(year), mo2, d2), False
+        y1 = int(year1) if year1 else int(year) - ((mo, d1) > (mo2, d2))
+        first, last, relative = _day(y1, mo, d1), _day(int(year), mo2, d2), False
     elif ref is None:
         return []
     else:
         future = _future(text, m.start())
         last = _resolve_day(mo2, d2, ref, future)
-        first = _day(last.year - (mo > mo2), mo, d1) if last else None
+        first = _day(last.year - ((mo, d1) > (mo2, d2)), mo, d1) if last else None
         relative = True
     if first is None or last is None or last <= first:
         return []
@@ -510,6 +535,7 @@ _RESOLVERS = {
     "iso": _iso,
     "isom": _isom,
     "num": _num,
+    "xr": _xr,
     "dr": _dr,
     "dm": _dm,
     "mr": _mr,
