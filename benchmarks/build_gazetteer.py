@@ -167,21 +167,27 @@ def main() -> int:
                 if (common and not big) or alias in first_names:
                     dropped.append((alias, city["name"], city["countrycode"]))
                     continue
-            candidates[alias].append((_score(city, primary or forced), idx))
+            candidates[alias].append((_score(city, primary or forced), idx, primary))
         for alias in extra:
-            candidates[alias].append((_score(city, True) + 1.0, idx))
+            candidates[alias].append((_score(city, True) + 1.0, idx, True))
     aliases_of: dict[int, set[str]] = defaultdict(set)
+    # Ukrainian namesakes of the chosen place (many villages share a name): kept so that the
+    # extractor can pick the one in the region the item names ("Novoselivka, Donetsk").
+    also_of: dict[int, set[str]] = defaultdict(set)
     for alias, cands in candidates.items():
         best = max(cands)[1]
         aliases_of[best].add(alias)
+        for _, idx, primary in cands:
+            if idx != best and primary and cities[idx]["countrycode"] == "UA":
+                also_of[idx].add(alias)
 
     buf = io.StringIO()
     out = csv.writer(
         buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\"
     )
-    out.writerow(["name", "lat", "lon", "country", "admin1", "population", "aliases"])
+    out.writerow(["name", "lat", "lon", "country", "admin1", "population", "aliases", "also"])
     n = 0
-    for idx in sorted(aliases_of):
+    for idx in sorted(aliases_of.keys() | also_of.keys()):
         city = cities[idx]
         cc = city["countrycode"]
         name = CANONICAL.get(city["name"], city["name"]) if cc == "UA" else city["name"]
@@ -193,7 +199,8 @@ def main() -> int:
                 cc,
                 admin1.get((cc, city["admin1code"]), ""),
                 city["population"] or 0,
-                "|".join(sorted(aliases_of[idx])),
+                "|".join(sorted(aliases_of.get(idx, ()))),
+                "|".join(sorted(also_of.get(idx, ()))),
             ]
         )
         n += 1

@@ -211,3 +211,16 @@ def test_speed_on_news_text(corpus):
     rate = words / (time.perf_counter() - t0)
     # The whole data layer must do 50,000 words/s; entities takes a small part of that.
     assert rate > 150_000, rate
+
+
+def test_village_names_shared_by_many_places_follow_the_region_named():
+    frame = pd.DataFrame(
+        {
+            "item_id": ["with", "without"],
+            "text": ["Russian presence in Novoselivka, Donetsk", "Russian presence in Novoselivka"],
+        }
+    )
+    out = extract_entities(frame).set_index(["item_id", "mention"])
+    assert out.loc[("with", "Novoselivka"), "admin1"] == "Donetsk Oblast"
+    # Without a region the largest namesake stays, wherever it is.
+    assert out.loc[("without", "Novoselivka"), "name"] == "Novoselivka"

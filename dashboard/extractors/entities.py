@@ -14,6 +14,7 @@ Numbered units ("5th Donetsk Motorized Rifle Brigade") come from their own patte
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pandas as pd
 
@@ -173,6 +174,8 @@ def _item_entities(item_id, text: str, gaz: Gazetteer) -> list[tuple]:
         _match_run(item_id, text, toks, gaz, phrases, stems, claimed_until, rows, people, loose)
     if loose and people:
         _merge_surnames(item_id, text, rows, people, loose)
+    if gaz.homonyms:
+        _prefer_named_region(rows, gaz)
     rows.sort(key=lambda r: r[4])
     return rows
 
@@ -269,6 +272,39 @@ def _match_run(item_id, text, toks, gaz, phrases, stems, claimed_until, rows, pe
         loose.append(toks[i])
         after_title = False
         i += 1
+
+
+def _prefer_named_region(rows: list[tuple], gaz: Gazetteer) -> None:
+    """A village name many places share goes to the one in a region the item names too
+    ("Novoselivka, Donetsk Oblast"); otherwise the largest stays."""
+    regions = Counter(r[9] for r in rows if r[1] == "place" and r[9] is not None)
+    if not regions:
+        return
+    for idx, row in enumerate(rows):
+        if row[1] != "place":
+            continue
+        namesakes = gaz.homonyms.get(SPACES.sub(" ", row[3]))
+        if not namesakes:
+            continue
+        own = row[9]
+        if own is not None and regions[own] > 1:
+            continue  # another mention is in the same region already
+        others = [e for e in namesakes if e.place.admin1 != own and regions[e.place.admin1] > 0]
+        if others:
+            best = max(others, key=lambda e: e.place.population)
+            p = best.place
+            rows[idx] = (
+                row[0],
+                "place",
+                p.name,
+                row[3],
+                row[4],
+                row[5],
+                p.lat,
+                p.lon,
+                p.country,
+                p.admin1,
+            )
 
 
 def _plain_gap(text: str, end: int, start: int) -> bool:

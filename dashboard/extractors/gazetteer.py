@@ -52,7 +52,10 @@ class Gazetteer:
     phrases: dict[str, Entry]  # every spelling -> what it names
     stems: dict[str, Entry]  # spelling -> region it names before a region word / after "occupied"
     first_names: frozenset[str]
-    max_tokens: int  # longest phrase, in capitalised words
+    max_tokens: int
+    homonyms: dict[
+        str, tuple[Entry, ...]
+    ]  # name -> every Ukrainian place of that name  # longest phrase, in capitalised words
 
 
 def _data_lines(name: str) -> list[list[str]]:
@@ -91,7 +94,8 @@ def load_gazetteer() -> Gazetteer:
         escapechar="\\",
     )
     next(reader)
-    for name, lat, lon, cc, admin1, pop, aliases in reader:
+    namesakes: dict[str, list[Entry]] = {}
+    for name, lat, lon, cc, admin1, pop, aliases, also in reader:
         entry = Entry(
             "place",
             name,
@@ -99,10 +103,12 @@ def load_gazetteer() -> Gazetteer:
                 name, float(lat), float(lon), country_names.get(cc, cc), admin1 or None, int(pop)
             ),
         )
-        for alias in aliases.split("|"):
+        for alias in filter(None, aliases.split("|")):
             phrases[alias] = entry
             if "'" in alias:
                 phrases[alias.replace("'", "’")] = entry
+        for alias in filter(None, also.split("|")):
+            namesakes.setdefault(alias, []).append(entry)
 
     stems: dict[str, Entry] = {}
     for row in _data_lines("regions.tsv"):
@@ -136,4 +142,9 @@ def load_gazetteer() -> Gazetteer:
         for w in line.split()
     )
     max_tokens = max(_n_tokens(p) for p in phrases)
-    return Gazetteer(phrases, stems, first_names, max_tokens)
+    homonyms = {
+        alias: (phrases[alias], *others)
+        for alias, others in namesakes.items()
+        if alias in phrases and phrases[alias].kind == "place"
+    }
+    return Gazetteer(phrases, stems, first_names, max_tokens, homonyms)
