@@ -190,7 +190,6 @@ def _lookup(phrases: dict[str, Entry], key: str) -> Entry | None:
 def _match_run(item_id, text, toks, gaz, phrases, stems, claimed_until, rows, people, loose):
     n = len(toks)
     i = 0
-    after_title = False
     while i < n:
         s = toks[i][0]
         if s < claimed_until:
@@ -223,12 +222,9 @@ def _match_run(item_id, text, toks, gaz, phrases, stems, claimed_until, rows, pe
             hit[0] == i and _is_given_name_pair(text, toks, i, gaz, phrases)
         ):
             j, entry, end = hit
-            if after_title and entry.kind not in ("person",):
-                after_title = False
             rows.append(_row(item_id, entry, text, s, end))
             if entry.kind == "person":
                 people.setdefault(entry.name, s)
-                after_title = False
             i = j + 1
             continue
         if _is_given_name_pair(text, toks, i, gaz, phrases):
@@ -236,7 +232,6 @@ def _match_run(item_id, text, toks, gaz, phrases, stems, claimed_until, rows, pe
             name = SPACES.sub(" ", text[s : toks[k][1]])
             rows.append(_row(item_id, Entry("person", name), text, s, toks[k][1], name))
             people.setdefault(name, s)
-            after_title = False
             i = k + 1
             continue
         if word in TITLES or (word.rstrip(".") in TITLES):
@@ -244,7 +239,6 @@ def _match_run(item_id, text, toks, gaz, phrases, stems, claimed_until, rows, pe
             while j < n and text[toks[j][0] : toks[j][1]] in TITLE_WORDS:
                 j += 1
             if j < n and j > i:
-                after_title = True
                 i = j
                 if (
                     _lookup(phrases, text[toks[j][0] : toks[j][1]]) is None
@@ -267,10 +261,8 @@ def _match_run(item_id, text, toks, gaz, phrases, stems, claimed_until, rows, pe
                             _row(item_id, Entry("person", name), text, toks[j][0], toks[k][1], name)
                         )
                         i = k + 1
-                        after_title = False
                 continue
         loose.append(toks[i])
-        after_title = False
         i += 1
 
 
