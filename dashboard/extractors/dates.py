@@ -23,7 +23,8 @@ Resolution rules (what a reader does with a news item dated ``ref``):
   when ``ref`` is a Tuesday: a news item saying "on Tuesday" on a Tuesday means today);
   "last Tuesday" is strictly before ``ref``; "next Tuesday" or a future clause is after it;
 - "last week" is the calendar week (Monday-Sunday) before ``ref``'s week, "past week" the
-  seven days up to ``ref``; "last month"/"last year" the calendar month/year before;
+  seven days up to ``ref`` (so is "the last week"); "last month"/"last year" the calendar
+  month/year before;
 - numeric dates d/m/yyyy are read only when unambiguous (one part above 12, or both equal);
   otherwise the reading that is on or at most a week before ``ref`` is taken when exactly
   one reading is, else the date is dropped; d.m.yyyy (dots) is always day first;
@@ -150,6 +151,7 @@ FUTURE_CUE_RE = re.compile(
     r"(?i)\b(?:will|shall|plans?\s+to|planned|planning|is\s+to|are\s+to|expected\s+to|due\s+to|"
     r"scheduled|set\s+to|going\s+to|upcoming|next)\b"
 )
+THE_BEFORE_RE = re.compile(r"(?i)\bthe\s+$")
 BETWEEN_RE = re.compile(r"(?i)\bbetween\s+$")
 RANGE_GAP_RE = re.compile(r"(?i)\s*(?:and|to|until|till|through|-|–|—)\s*")
 RANGE_START_RE = re.compile(r"(?i)\b(?:between|from)\s+$")
@@ -504,7 +506,9 @@ def _rel(m, text, ref):
         if words.split()[0] in {"next", "coming"}
         else 0
     )
-    if words.startswith("past "):
+    if words.startswith("past ") or (
+        words.startswith("last ") and THE_BEFORE_RE.search(text, max(0, m.start() - 8), m.start())
+    ):  # "over the past week", "in the last year": the period up to ref, not the calendar one
         back = {"week": 7, "month": 30, "year": 365}[last_word]
         return ev(ref - timedelta(days=back), ref, "range")
     if last_word == "week":
