@@ -298,12 +298,13 @@ SIDE_PHRASES = [
 AGENT = re.compile(
     r"\b(?:by|of|from)\s+(?:the\s+)?(?P<a>[\w'’\-]+(?:\s+[\w'’\-]+){0,3}?)\s+"
     r"(?:troops|forces|army|military|artillery|shelling|strikes?|attacks?|missiles?|drones?|invaders|occupiers|gunners)\b"
-    r"|\b(?P<b>[\w'’\-]+)\s+(?:[\w'’\-]+\s+)?(?:shelling|shells|strikes?|attacks?|bombardment|bombing|rockets?|missiles?|drones?|artillery|shelled|troops\s+killed|forces\s+killed)\b"
-    r"|\b(?P<c>russians|ukrainians|invaders|occupiers|enemy|rebels|separatists)\s+(?:have\s+)?(?:killed|shelled|fired|attacked|hit|struck)\b",
+    r"|\b(?P<b>[\w'’\-]+)\s+(?:(?:forces|troops|army|military|militants|rebels)(?:['’]s?)?\s+)?(?:shelling|shells|strikes?|attacks?|bombardment|bombing|rockets?|missiles?|drones?|artillery|shelled|troops\s+killed|forces\s+killed)\b"
+    r"|\b(?P<c>russians|ukrainians|russia|ukraine|moscow|kyiv|kiev|invaders|occupiers|enemy|rebels|separatists)\s+(?:has\s+|have\s+)?(?:killed|shelled|shells|fired|attacked|attacks|hit|hits|struck|strikes|bombed|pounded)\b",
     re.IGNORECASE,
 )
 AGENT_BY = re.compile(
-    r"\b(?:by|of|from)\s+(?:the\s+)?(armed forces of ukraine|ukrainian armed forces|russian federation|russian armed forces)",
+    r"\b(?:by|of|from)\s+(?:the\s+)?(armed forces of ukraine|ukrainian armed forces|russian federation|russian armed forces)"
+    r"|\b(?:waged|launched|caused|carried out|committed|unleashed)\s+by\s+(?:the\s+)?(russia|ukraine|russians|ukrainians|moscow|kyiv|kiev)\b",
     re.I,
 )
 # "Russia has suffered ...": the subject that owns the losses.
@@ -315,10 +316,12 @@ OWNER = re.compile(
 
 # Who states it.
 CLAIM_TAIL = re.compile(r"\s[-–—]\s*(?P<c>[^-–—:;]{2,80}?)\s*$|:\s+(?P<d>[a-z][^:;]{2,50})$")
-CLAIM_ACCORDING = re.compile(r"\baccording to (?P<c>[^,.;:()“”\"]{2,80})", re.I)
+CLAIM_ACCORDING = re.compile(
+    r"\baccording to (?P<c>(?:[^,.;:()“”\"]|\.(?=\S)|(?<=\b[A-Z])\.){2,80})", re.I
+)
 CLAIM_VERB_AFTER = re.compile(
     r"(?:^|[,“”\"—–-]\s*|\b[Aa]s\s+)(?P<c>[A-Za-z][^,;:“”\"—–]{1,80}?)\s+"
-    r"(?:said|says|reported|reports|stated|states|announced|announces|confirmed|confirms|claimed|claims|notes|noted|told|informed|estimates|estimated|added|writes|wrote)\b"
+    r"(?:said|says|reported|reports|stated|states|announced|announces|confirmed|confirms|claimed|claims|notes|noted|told|informed|estimates|estimated|added|writes|wrote|suggests|shows|found)\b"
 )
 CLAIM_VERB_BEFORE = re.compile(
     r"(?:[-–—,]\s*|\b)(?:said|says|reported|reports|estimates|announced|stated)\s+(?P<c>the\s+[A-Z][^,.;:“”\"]{2,60}|[A-Z][^,.;:“”\"]{2,60})"
@@ -370,7 +373,11 @@ DATE_MONTH = re.compile(rf"\bin\s+(?P<m>{MONTH_NAMES})\b(?:\s+(?P<y>\d{{4}}))?",
 
 # Clause separators: cue words are looked for in the figure's own clause first.
 CLAUSE_END = {",", ";", ":", "(", ")", "—", "–"}
-QUOTE_MAX = 400  # a quote longer than this is a mis-parse of a list; keep the sentence only
+QUOTE_MAX = 400
+# Tags and character entities left in scraped text ("<b>killed</b>", "&nbsp;").
+MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,200}>|&[#\w]{1,10};")
+# How far (characters before, after) around a figure's clause a "per" cue still applies.
+PER_REACH = (40, 60)  # a quote longer than this is a mis-parse of a list; keep the sentence only
 
 
 # --- public API ---------------------------------------------------------------------------
@@ -413,12 +420,27 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
     """
     if not text or not KEYWORDS.search(text):
         return []
+    if "<" in text or "&" in text:
+        # HTML remnants become spaces of the same length, so offsets still point into text
+        text = MARKUP.sub(lambda m: " " * len(m.group()), text)
     out: list[dict] = []
+    waiting: list[dict] = []  # figures of the previous sentence that name no claimant
     for start, end in sentence_spans(text):
         sentence = text[start:end]
+        if waiting:
+            # "... 700,000 casualties. This ..., according to UK Chief of Defence Staff X."
+            # The next sentence names the source when it carries no figure of its own.
+            if not KEYWORDS.search(sentence) or not _sentence_figures(text, start, end, ref_date):
+                m = CLAIM_ACCORDING.search(sentence)
+                who = _clean_claimant(m.group("c")) if m else None
+                for fig in waiting:
+                    fig["claimant"] = who
+            waiting = []
         if not KEYWORDS.search(sentence):
             continue
-        out.extend(_sentence_figures(text, start, end, ref_date))
+        figs = _sentence_figures(text, start, end, ref_date)
+        out.extend(figs)
+        waiting = [f for f in figs if f["claimant"] is None]
     return out
 
 
@@ -462,14 +484,20 @@ def _sentence_figures(text: str, s0: int, s1: int, ref_date: date | None) -> lis
     numbers: dict[int, Number] = {}
     for i in range(n):
         c = lows[i][0]
-        if c.isdigit() or lows[i] in _NUMBER_STARTS:
+        if c.isdigit() or lows[i].split("-")[0] in _NUMBER_STARTS:
             num = read_number(toks, i, text)
             if num is not None:
                 numbers[i] = num
     pending: list[tuple[Number, list[int], int]] = []  # list members waiting for a kind
     for i in sorted(numbers):
         num = numbers[i]
-        if num.first in used or _is_noise(toks, lows, num):
+        if num.first in used:
+            if i > 0 and lows[i - 1] == "including":  # a part named inside a figure's phrase
+                part = _including(lows, num, figs)
+                if part is not None and part.first > figs[-1].first:
+                    figs.append(part)
+            continue
+        if _is_noise(toks, lows, num):
             continue
         fig = _forward(toks, lows, num, numbers, pending)
         if fig is None:
@@ -497,7 +525,23 @@ def _sentence_figures(text: str, s0: int, s1: int, ref_date: date | None) -> lis
         figs.append(fig)
         used.update(range(fig.first, fig.last + 1))
         figs.extend(_list_tail(toks, lows, fig, numbers, used))
-    figs.extend(_singulars(toks, lows, used))
+    singles = _singulars(toks, lows, used)
+    for p_num, p_np, _ in pending:  # "Three militants, civilian killed"
+        head = next((f for f in singles if _ends_before(p_num, p_np, f.first, lows)), None)
+        if head is not None:
+            last = p_np[-1] if p_np else p_num.stop - 1
+            figs.append(
+                _Fig(
+                    p_num.value,
+                    p_num.value_max,
+                    head.kind,
+                    p_num.first,
+                    last,
+                    p_np,
+                    _hedged(lows, p_num.first),
+                )
+            )
+    figs.extend(singles)
     figs.extend(_families(text, sentence, toks, lows, used))
     if not figs:
         return []
@@ -623,6 +667,13 @@ def _forward(toks, lows, num: Number, numbers, pending) -> _Fig | None:
         ):
             k += 1
             continue
+        if k < n and lows[k] == "including":  # "Five civilians including two children die"
+            e = k + 1
+            while e < n and e - k <= 5 and lows[e] not in FORWARD_KIND and lows[e] not in AUX:
+                e += 1
+            if e < n and (lows[e] in FORWARD_KIND or lows[e] in AUX) and e - k > 1:
+                k = e
+            break
         if k < n and lows[k] == "of" and not (k + 1 < n and numbers.get(k + 1)):
             j = k + 1
             while (
@@ -834,6 +885,24 @@ def _list_tail(toks, lows, fig: _Fig, numbers, used) -> list[_Fig]:
     return out
 
 
+# "killed two months later": a number of time units after a verb is not its object.
+TIME_WORDS = {
+    "days",
+    "day",
+    "weeks",
+    "week",
+    "months",
+    "month",
+    "years",
+    "year",
+    "hours",
+    "hour",
+    "minutes",
+    "later",
+    "ago",
+    "earlier",
+}
+
 SINGULAR_KIND = {
     **dict.fromkeys(
         "killed dead died dies kia liquidated slain perished executed murdered".split(), "killed"
@@ -854,9 +923,9 @@ def _singulars(toks, lows, used: set[int]) -> list[_Fig]:
         # active use: "soldier killed three civilians", "soldier killed a civilian"
         if m + 1 < n and (
             lows[m + 1] in PEOPLE
-            or lows[m + 1] in _NUMBER_STARTS
-            or lows[m + 1] in {"the", "his", "her", "their"}
-            or lows[m + 1][0].isdigit()
+            or lows[m + 1] in {"the", "his", "her", "their", "a", "an"}
+            or (lows[m + 1][0].isdigit() or lows[m + 1] in _NUMBER_STARTS)
+            and not (m + 2 < n and lows[m + 2] in TIME_WORDS)
         ):
             continue
         if (
@@ -924,6 +993,8 @@ def _named_person(toks, lows, j: int) -> int | None:
         if k <= 0 or lows[k] != ",":
             return None
         j = k - 1
+    if lows[j] in SINGULAR:
+        return j
     names = 0
     while j >= 0 and toks[j].text[:1].isupper() and lows[j] not in TITLES and names < 3:
         j -= 1
@@ -1035,7 +1106,7 @@ def _words_side(words: str) -> str | None:
 def _agent_side(sentence: str) -> str | None:
     m = AGENT_BY.search(sentence)
     if m:
-        return _words_side(m.group(1))
+        return _words_side(m.group(1) or m.group(2))
     for m in AGENT.finditer(sentence):
         words = m.group("a") or m.group("b") or m.group("c")
         if words.lower() in {"enemy"}:
@@ -1046,13 +1117,19 @@ def _agent_side(sentence: str) -> str | None:
     return None
 
 
-def _owner_side(sentence: str) -> str | None:
+def _owner_side(sentence: str) -> tuple[str | None, str]:
+    """Side and group of who suffered or lost: "APU lost ...", "losses of the Armed Forces"."""
     for m in OWNER.finditer(sentence):
-        words = m.group("o") or m.group("p") or ""
-        side = _words_side(words.split(",")[-1])
+        words = (m.group("o") or m.group("p") or "").split(",")[-1]
+        side = _words_side(words)
         if side:
-            return side
-    return None
+            military = re.search(
+                r"forces|army|troops|military|units?|brigade|legion|battalion|regiment|apu|afu|militia",
+                words,
+                re.I,
+            )
+            return side, "military" if military else "unknown"
+    return None, "unknown"
 
 
 def _group(lows: list[str], np: list[int]) -> str:
@@ -1074,16 +1151,23 @@ def _group(lows: list[str], np: list[int]) -> str:
     return "unknown"
 
 
+def _clean_claimant(who: str) -> str | None:
+    who = who.strip(" .,'\"“”")
+    who = re.sub(r"^(?:UPDATE \d+-|and |but |while )", "", who, flags=re.I).strip()
+    who = re.sub(r"\s+(?:on|in|at|late|earlier|this|last)\s+\w+$", "", who).strip()
+    if not who or len(who.split()) > 9 or CLAIM_BAD.search(who):
+        return None
+    return who
+
+
 def _claimant(sentence: str) -> str | None:
     for rx in (CLAIM_ACCORDING, CLAIM_TAIL, CLAIM_VERB_AFTER, CLAIM_VERB_BEFORE, CLAIM_COLON):
         for m in rx.finditer(sentence):
             who = next((g for g in m.groups() if g), None)
             if not who:
                 continue
-            who = who.strip(" .,'\"“”")
-            who = re.sub(r"^(?:UPDATE \d+-|and |but |while )", "", who, flags=re.I).strip()
-            who = re.sub(r"\s+(?:on|in|at|late|earlier|this|last)\s+\w+$", "", who).strip()
-            if not who or len(who.split()) > 9 or CLAIM_BAD.search(who):
+            who = _clean_claimant(who)
+            if who is None:
                 continue
             if rx is CLAIM_VERB_AFTER and not (
                 who[0].isupper()
@@ -1101,7 +1185,7 @@ def _clause(toks, lows, fig: _Fig, s0: int) -> tuple[int, int]:
     n = len(lows)
     a = fig.first
     steps = 0
-    while a > 0 and lows[a - 1] not in CLAUSE_END and steps < 8:
+    while a > 0 and lows[a - 1] not in CLAUSE_END and steps < 12:
         a -= 1
         steps += 1
     b = fig.last
@@ -1159,14 +1243,13 @@ def _describe(text, sentence, s0, toks, lows, figs: list[_Fig], ref_date) -> lis
                 break
     agent = None
     agent_done = False
-    owner = (
+    owner, owner_group = (
         _owner_side(sentence)
         if re.search(r"suffer|sustain|lost|loses|losses", sentence_low)
-        else None
+        else (None, "unknown")
     )
     clauses = [_clause(toks, lows, f, s0) for f in figs]
     local_per = [_per(sentence[a:b]) for a, b in clauses]
-    sentence_per = _per(sentence)
     occupied = "occupied" in sentence_low
     out = []
     prev = None
@@ -1183,8 +1266,17 @@ def _describe(text, sentence, s0, toks, lows, figs: list[_Fig], ref_date) -> lis
             and not fig.np
         ):
             side = owner
-        if side is None and prev is not None and not [k for k in fig.np if lows[k] in PEOPLE]:
-            side = prev[0]
+        if (
+            side is None
+            and prev is not None
+            and (
+                not [k for k in fig.np if lows[k] in PEOPLE]
+                or (group == prev[1] != "unknown" and fig.kind == prev[2])
+            )
+        ):
+            side = prev[
+                0
+            ]  # "Two Ukrainian soldiers killed, 8 wounded"; "... and they eliminated 5,000 troops"
         if side is None:
             if not agent_done:
                 agent, agent_done = _agent_side(sentence), True
@@ -1201,12 +1293,10 @@ def _describe(text, sentence, s0, toks, lows, figs: list[_Fig], ref_date) -> lis
             and any(lows[k] in {"invaders", "occupiers", "militia"} for k in fig.np)
         ):
             group = "military"
-        if (
-            per is None
-            and sentence_per
-            and not any(_per(sentence[x:y]) for x, y in clauses if (x, y) != (a, b))
-        ):
-            per = sentence_per
+        if per is None:  # a cue just before or after the clause: "During the day, ..."
+            per = _per(sentence[max(0, a - PER_REACH[0]) : b + PER_REACH[1]])
+        if group == "unknown" and fig.kind == "killed_or_injured" and not fig.np:
+            group = owner_group
         per = per or "event"
         start, end = toks[fig.first].start, toks[fig.last].end
         if _hedged(lows, fig.first):
@@ -1242,5 +1332,5 @@ def _describe(text, sentence, s0, toks, lows, figs: list[_Fig], ref_date) -> lis
                 "end": end,
             }
         )
-        prev = (side, group)
+        prev = (side, group, fig.kind)
     return out

@@ -139,7 +139,8 @@ def read_number(toks: list[Token], i: int, text: str) -> Number | None:
     if not 1 <= value <= MAX_VALUE:
         return None
     # A range: "20 to 30", "20-30", "20 or 30".
-    if j + 1 < n and toks[j].low in {"to", "-", "–", "or"}:
+    between = i > 0 and toks[i - 1].low == "between"
+    if j + 1 < n and (toks[j].low in {"to", "-", "–", "or"} or between and toks[j].low == "and"):
         other = _peek_plain(toks, j + 1, text)
         if other is not None and other[0] > value and other[0] <= MAX_VALUE:
             return Number(value, other[0], i, other[1])
