@@ -18,9 +18,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
+from . import search_index
 from .extract import EXTRACTION_VERSION, extract_chunk
 from .extractors.topics import discover_topics, load_taxonomy
 from .items import CHUNK_SIZE, ReadReport, _as_paths, iter_item_chunks
+from .normalise import to_reference_date
 from .schema import TOPICS
 from .store import COPIES, DEFAULT_STORE, Store, is_new
 
@@ -75,6 +77,7 @@ def ingest(
     Nothing becomes visible until the whole ingest succeeded (one atomic manifest write).
     """
     started = time.perf_counter()
+    as_of = to_reference_date(as_of)  # a bad --as-of fails before anything is read
     store = store if isinstance(store, Store) else Store(store)
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
     summary = IngestSummary()
@@ -127,12 +130,14 @@ def ingest(
         summary.duplicate = summary.read - summary.new
         if discover and summary.new:
             _discover(store, batch)
+        if summary.new or search_index.index_path(store) is None:
+            search_index.update_index(store, batch)
         summary.version = store.commit(
             batch,
             {
                 **asdict(summary),
                 "extraction_version": EXTRACTION_VERSION,
-                "as_of": None if as_of is None else str(as_of),
+                "as_of": as_of.date().isoformat(),
             },
         )
     except BaseException:

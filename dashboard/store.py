@@ -23,11 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from . import search_index
 from .schema import SCHEMAS, TOPICS, from_arrow, to_arrow
 
 DEFAULT_STORE = Path(os.environ.get("DASHBOARD_STORE", "data/store"))
@@ -188,7 +190,10 @@ class Store:
         return from_arrow(data, TABLES[table])
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB connection with one view per table over its Parquet parts."""
+        """An in-memory DuckDB connection with one view per table over its Parquet parts.
+
+        When the store has a full-text index, ``Filters.item_where(con=con)`` uses it.
+        """
         con = duckdb.connect()
         manifest = self.manifest()
         views = {**{n: s.arrow for n, s in TABLES.items()}, "copies": COPIES}
@@ -205,6 +210,8 @@ class Store:
             "CREATE VIEW topics AS SELECT * FROM taxonomy_topics "
             "UNION ALL SELECT * FROM discovered_item_topics"
         )
+        # Text searches through ``Filters.item_where(con=con)`` use the store's index.
+        search_index.attach(con, self)
         return con
 
 
@@ -215,16 +222,12 @@ def _with_copies(items: pa.Table, copies: pa.Table) -> pa.Table:
     extra = copies.group_by("item_id").aggregate([("source", "count"), ("source", "list")])
     frame = items.to_pandas()
     lookup = extra.to_pandas().set_index("item_id")
-    hit = frame["item_id"].isin(lookup.index)
-    counts = frame.loc[hit, "item_id"].map(lookup["source_count"])
-    frame.loc[hit, "n_copies"] = frame.loc[hit, "n_copies"] + counts
-    frame.loc[hit, "sources"] = [
-        sorted(set(old) | set(new))
-        for old, new in zip(
-            frame.loc[hit, "sources"],
-            frame.loc[hit, "item_id"].map(lookup["source_list"]),
-            strict=True,
-        )
+    more = frame["item_id"].map(lookup["source_count"]).fillna(0).astype("int64")
+    frame["n_copies"] = frame["n_copies"] + more
+    new_sources = frame["item_id"].map(lookup["source_list"])
+    frame["sources"] = [
+        sorted(set(old) | set(new)) if isinstance(new, list | tuple | np.ndarray) else list(old)
+        for old, new in zip(frame["sources"], new_sources, strict=True)
     ]
     return pa.Table.from_pandas(frame, schema=items.schema, preserve_index=False)
 

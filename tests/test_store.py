@@ -32,12 +32,12 @@ def test_ingest_seed_summary_and_frames(seed_store):
     assert list(items.columns) == ITEMS.names
     # Parquet written by the store is plain Parquet: DuckDB reads it without our code.
     parts = [str(p) for p in store.parts("items")]
-    n = duckdb.sql(f"select count(*) from read_parquet({parts!r})").fetchone()[0]
+    n = duckdb.execute(f"select count(*) from read_parquet({parts!r})").fetchone()[0]
     assert n == 10
     con = store.connect()
-    assert con.sql("select count(*) from items").fetchone()[0] == 10
+    assert con.execute("select count(*) from items").fetchone()[0] == 10
     for view in ("casualties", "events", "entities", "topics", "rejects", "discovered_topics"):
-        con.sql(f"select * from {view} limit 1")
+        con.execute(f"select * from {view} limit 1").fetchall()
 
 
 def test_reingest_adds_nothing(seed_store, tmp_path):
