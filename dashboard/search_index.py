@@ -97,10 +97,12 @@ def add_parts(con: sqlite3.Connection, parts: list[Path]) -> int:
             ids = rb.column("item_id").to_pylist()
             titles = rb.column("title").to_pylist()
             texts = rb.column("text").to_pylist()
-            con.executemany("INSERT INTO ids(rowid, item_id) VALUES (?, ?)", zip(rowids, ids))
+            con.executemany(
+                "INSERT INTO ids(rowid, item_id) VALUES (?, ?)", zip(rowids, ids, strict=True)
+            )
             con.executemany(
                 "INSERT INTO fts(rowid, title, text) VALUES (?, ?, ?)",
-                zip(rowids, (t or "" for t in titles), (t or "" for t in texts)),
+                zip(rowids, (t or "" for t in titles), (t or "" for t in texts), strict=True),
             )
             n += rb.num_rows
     return n
@@ -111,9 +113,7 @@ class SearchIndex:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._con = sqlite3.connect(
-            f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
-        )
+        self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._ids: pa.Array | None = None
         self._cache: OrderedDict[str, pa.Array] = OrderedDict()
