@@ -1,0 +1,356 @@
+"""Views: ``(connection, filters) -> frame``, the data behind every chart and table.
+
+Each function takes a DuckDB connection from :meth:`Store.connect` (views ``items``,
+``casualties``, ``events``, ``entities``, ``topics``, ``discovered_topics``) and a
+:class:`~dashboard.query.Filters`, and returns a small pandas frame ready for a chart
+function. Every view starts from the filtered items (``Filters.item_where``), so every
+chart and table obeys the same filters. Results are bounded (top-N, limits) so the charts
+stay light in the browser.
+
+Examples
+--------
+>>> con = Store("data/store").connect()  # doctest: +SKIP
+>>> topic_counts(con, Filters.from_query("side=russia"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from .query import Filters
+
+FREQS = ("day", "week", "month")
+# Cap on the points drawn in the timeline's dot plot: one dot per event, stacked per period.
+TIMELINE_PER_PERIOD = 40
+TIMELINE_MAX_POINTS = 4000
+# How many topics the over-time and co-occurrence charts show (the most frequent ones).
+TOP_TOPICS = 12
+# Tables the Data page offers for download, filtered by the items they belong to.
+DOWNLOAD_TABLES = ("items", "casualties", "events", "entities", "topics")
+# Labels of the casualty ``per`` values on the charts: they are different measures and
+# must never be summed into one line.
+PER_LABELS = {
+    "event": "figures per event (summed)",
+    "day": "daily rate (largest reported)",
+    "month": "monthly figure (largest reported)",
+    "total": "cumulative total (largest reported)",
+}
+
+
+def _date_expr(filters: Filters, alias: str = "i") -> str:
+    """The date the filters work on, as a DATE: the event date or the publication date."""
+    if filters.date_field == "published":
+        return f"CAST({alias}.published AS DATE)"
+    return f"CAST({alias}.event_date AS DATE)"
+
+
+def _freq(freq: str) -> str:
+    if freq not in FREQS:
+        raise ValueError(f"granularity must be one of {FREQS}, not {freq!r}")
+    return freq
+
+
+def _filtered(filters: Filters) -> tuple[str, list]:
+    """A CTE ``f`` of the filtered items with their chart date ``d``."""
+    where, params = filters.item_where("i")
+    sql = f"f AS (SELECT i.*, {_date_expr(filters)} AS d FROM items i WHERE {where})"
+    return sql, params
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+
+# -- filter choices -------------------------------------------------------------------------
+def filter_options(con: duckdb.DuckDBPyConnection, max_places: int = 300) -> dict[str, list]:
+    """The values the sidebar offers: every topic, side, kind, source; the top places."""
+
+    def values(sql: str) -> list:
+        return [r[0] for r in con.execute(sql).fetchall() if r[0] is not None]
+
+    span = con.execute(
+        "SELECT min(CAST(event_date AS DATE)), max(CAST(event_date AS DATE)), "
+        "min(CAST(published AS DATE)), max(CAST(published AS DATE)) FROM items"
+    ).fetchone()
+    return {
+        "topics": values("SELECT topic FROM topics GROUP BY topic ORDER BY count(*) DESC"),
+        "sides": values("SELECT side FROM casualties GROUP BY side ORDER BY count(*) DESC"),
+        "kinds": values("SELECT kind FROM casualties GROUP BY kind ORDER BY count(*) DESC"),
+        "places": values(
+            "SELECT name FROM entities WHERE kind = 'place' GROUP BY name "
+            f"ORDER BY count(DISTINCT item_id) DESC, name LIMIT {int(max_places)}"
+        ),
+        "sources": values("SELECT source FROM items GROUP BY source ORDER BY count(*) DESC"),
+        "span": [d for d in span],
+    }
+
+
+# -- overview -------------------------------------------------------------------------------
+def overview_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row: items, first and last date, sources, casualty figures, places."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte}
+    SELECT (SELECT count(*) FROM f) AS n_items,
+           (SELECT min(d) FROM f) AS first_date,
+           (SELECT max(d) FROM f) AS last_date,
+           (SELECT count(DISTINCT source) FROM f) AS n_sources,
+           (SELECT count(*) FROM casualties c WHERE c.item_id IN (SELECT item_id FROM f))
+               AS n_figures,
+           (SELECT count(DISTINCT name) FROM entities e
+             WHERE e.kind = 'place' AND e.item_id IN (SELECT item_id FROM f)) AS n_places"""
+    return _df(con, sql, params)
+
+
+def latest_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15):
+    """The most recent items (by the filter's date), newest first."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte}
+    SELECT d AS date, title, source, item_id FROM f
+    ORDER BY d DESC NULLS LAST, published DESC NULLS LAST, item_id LIMIT {int(limit)}"""
+    return _df(con, sql, params)
+
+
+def items_per_source(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 15):
+    """Items per source, the ``top`` largest."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte}
+    SELECT source, count(*) AS n_items FROM f GROUP BY source
+    ORDER BY n_items DESC, source LIMIT {int(top)}"""
+    return _df(con, sql, params)
+
+
+# -- topics ---------------------------------------------------------------------------------
+def topic_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Items per topic (taxonomy and discovered), most frequent first."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte}
+    SELECT t.topic, t.origin, count(DISTINCT t.item_id) AS n_items
+    FROM topics t JOIN f ON f.item_id = t.item_id
+    GROUP BY t.topic, t.origin ORDER BY n_items DESC, t.topic"""
+    return _df(con, sql, params)
+
+
+def topics_over_time(
+    con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week", top: int = TOP_TOPICS
+) -> pd.DataFrame:
+    """Items per period and topic, for the ``top`` most frequent taxonomy topics."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte},
+    tt AS (SELECT t.topic, f.d FROM topics t JOIN f ON f.item_id = t.item_id
+           WHERE t.origin = 'taxonomy' AND f.d IS NOT NULL),
+    top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)})
+    SELECT CAST(date_trunc('{_freq(freq)}', d) AS DATE) AS period, topic, count(*) AS n_items
+    FROM tt WHERE topic IN (SELECT topic FROM top)
+    GROUP BY ALL ORDER BY period, topic"""
+    return _df(con, sql, params)
+
+
+def topic_cooccurrence(
+    con: duckdb.DuckDBPyConnection, filters: Filters, top: int = TOP_TOPICS
+) -> pd.DataFrame:
+    """Items carrying both topics, for every pair of the ``top`` taxonomy topics.
+
+    The diagonal holds each topic's own item count; both orders of a pair are present so
+    the heatmap is symmetric.
+    """
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte},
+    tt AS (SELECT DISTINCT t.item_id, t.topic FROM topics t JOIN f ON f.item_id = t.item_id
+           WHERE t.origin = 'taxonomy'),
+    top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)})
+    SELECT a.topic AS topic_a, b.topic AS topic_b, count(*) AS n_items
+    FROM tt a JOIN tt b ON a.item_id = b.item_id
+    WHERE a.topic IN (SELECT topic FROM top) AND b.topic IN (SELECT topic FROM top)
+    GROUP BY ALL ORDER BY topic_a, topic_b"""
+    return _df(con, sql, params)
+
+
+def discovered_topics(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """The topics found in the corpus, their top terms, and their items under the filters."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte},
+    hits AS (SELECT t.topic, count(DISTINCT t.item_id) AS n FROM topics t
+             JOIN f ON f.item_id = t.item_id WHERE t.origin = 'discovered' GROUP BY t.topic)
+    SELECT d.rank, d.topic, array_to_string(d.top_terms, ', ') AS top_terms,
+           coalesce(h.n, 0) AS n_items, d.n_items AS n_items_all
+    FROM discovered_topics d LEFT JOIN hits h ON h.topic = d.topic ORDER BY d.rank"""
+    return _df(con, sql, params)
+
+
+# -- casualties -----------------------------------------------------------------------------
+def casualty_figures(
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5000
+) -> pd.DataFrame:
+    """Every casualty figure of the filtered items, with its item's title and date."""
+    cte, params = _filtered(filters)
+    cwhere, cparams = filters.casualty_where("c")
+    sql = f"""WITH {cte}
+    SELECT c.value, c.value_max, c.kind, c.side, c."group", c.per, c.claimant,
+           CAST(c.period_start AS DATE) AS period_start, CAST(c.period_end AS DATE) AS period_end,
+           c.approximate, c.quote, c.sentence, f.d AS date, f.title, f.source, c.item_id
+    FROM casualties c JOIN f ON f.item_id = c.item_id
+    WHERE {cwhere}
+    ORDER BY f.d DESC NULLS LAST, c.item_id, c.start LIMIT {int(limit)}"""
+    return _df(con, sql, params + cparams)
+
+
+def casualties_over_time(
+    con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week"
+) -> pd.DataFrame:
+    """Figures per period, side and kind, one series per ``per`` (never mixed).
+
+    Per-event figures are summed within a period (they count different events); daily
+    rates, monthly figures and cumulative totals are repeated by many items, so a period
+    keeps the largest one reported rather than a meaningless sum.
+    """
+    cte, params = _filtered(filters)
+    cwhere, cparams = filters.casualty_where("c")
+    sql = f"""WITH {cte},
+    c AS (SELECT c.*, coalesce(CAST(c.period_end AS DATE), f.d) AS cd
+          FROM casualties c JOIN f ON f.item_id = c.item_id
+          WHERE {cwhere} AND c.value IS NOT NULL)
+    SELECT CAST(date_trunc('{_freq(freq)}', cd) AS DATE) AS period, side, kind, per,
+           CASE WHEN per = 'event' THEN sum(value) ELSE max(value) END AS value,
+           count(*) AS n_figures
+    FROM c WHERE cd IS NOT NULL GROUP BY 1, side, kind, per ORDER BY per, side, kind, period"""
+    out = _df(con, sql, params + cparams)
+    out["measure"] = out["per"].map(PER_LABELS).fillna(out["per"])
+    return out
+
+
+def claimant_ranges(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """For each side, kind and per: the range of figures each claimant gave.
+
+    Only (side, kind, per) groups with figures from at least two claimants are kept: the
+    point is to compare one claimant's figures against another's.
+    """
+    cte, params = _filtered(filters)
+    cwhere, cparams = filters.casualty_where("c")
+    sql = f"""WITH {cte},
+    c AS (SELECT c.side, c.kind, c.per, c.claimant, coalesce(c.value_max, c.value) AS hi,
+                 c.value AS lo
+          FROM casualties c JOIN f ON f.item_id = c.item_id
+          WHERE {cwhere} AND c.value IS NOT NULL AND c.claimant IS NOT NULL
+                AND c.claimant <> ''),
+    g AS (SELECT side, kind, per, claimant, min(lo) AS low, max(hi) AS high,
+                 count(*) AS n_figures FROM c GROUP BY ALL),
+    multi AS (SELECT side, kind, per FROM g GROUP BY ALL HAVING count(*) >= 2)
+    SELECT g.*, g.side || ' · ' || g.kind || ' · ' || g.per AS comparison
+    FROM g JOIN multi USING (side, kind, per)
+    ORDER BY comparison, high DESC"""
+    return _df(con, sql, params + cparams)
+
+
+# -- timeline -------------------------------------------------------------------------------
+def timeline_events(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    freq: str = "week",
+    per_period: int = TIMELINE_PER_PERIOD,
+    max_points: int = TIMELINE_MAX_POINTS,
+) -> pd.DataFrame:
+    """Dated events of the filtered items, stacked per period (``slot`` = height in the stack).
+
+    At most ``per_period`` events per period and ``max_points`` in all (the most recent).
+    """
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte},
+    e AS (SELECT CAST(e.date AS DATE) AS date, CAST(e.date_end AS DATE) AS date_end,
+                 e.precision, e.phrase, e.sentence, f.title, f.source, e.item_id,
+                 CAST(date_trunc('{_freq(freq)}', e.date) AS DATE) AS period
+          FROM events e JOIN f ON f.item_id = e.item_id WHERE e.date IS NOT NULL),
+    s AS (SELECT *, row_number() OVER (PARTITION BY period ORDER BY date, item_id, phrase)
+                    AS slot FROM e)
+    SELECT * FROM s WHERE slot <= {int(per_period)}
+    ORDER BY period DESC, slot LIMIT {int(max_points)}"""
+    return _df(con, sql, params)
+
+
+def item_counts(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week"):
+    """Items per period (by the filter's date)."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte}
+    SELECT CAST(date_trunc('{_freq(freq)}', d) AS DATE) AS period, count(*) AS n_items
+    FROM f WHERE d IS NOT NULL GROUP BY period ORDER BY period"""
+    return _df(con, sql, params)
+
+
+# -- places ---------------------------------------------------------------------------------
+def place_counts(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 400):
+    """Places named by the filtered items, with coordinates and the number of items."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte}
+    SELECT e.name, any_value(e.country) AS country, any_value(e.admin1) AS admin1,
+           avg(e.lat) AS lat, avg(e.lon) AS lon, count(DISTINCT e.item_id) AS n_items
+    FROM entities e JOIN f ON f.item_id = e.item_id
+    WHERE e.kind = 'place' AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+    GROUP BY e.name ORDER BY n_items DESC, e.name LIMIT {int(top)}"""
+    return _df(con, sql, params)
+
+
+def place_items(
+    con: duckdb.DuckDBPyConnection, filters: Filters, place: str, limit: int = 200
+) -> pd.DataFrame:
+    """The filtered items that name ``place``, newest first."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte}
+    SELECT f.d AS date, f.title, f.source, f.item_id FROM f
+    WHERE f.item_id IN (SELECT item_id FROM entities WHERE kind = 'place' AND name = ?)
+    ORDER BY f.d DESC NULLS LAST, f.item_id LIMIT {int(limit)}"""
+    return _df(con, sql, params + [place])
+
+
+# -- items ----------------------------------------------------------------------------------
+def search_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 500):
+    """The filtered items (the sidebar's text search included), newest first."""
+    cte, params = _filtered(filters)
+    sql = f"""WITH {cte}
+    SELECT f.d AS date, f.title, f.source, f.n_words, f.n_copies,
+           (SELECT count(*) FROM casualties c WHERE c.item_id = f.item_id) AS n_figures,
+           f.item_id
+    FROM f ORDER BY f.d DESC NULLS LAST, f.item_id LIMIT {int(limit)}"""
+    return _df(con, sql, params)
+
+
+def item_record(con: duckdb.DuckDBPyConnection, item_id: str) -> pd.DataFrame:
+    """One item's stored row (empty frame when unknown)."""
+    return _df(con, "SELECT * FROM items WHERE item_id = ?", [item_id])
+
+
+def item_marks(con: duckdb.DuckDBPyConnection, item_id: str) -> pd.DataFrame:
+    """What was extracted from one item, as character spans: figures, dates, entities.
+
+    Columns ``start``, ``end``, ``mark`` (figure, date, place, person, ...), ``label``
+    (what the span means), sorted by position.
+    """
+    sql = """
+    SELECT start, "end", 'figure' AS mark,
+           kind || ' · ' || side || ' · ' || per || coalesce(' · ' || claimant, '') AS label
+      FROM casualties WHERE item_id = ? AND start IS NOT NULL
+    UNION ALL
+    SELECT start, "end", 'date' AS mark,
+           CAST(CAST(date AS DATE) AS VARCHAR) || ' (' || precision || ')' AS label
+      FROM events WHERE item_id = ? AND start IS NOT NULL
+    UNION ALL
+    SELECT start, "end", kind AS mark, name AS label
+      FROM entities WHERE item_id = ? AND start IS NOT NULL
+    ORDER BY start, "end" DESC"""
+    return _df(con, sql, [item_id, item_id, item_id])
+
+
+# -- downloads ------------------------------------------------------------------------------
+def filtered_table(con: duckdb.DuckDBPyConnection, filters: Filters, table: str):
+    """A whole stored table restricted to the filtered items (for CSV/Parquet downloads)."""
+    if table not in DOWNLOAD_TABLES:
+        raise ValueError(f"table must be one of {DOWNLOAD_TABLES}, not {table!r}")
+    where, params = filters.item_where("i")
+    if table == "items":
+        return _df(con, f"SELECT * FROM items i WHERE {where}", params)
+    sql = (
+        f"SELECT t.* FROM {table} t WHERE t.item_id IN (SELECT item_id FROM items i WHERE {where})"
+    )
+    if table == "casualties":
+        cwhere, cparams = filters.casualty_where("t")
+        return _df(con, f"{sql} AND {cwhere}", params + cparams)
+    return _df(con, sql, params)
