@@ -606,8 +606,9 @@ def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     ev["_key"] = ticks.where(after, -ticks)
     ev = ev.sort_values(["item_id", "span", "_after", "_key"], kind="stable")
     best = ev.drop_duplicates("item_id").set_index("item_id")
-    pos = out["item_id"].map(lambda i: i in best.index)
-    chosen = out.loc[pos, "item_id"]
-    out.loc[pos, "event_date"] = best.loc[chosen, "date"].to_numpy().astype("datetime64[us]")
-    out.loc[pos, "event_precision"] = best.loc[chosen, "precision"].to_numpy()
+    date = out["item_id"].map(best["date"])
+    has = date.notna().to_numpy()
+    out["event_date"] = date.where(has, out["event_date"]).astype("datetime64[us]")
+    precision = out["item_id"].map(best["precision"]).astype("string")
+    out["event_precision"] = precision.where(has, out["event_precision"])
     return out

@@ -193,7 +193,7 @@ def tag_topics(items: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.Data
 
     Examples
     --------
-    >>> items = pd.DataFrame({"item_id": ["a"], "text": ["Drones hit Kyiv; air defence shot two down."]})
+    >>> items = pd.DataFrame({"item_id": ["a"], "text": ["Drones hit Kyiv; air defence shot down two."]})
     >>> tag_topics(items)[["topic", "score"]].round(2).values.tolist()
     [['drone & missile strikes', 0.39], ['air defence', 0.63]]
     """
