@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import SEED, SEED_AS_OF
 
-from dashboard import ingest as ingest_module
+ingest_module = importlib.import_module("dashboard.ingest")  # the module, not the function
 from dashboard.ingest import ingest
 from dashboard.schema import ITEMS, SchemaError
 from dashboard.store import Store
