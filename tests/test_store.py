@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from conftest import SEED, SEED_AS_OF
 
-ingest_module = importlib.import_module("dashboard.ingest")  # the module, not the function
 from dashboard.ingest import ingest
 from dashboard.schema import ITEMS, SchemaError
 from dashboard.store import Store
+
+ingest_module = importlib.import_module("dashboard.ingest")  # the module, not the function
 
 
 @pytest.fixture
