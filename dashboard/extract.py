@@ -42,13 +42,10 @@ def extract_chunk(items: pd.DataFrame, taxonomy=None) -> Frames:
     items = validate(items, ITEMS)
     events = extract_events(items)
     dated = item_event_dates(items, events).set_index("item_id")
-    items = items.copy()
-    items["event_date"] = (
-        items["item_id"]
-        .map(dated["event_date"])
-        .astype(ITEMS.arrow.field("event_date").type.to_pandas_dtype())
+    items = items.assign(
+        event_date=items["item_id"].map(dated["event_date"]),
+        event_precision=items["item_id"].map(dated["event_precision"]),
     )
-    items["event_precision"] = items["item_id"].map(dated["event_precision"])
     return Frames(
         items=validate(items, ITEMS),
         casualties=extract_casualties(items),
