@@ -24,6 +24,7 @@ MAX_REJECT_LINES = 20
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dashboard", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_export(sub)
     ing = sub.add_parser("ingest", help="read files into the store")
     ing.add_argument("paths", nargs="+", type=Path, help="files or folders to read")
     ing.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "ingest":
             return _ingest(args)
+        if args.command == "export":
+            return _export(args)
     except (InputError, StoreError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -86,6 +89,31 @@ def _ingest(args) -> int:
         status = EXIT_BAD_INPUT
     print(summary.line())
     return status
+
+
+def _add_export(sub) -> None:
+    exp = sub.add_parser("export", help="write every chart, its CSV and a manifest")
+    exp.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
+    exp.add_argument("--filters", default="", metavar="QUERY", help="as in the app's URL")
+    exp.add_argument("--out", type=Path, required=True, help="folder to write into")
+    exp.add_argument("--format", default="png,svg,html", help="any of png,svg,html,pdf")
+    exp.add_argument("--chart", action="append", metavar="NAME", help="only this chart")
+    exp.add_argument("--zip", action="store_true", help="also write OUT.zip")
+
+
+def _export(args) -> int:
+    from .export import check_filters, export_charts
+
+    result = export_charts(
+        args.store,
+        args.out,
+        check_filters(args.filters),
+        args.format,
+        charts=args.chart,
+        make_zip=args.zip,
+    )
+    print(result.line())
+    return 0
 
 
 if __name__ == "__main__":
