@@ -51,9 +51,12 @@ def _freq(freq: str) -> str:
     return freq
 
 
-def _filtered(filters: Filters) -> tuple[str, list]:
-    """A CTE ``f`` of the filtered items with their chart date ``d``."""
-    where, params = filters.item_where("i")
+def _filtered(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list]:
+    """A CTE ``f`` of the filtered items with their chart date ``d``.
+
+    The connection goes to ``item_where`` so a text search uses the store's full-text index.
+    """
+    where, params = filters.item_where("i", con=con)
     sql = f"f AS (SELECT i.*, {_date_expr(filters)} AS d FROM items i WHERE {where})"
     return sql, params
 
@@ -89,7 +92,7 @@ def filter_options(con: duckdb.DuckDBPyConnection, max_places: int = 300) -> dic
 # -- overview -------------------------------------------------------------------------------
 def overview_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row: items, first and last date, sources, casualty figures, places."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT (SELECT count(*) FROM f) AS n_items,
            (SELECT min(d) FROM f) AS first_date,
@@ -104,7 +107,7 @@ def overview_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
 
 def latest_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15):
     """The most recent items (by the filter's date), newest first."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT d AS date, title, source, item_id FROM f
     ORDER BY d DESC NULLS LAST, published DESC NULLS LAST, item_id LIMIT {int(limit)}"""
@@ -113,7 +116,7 @@ def latest_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 
 
 def items_per_source(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 15):
     """Items per source, the ``top`` largest."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT source, count(*) AS n_items FROM f GROUP BY source
     ORDER BY n_items DESC, source LIMIT {int(top)}"""
@@ -123,7 +126,7 @@ def items_per_source(con: duckdb.DuckDBPyConnection, filters: Filters, top: int 
 # -- topics ---------------------------------------------------------------------------------
 def topic_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Items per topic (taxonomy and discovered), most frequent first."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT t.topic, t.origin, count(DISTINCT t.item_id) AS n_items
     FROM topics t JOIN f ON f.item_id = t.item_id
@@ -135,7 +138,7 @@ def topics_over_time(
     con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week", top: int = TOP_TOPICS
 ) -> pd.DataFrame:
     """Items per period and topic, for the ``top`` most frequent taxonomy topics."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte},
     tt AS (SELECT t.topic, f.d FROM topics t JOIN f ON f.item_id = t.item_id
            WHERE t.origin = 'taxonomy' AND f.d IS NOT NULL),
@@ -154,7 +157,7 @@ def topic_cooccurrence(
     The diagonal holds each topic's own item count; both orders of a pair are present so
     the heatmap is symmetric.
     """
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte},
     tt AS (SELECT DISTINCT t.item_id, t.topic FROM topics t JOIN f ON f.item_id = t.item_id
            WHERE t.origin = 'taxonomy'),
@@ -168,7 +171,7 @@ def topic_cooccurrence(
 
 def discovered_topics(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The topics found in the corpus, their top terms, and their items under the filters."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte},
     hits AS (SELECT t.topic, count(DISTINCT t.item_id) AS n FROM topics t
              JOIN f ON f.item_id = t.item_id WHERE t.origin = 'discovered' GROUP BY t.topic)
@@ -183,7 +186,7 @@ def casualty_figures(
     con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5000
 ) -> pd.DataFrame:
     """Every casualty figure of the filtered items, with its item's title and date."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     cwhere, cparams = filters.casualty_where("c")
     sql = f"""WITH {cte}
     SELECT c.value, c.value_max, c.kind, c.side, c."group", c.per, c.claimant,
@@ -204,7 +207,7 @@ def casualties_over_time(
     rates, monthly figures and cumulative totals are repeated by many items, so a period
     keeps the largest one reported rather than a meaningless sum.
     """
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     cwhere, cparams = filters.casualty_where("c")
     sql = f"""WITH {cte},
     c AS (SELECT c.*, coalesce(CAST(c.period_end AS DATE), f.d) AS cd
@@ -225,7 +228,7 @@ def claimant_ranges(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     Only (side, kind, per) groups with figures from at least two claimants are kept: the
     point is to compare one claimant's figures against another's.
     """
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     cwhere, cparams = filters.casualty_where("c")
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, c.per, c.claimant, coalesce(c.value_max, c.value) AS hi,
@@ -254,7 +257,7 @@ def timeline_events(
 
     At most ``per_period`` events per period and ``max_points`` in all (the most recent).
     """
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte},
     e AS (SELECT CAST(e.date AS DATE) AS date, CAST(e.date_end AS DATE) AS date_end,
                  e.precision, e.phrase, e.sentence, f.title, f.source, e.item_id,
@@ -269,7 +272,7 @@ def timeline_events(
 
 def item_counts(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week"):
     """Items per period (by the filter's date)."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT CAST(date_trunc('{_freq(freq)}', d) AS DATE) AS period, count(*) AS n_items
     FROM f WHERE d IS NOT NULL GROUP BY period ORDER BY period"""
@@ -279,7 +282,7 @@ def item_counts(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "w
 # -- places ---------------------------------------------------------------------------------
 def place_counts(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 400):
     """Places named by the filtered items, with coordinates and the number of items."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT e.name, any_value(e.country) AS country, any_value(e.admin1) AS admin1,
            avg(e.lat) AS lat, avg(e.lon) AS lon, count(DISTINCT e.item_id) AS n_items
@@ -293,7 +296,7 @@ def place_items(
     con: duckdb.DuckDBPyConnection, filters: Filters, place: str, limit: int = 200
 ) -> pd.DataFrame:
     """The filtered items that name ``place``, newest first."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT f.d AS date, f.title, f.source, f.item_id FROM f
     WHERE f.item_id IN (SELECT item_id FROM entities WHERE kind = 'place' AND name = ?)
@@ -304,7 +307,7 @@ def place_items(
 # -- items ----------------------------------------------------------------------------------
 def search_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 500):
     """The filtered items (the sidebar's text search included), newest first."""
-    cte, params = _filtered(filters)
+    cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT f.d AS date, f.title, f.source, f.n_words, f.n_copies,
            (SELECT count(*) FROM casualties c WHERE c.item_id = f.item_id) AS n_figures,
@@ -344,7 +347,7 @@ def filtered_table(con: duckdb.DuckDBPyConnection, filters: Filters, table: str)
     """A whole stored table restricted to the filtered items (for CSV/Parquet downloads)."""
     if table not in DOWNLOAD_TABLES:
         raise ValueError(f"table must be one of {DOWNLOAD_TABLES}, not {table!r}")
-    where, params = filters.item_where("i")
+    where, params = filters.item_where("i", con=con)
     if table == "items":
         return _df(con, f"SELECT * FROM items i WHERE {where}", params)
     sql = (

@@ -1,19 +1,27 @@
-"""Entry script for ``streamlit run``: the items in the store (placeholder until the pages land)."""
+"""Entry script for ``streamlit run dashboard/app/main.py``: shared filters + page router.
 
-import os
+The store is ``$DASHBOARD_STORE`` (default ``data/store``). The filters live here, in the
+sidebar, so they keep their values across pages and mirror the URL query string.
+"""
 
 import streamlit as st
 
-from dashboard.store import Store
+from dashboard.app import state
 
-st.set_page_config(page_title="Conflict news dashboard", layout="wide")
-store = Store(os.environ.get("DASHBOARD_STORE", "data/store"))
-st.title("Conflict news dashboard")
-if not store.exists():
-    st.info(
-        "The store is empty. Load items with `python -m dashboard ingest FILE... --as-of DATE`."
-    )
-else:
-    items = store.frame("items")
-    st.caption(f"{len(items)} items · store version {store.version}")
-    st.dataframe(items[["title", "source", "published", "n_words"]], width="stretch")
+st.set_page_config(
+    page_title="Conflict news dashboard", page_icon=":material/insights:", layout="wide"
+)
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/topics.py", title="Topics", icon=":material/sell:"),
+    st.Page("app_pages/casualties.py", title="Casualty figures", icon=":material/monitoring:"),
+    st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:"),
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:"),
+    st.Page("app_pages/items.py", title="Items", icon=":material/article:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/database:"),
+]
+
+page = st.navigation(PAGES)
+state.sidebar_filters()
+page.run()

@@ -1,0 +1,32 @@
+"""Topics: frequency, over time, co-occurrence, and the topics discovered in the corpus."""
+
+import streamlit as st
+
+from dashboard.app import layout, state
+
+st.title("Topics")
+filters = state.current_filters()
+if layout.require_data():
+    left, right = st.columns(2)
+    with left:
+        layout.chart("topic_frequency", filters)
+    with right:
+        layout.chart("topic_cooccurrence", filters)
+    freq = layout.granularity("topics_freq")
+    layout.chart("topics_over_time", filters, freq=freq)
+    st.subheader("Discovered topics")
+    st.caption("Found in the corpus itself (TF-IDF + NMF); labels are their top terms.")
+    found = state.view("discovered_topics", filters)
+    layout.chart("discovered_topics", filters)
+    st.dataframe(
+        found,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "rank": "Rank",
+            "topic": "Topic",
+            "top_terms": st.column_config.TextColumn("Top terms", width="large"),
+            "n_items": "Items (filtered)",
+            "n_items_all": "Items (all)",
+        },
+    )

@@ -1,0 +1,89 @@
+"""Page building blocks: a chart with its download buttons, the empty-store notice."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from ..charts import CHARTS, FORMATS, chart_bytes, formats
+from ..query import Filters
+from . import state
+
+GRANULARITIES = ("day", "week", "month")
+EMPTY_STORE = """\
+**The store is empty.** Add news items to start:
+
+- on the **Data** page, upload files (plain-text digests, CSV, JSON/JSONL, RSS/Atom) and
+  press *Ingest*; or
+- on the command line: `python -m dashboard ingest FILE... --as-of 2024-11-15 --store {store}`
+  (or `make run`, which ingests the bundled sample).
+"""
+
+
+def require_data() -> bool:
+    """Show how to start when the store is empty; True when there is data to show."""
+    s = state.store()
+    if s.exists():
+        return True
+    st.info(EMPTY_STORE.format(store=s.root))
+    st.page_link("app_pages/data.py", label="Go to the Data page", icon=":material/upload:")
+    return False
+
+
+def granularity(key: str, default: str = "week") -> str:
+    return st.radio(
+        "Granularity", GRANULARITIES, index=GRANULARITIES.index(default), key=key, horizontal=True
+    )
+
+
+def chart(name: str, filters: Filters, *, selection: str | None = None, **options):
+    """Draw registry chart ``name`` under ``filters`` with PNG/SVG/HTML/CSV downloads.
+
+    Returns the selection state when ``selection`` names a chart selection to listen to.
+    """
+    spec = CHARTS[name]
+    frame = state.view(spec.view_fn.__name__, filters, **{**spec.options, **options})
+    figure = spec.chart_fn(frame)
+    if selection:
+        result = st.altair_chart(
+            figure,
+            width="stretch",
+            key=f"chart_{name}",
+            on_select="rerun",
+            selection_mode=selection,
+        )
+    else:
+        result = st.altair_chart(figure, width="stretch", key=f"chart_{name}")
+    downloads(name, figure, frame)
+    return result
+
+
+def downloads(name: str, figure, frame: pd.DataFrame) -> None:
+    """Small download buttons; the files are made only when clicked (deferred data)."""
+    fmts = formats(figure)
+    cols = st.columns([1] * (len(fmts) + 1) + [6])
+    for col, fmt in zip(cols, fmts, strict=False):
+        col.download_button(
+            fmt.upper(),
+            data=partial(chart_bytes, figure, fmt),
+            file_name=f"{name}.{fmt}",
+            mime=FORMATS[fmt],
+            key=f"dl_{name}_{fmt}",
+            on_click="ignore",
+            help=f"Download this chart as {fmt.upper()}",
+        )
+    cols[len(fmts)].download_button(
+        "CSV",
+        data=partial(_csv, frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl_{name}_csv",
+        on_click="ignore",
+        help="Download the chart's data as CSV",
+    )
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
