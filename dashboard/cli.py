@@ -40,6 +40,17 @@ def _parser() -> argparse.ArgumentParser:
             help=f"column/field holding the item's {field} (CSV/JSON)",
         )
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process; dask: partitions on a Dask cluster (pip install '.[dask]')",
+    )
+    ing.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster here)",
+    )
     return parser
 
 
@@ -61,6 +72,14 @@ def _ingest(args) -> int:
     from .extractors.topics import load_taxonomy
     from .ingest import ingest
 
+    if args.engine == "dask":
+        from functools import partial
+
+        from .dask_engine import ingest_dask
+
+        ingest = partial(ingest_dask, scheduler=args.scheduler)
+    elif args.scheduler:
+        raise ValueError("--scheduler needs --engine dask")
     columns = {k[4:]: v for k, v in vars(args).items() if k.startswith("col_") and v}
     store = Store(args.store)
     summary = ingest(
