@@ -26,6 +26,8 @@ TIMELINE_PER_PERIOD = 40
 TIMELINE_MAX_POINTS = 4000
 # How many topics the over-time and co-occurrence charts show (the most frequent ones).
 TOP_TOPICS = 12
+# Claimants shown per comparison in the claimant chart (those with the most figures).
+CLAIMANTS_PER_COMPARISON = 8
 # Tables the Data page offers for download, filtered by the items they belong to.
 DOWNLOAD_TABLES = ("items", "casualties", "events", "entities", "topics")
 # Labels of the casualty ``per`` values on the charts: they are different measures and
@@ -75,7 +77,7 @@ def filter_options(con: duckdb.DuckDBPyConnection, max_places: int = 300) -> dic
     span = con.execute(
         "SELECT min(CAST(event_date AS DATE)), max(CAST(event_date AS DATE)), "
         "min(CAST(published AS DATE)), max(CAST(published AS DATE)) FROM items"
-    ).fetchone()
+    ).fetchall()[0]
     return {
         "topics": values("SELECT topic FROM topics GROUP BY topic ORDER BY count(*) DESC"),
         "sides": values("SELECT side FROM casualties GROUP BY side ORDER BY count(*) DESC"),
@@ -222,26 +224,33 @@ def casualties_over_time(
     return out
 
 
-def claimant_ranges(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def claimant_ranges(
+    con: duckdb.DuckDBPyConnection, filters: Filters, top: int = CLAIMANTS_PER_COMPARISON
+) -> pd.DataFrame:
     """For each side, kind and per: the range of figures each claimant gave.
 
-    Only (side, kind, per) groups with figures from at least two claimants are kept: the
-    point is to compare one claimant's figures against another's.
+    Only totals, monthly figures and daily rates (figures of single events are about
+    different events and do not compare), and only (side, kind, per) groups with at least
+    two claimants, each keeping its ``top`` claimants with the most figures: the point is
+    to set one claimant's figures against another's.
     """
     cte, params = _filtered(con, filters)
     cwhere, cparams = filters.casualty_where("c")
     sql = f"""WITH {cte},
-    c AS (SELECT c.side, c.kind, c.per, c.claimant, coalesce(c.value_max, c.value) AS hi,
-                 c.value AS lo
+    c AS (SELECT c.side, c.kind, c.per, trim(c.claimant) AS claimant,
+                 coalesce(c.value_max, c.value) AS hi, c.value AS lo
           FROM casualties c JOIN f ON f.item_id = c.item_id
-          WHERE {cwhere} AND c.value IS NOT NULL AND c.claimant IS NOT NULL
-                AND c.claimant <> ''),
+          WHERE {cwhere} AND c.value IS NOT NULL AND c.per <> 'event'
+                AND c.claimant IS NOT NULL AND trim(c.claimant) <> ''),
     g AS (SELECT side, kind, per, claimant, min(lo) AS low, max(hi) AS high,
                  count(*) AS n_figures FROM c GROUP BY ALL),
-    multi AS (SELECT side, kind, per FROM g GROUP BY ALL HAVING count(*) >= 2)
-    SELECT g.*, g.side || ' · ' || g.kind || ' · ' || g.per AS comparison
-    FROM g JOIN multi USING (side, kind, per)
-    ORDER BY comparison, high DESC"""
+    r AS (SELECT *, row_number() OVER (PARTITION BY side, kind, per
+                                       ORDER BY n_figures DESC, claimant) AS k,
+                 count(*) OVER (PARTITION BY side, kind, per) AS n_claimants FROM g)
+    SELECT side, kind, per, claimant, low, high, n_figures,
+           side || ' · ' || kind || ' · ' || per AS comparison
+    FROM r WHERE n_claimants >= 2 AND k <= {int(top)}
+    ORDER BY comparison, high DESC, claimant"""
     return _df(con, sql, params + cparams)
 
 

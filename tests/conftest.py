@@ -32,3 +32,35 @@ def corpus():
 @pytest.fixture
 def eval_dir() -> Path:
     return shared_path("eval")
+
+
+# -- stores for the app, view and chart tests (built once per session) ----------------------
+CORPUS_FILES = (
+    "cir_events.csv",
+    "gdelt_articles.jsonl",
+    "news_headlines_2022.json",
+    "ucdp_ukraine_events.csv",
+)
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory):
+    """A store of the bundled seed digest (reference date 2024-11-15)."""
+    from dashboard.ingest import ingest
+    from dashboard.store import Store
+
+    store = Store(tmp_path_factory.mktemp("seed") / "store")
+    ingest([SEED], store=store, as_of=SEED_AS_OF)
+    return store
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory):
+    """A store of the four shared corpora (~21k items; takes ~20 s, once per session)."""
+    from dashboard.ingest import ingest
+    from dashboard.store import Store
+
+    paths = [shared_path("corpus", name) for name in CORPUS_FILES]
+    store = Store(tmp_path_factory.mktemp("corpus") / "store")
+    ingest(paths, store=store, as_of=SEED_AS_OF)
+    return store

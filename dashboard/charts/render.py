@@ -6,10 +6,24 @@ The app's download buttons and the exporter both call :func:`chart_bytes`.
 from __future__ import annotations
 
 import io
+import json
 
 import altair as alt
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
+
+
+class ScriptSafeJSON(json.JSONEncoder):
+    """JSON that cannot end the ``<script>`` it is embedded in.
+
+    Chart data holds item titles and sentences (untrusted); a title containing
+    ``</script><img onerror=...>`` would otherwise close the HTML export's script block.
+    ``<``, ``>`` and ``&`` are written as ``\\u003c``-style escapes: the same JSON values.
+    """
+
+    def encode(self, o) -> str:
+        text = super().encode(o)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def formats(chart) -> tuple[str, ...]:
@@ -32,7 +46,7 @@ def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
     if isinstance(chart, alt.TopLevelMixin):
         if fmt == "html":
             buf = io.StringIO()
-            chart.save(buf, format="html", inline=True)
+            chart.save(buf, format="html", inline=True, json_kwds={"cls": ScriptSafeJSON})
             return buf.getvalue().encode("utf-8")
         import vl_convert as vlc
 

@@ -1,0 +1,138 @@
+"""Views: every chart's data obeys the filters, on the seed and on the shared corpora."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import views
+from dashboard.query import Filters
+
+
+@pytest.fixture(scope="module")
+def seed(seed_store):
+    return seed_store.connect()
+
+
+@pytest.fixture(scope="module")
+def big(corpus_store):
+    return corpus_store.connect()
+
+
+def test_overview_counts_match_the_store(seed, seed_store):
+    stats = views.overview_stats(seed, Filters()).iloc[0]
+    items = seed_store.frame("items")
+    assert stats.n_items == len(items)
+    assert stats.n_sources == items["source"].nunique()
+    assert stats.n_figures == len(seed_store.frame("casualties"))
+    assert stats.first_date <= stats.last_date
+
+
+def test_topic_filter_restricts_every_view(seed):
+    everything = views.topic_counts(seed, Filters())
+    topic = everything.loc[everything["origin"] == "taxonomy", "topic"].iloc[-1]
+    only = Filters(topics=(topic,))
+    n = int(everything.loc[everything["topic"] == topic, "n_items"].iloc[0])
+    assert views.overview_stats(seed, only).iloc[0].n_items == n
+    assert len(views.search_items(seed, only)) == n
+    restricted = views.topic_counts(seed, only).set_index("topic")["n_items"]
+    assert restricted[topic] == n
+    assert (restricted <= everything.set_index("topic")["n_items"].reindex(restricted.index)).all()
+
+
+def test_casualty_views_obey_side_and_kind(seed):
+    figures = views.casualty_figures(seed, Filters())
+    assert set(figures["side"]) >= {"russia", "ukraine"}
+    russia = views.casualty_figures(seed, Filters(sides=("russia",)))
+    assert len(russia) and set(russia["side"]) == {"russia"}
+    killed = views.casualties_over_time(seed, Filters(kinds=("killed",)))
+    assert set(killed["kind"]) == {"killed"}
+
+
+def test_over_time_keeps_measures_apart(big):
+    frame = views.casualties_over_time(big, Filters(), freq="month")
+    # One row per (period, side, kind, per): rates, event counts and totals never merge.
+    assert not frame.duplicated(["period", "side", "kind", "per"]).any()
+    assert {"event", "day", "total"} <= set(frame["per"])
+    assert frame["measure"].notna().all()
+    # Totals are the largest reported in the period, not a sum of repeated totals.
+    raw = views.casualty_figures(big, Filters())
+    totals = raw[(raw["per"] == "total") & raw["value"].notna()]
+    assert frame.loc[frame["per"] == "total", "value"].max() <= totals["value"].max()
+
+
+def test_claimant_ranges_compare_at_least_two_claimants(big):
+    frame = views.claimant_ranges(big, Filters())
+    assert len(frame)
+    assert (frame.groupby("comparison")["claimant"].nunique() >= 2).all()
+    assert (frame["low"] <= frame["high"]).all()
+    assert "event" not in set(frame["per"])
+
+
+@pytest.mark.parametrize("freq", ["day", "week", "month"])
+def test_timeline_granularity(big, freq):
+    events = views.timeline_events(big, Filters(), freq=freq)
+    assert 0 < len(events) <= views.TIMELINE_MAX_POINTS
+    assert events["slot"].max() <= views.TIMELINE_PER_PERIOD
+    counts = views.item_counts(big, Filters(), freq=freq)
+    periods = pd.to_datetime(counts["period"])
+    if freq == "week":
+        assert (periods.dt.day_of_week == 0).all()
+    if freq == "month":
+        assert (periods.dt.day == 1).all()
+    assert counts["n_items"].sum() == views.overview_stats(big, Filters()).iloc[0].n_items - int(
+        big.execute("SELECT count(*) FROM items WHERE event_date IS NULL").fetchall()[0][0]
+    )
+
+
+def test_text_search_matches_title_or_text(big):
+    found = views.search_items(big, Filters(text="Bakhmut"), limit=10_000)
+    assert 0 < len(found) < 10_000
+    ids = found["item_id"].tolist()
+    rows = big.execute(
+        "SELECT title, text FROM items WHERE item_id IN (SELECT unnest(?))", [ids]
+    ).fetchall()
+    assert all("bakhmut" in f"{t} {x}".lower() for t, x in rows)
+
+
+def test_places_and_their_items(big):
+    places = views.place_counts(big, Filters())
+    assert places["n_items"].is_monotonic_decreasing
+    assert places["lat"].between(-90, 90).all() and places["lon"].between(-180, 180).all()
+    top = places.iloc[0]
+    items = views.place_items(big, Filters(), top["name"], limit=100_000)
+    assert len(items) == top["n_items"]
+
+
+def test_item_marks_point_into_the_text(seed, seed_store):
+    items = seed_store.frame("items").set_index("item_id")
+    figures = views.casualty_figures(seed, Filters())
+    item_id = figures["item_id"].iloc[0]
+    marks = views.item_marks(seed, item_id)
+    text = items.loc[item_id, "text"]
+    assert {"figure", "date"} <= set(marks["mark"])
+    fig = marks[marks["mark"] == "figure"]
+    quotes = set(figures.loc[figures["item_id"] == item_id, "quote"])
+    assert {text[s:e] for s, e in zip(fig["start"], fig["end"], strict=True)} == quotes
+
+
+@pytest.mark.parametrize("table", views.DOWNLOAD_TABLES)
+def test_filtered_tables_belong_to_filtered_items(seed, table):
+    f = Filters(sides=("russia",))
+    ids = set(views.search_items(seed, f)["item_id"])
+    frame = views.filtered_table(seed, f, table)
+    assert len(frame) and set(frame["item_id"]) <= ids
+    if table == "casualties":
+        assert set(frame["side"]) == {"russia"}
+
+
+def test_filter_options_list_what_is_stored(seed, seed_store):
+    opts = views.filter_options(seed)
+    assert set(opts["sources"]) == set(seed_store.frame("items")["source"])
+    assert set(opts["sides"]) == set(seed_store.frame("casualties")["side"])
+    assert set(opts["topics"]) == set(seed_store.frame("topics")["topic"])
+
+
+def test_bad_granularity_is_refused(seed):
+    with pytest.raises(ValueError, match="granularity"):
+        views.item_counts(seed, Filters(), freq="year")
