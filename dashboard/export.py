@@ -6,8 +6,8 @@ writes, for each chart of :data:`dashboard.charts.CHARTS`, ``<name>.png|svg|html
 version, source files, extraction versions, time) and optionally ``<out>.zip``.
 
 The bytes come from :func:`chart_file`, which goes through the shared rendering layer
-(:func:`dashboard.charts.render.chart_bytes`) and adds what it lacks: HTML safe against item
-text that closes the ``<script>`` element, PDF, and plotly images through kaleido. The app's
+(:func:`dashboard.charts.render.chart_bytes`) and adds what it lacks: PDF, and plotly
+images through kaleido. The app's
 download buttons call the same :func:`chart_file` and :func:`frame_csv`.
 
 Examples
@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import html
-import io
 import json
 import logging
 import time
@@ -98,23 +97,6 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
 
 
 # -- rendering ------------------------------------------------------------------------------
-class _ScriptSafeJSON(json.JSONEncoder):
-    """JSON that cannot close the HTML ``<script>`` it is embedded in.
-
-    ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` etc. decode to
-    the same characters: item text such as ``</script><script>...`` stays data.
-    """
-
-    _ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-    def encode(self, o):
-        return super().encode(o).translate(self._ESCAPES)
-
-    def iterencode(self, o, _one_shot=False):
-        for chunk in super().iterencode(o, _one_shot):
-            yield chunk.translate(self._ESCAPES)
-
-
 def _is_altair(chart) -> bool:
     return isinstance(chart, alt.TopLevelMixin)
 
@@ -147,17 +129,13 @@ class _Kaleido:
 def chart_file(chart, fmt: str, *, scale: float = PNG_SCALE) -> bytes:
     """The bytes of ``chart`` saved as ``fmt`` (png, svg, html or pdf), fetched from nowhere.
 
-    PNG and SVG of altair charts come from the shared ``render.chart_bytes`` (vl-convert);
-    HTML is self-contained (Vega inlined, no CDN) with the spec embedded script-safely;
-    plotly figures go through kaleido and Debian Chromium for images.
+    PNG, SVG and HTML come from the shared ``render.chart_bytes`` (vl-convert; HTML with
+    Vega inlined and the spec embedded script-safely); this adds PDF (vl-convert) and plotly
+    images (kaleido with Debian Chromium; start one server per run, see :func:`export_charts`).
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if _is_altair(chart):
-        if fmt == "html":
-            buf = io.StringIO()
-            chart.save(buf, format="html", inline=True, json_kwds={"cls": _ScriptSafeJSON})
-            return buf.getvalue().encode("utf-8")
         if fmt == "pdf":
             import vl_convert as vlc
 
