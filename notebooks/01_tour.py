@@ -37,7 +37,7 @@ from dashboard.charts import CHARTS
 
 # Charts drawn as SVG by vl-convert: offline (the default renderer loads Vega from a CDN)
 # and shown by any notebook viewer. The app has the interactive versions.
-alt.renderers.enable("svg")
+_ = alt.renderers.enable("svg")
 
 # %% tags=["parameters"]
 STORE = os.environ.get("DASHBOARD_STORE", "data/store")

@@ -37,7 +37,7 @@ from dashboard.charts import CHARTS
 
 # Charts drawn as SVG by vl-convert: offline (the default renderer loads Vega from a CDN)
 # and shown by any notebook viewer. The app has the interactive versions.
-alt.renderers.enable("svg")
+_ = alt.renderers.enable("svg")
 
 # %% tags=["parameters"]
 STORE = os.environ.get("DASHBOARD_STORE", "data/store")
@@ -127,7 +127,7 @@ else:
 
 # %%
 for claimant, group in chosen.groupby("claimant", sort=True):
-    print(f"\n== {claimant} ({len(group)} figures)")
+    print(f"\n== {claimant}: {len(group)} figure(s)")
     for row in group.itertuples():
         print(f"  {row.date:%Y-%m-%d}  {row.value:>9,} per {row.per}  [{row.source}]")
         print(f"      “{row.sentence}”")
