@@ -61,28 +61,25 @@ def chart(name: str, filters: Filters, *, selection: str | None = None, **option
 
 
 def downloads(name: str, figure, frame: pd.DataFrame) -> None:
-    """Small download buttons; the files are made only when clicked (deferred data)."""
-    fmts = formats(figure)
-    cols = st.columns([1] * (len(fmts) + 1) + [6])
-    for col, fmt in zip(cols, fmts, strict=False):
-        col.download_button(
-            fmt.upper(),
-            data=partial(chart_bytes, figure, fmt),
-            file_name=f"{name}.{fmt}",
-            mime=FORMATS[fmt],
-            key=f"dl_{name}_{fmt}",
+    """A "Download" popover; the files are made only when clicked (deferred data)."""
+    with st.popover("Download", width="content"):
+        for fmt in formats(figure):
+            st.download_button(
+                f"Chart as {fmt.upper()}",
+                data=partial(chart_bytes, figure, fmt),
+                file_name=f"{name}.{fmt}",
+                mime=FORMATS[fmt],
+                key=f"dl_{name}_{fmt}",
+                on_click="ignore",
+            )
+        st.download_button(
+            "Data as CSV",
+            data=partial(_csv, frame),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"dl_{name}_csv",
             on_click="ignore",
-            help=f"Download this chart as {fmt.upper()}",
         )
-    cols[len(fmts)].download_button(
-        "CSV",
-        data=partial(_csv, frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"dl_{name}_csv",
-        on_click="ignore",
-        help="Download the chart's data as CSV",
-    )
 
 
 def _csv(frame: pd.DataFrame) -> bytes:

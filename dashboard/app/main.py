@@ -4,13 +4,16 @@ The store is ``$DASHBOARD_STORE`` (default ``data/store``). The filters live her
 sidebar, so they keep their values across pages and mirror the URL query string.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard.app import state
 
-st.set_page_config(
-    page_title="Conflict news dashboard", page_icon=":material/insights:", layout="wide"
-)
+# The favicon is a file served by the app itself: a Material or emoji page icon would be
+# fetched from fonts.gstatic.com / a CDN, and the app must work offline.
+FAVICON = str(Path(__file__).with_name("favicon.png"))
+st.set_page_config(page_title="Conflict news dashboard", page_icon=FAVICON, layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

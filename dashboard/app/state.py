@@ -18,6 +18,7 @@ import streamlit as st
 from .. import views
 from ..query import LIST_KEYS, Filters
 from ..store import Store
+from .markup import escape_markdown
 
 STORE_ENV = "DASHBOARD_STORE"
 DEFAULT_STORE = "data/store"
@@ -203,5 +204,5 @@ def sidebar_filters() -> Filters:
     side.button("Reset filters", on_click=reset_filters, key="f_reset", width="stretch")
     filters = current_filters()
     _sync_url(filters)
-    side.caption(f"Showing: {filters.describe()}")
+    side.caption(f"Showing: {escape_markdown(filters.describe())}")
     return filters

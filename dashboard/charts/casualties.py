@@ -7,6 +7,16 @@ import pandas as pd
 
 from ._common import HEIGHT, WIDTH, data, empty_note
 
+# Panel labels above each panel (not beside it), so the chart keeps its width.
+HEADER = alt.Header(
+    labelAngle=0,
+    labelAlign="left",
+    labelAnchor="start",
+    labelOrient="top",
+    labelFontWeight="bold",
+    labelFontSize=12,
+)
+
 
 def casualties_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
     """Lines per side (colour) and kind (dash), one row per measure with its own y scale.
@@ -22,7 +32,9 @@ def casualties_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
             x=alt.X("period:T", title="Period (start date)"),
             y=alt.Y("value:Q", title="People (reported)"),
             color=alt.Color("side:N", title="Side"),
-            strokeDash=alt.StrokeDash("kind:N", title="Kind"),
+            strokeDash=alt.StrokeDash(
+                "kind:N", title="Kind", legend=alt.Legend(symbolType="stroke")
+            ),
             detail="kind:N",
             tooltip=[
                 alt.Tooltip("period:T", title="Period from"),
@@ -34,9 +46,7 @@ def casualties_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(width=WIDTH, height=HEIGHT // 2)
-        .facet(
-            row=alt.Row("measure:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
-        )
+        .facet(row=alt.Row("measure:N", title=None, header=HEADER))
         .resolve_scale(y="independent")
     )
     return empty_note(chart, frame, "Casualty figures over time, by measure")
@@ -72,11 +82,7 @@ def claimant_ranges_chart(frame: pd.DataFrame) -> alt.Chart:
     chart = (
         alt.layer(rule, low, high)
         .properties(width=WIDTH - 160, height=alt.Step(24))
-        .facet(
-            row=alt.Row(
-                "comparison:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")
-            )
-        )
+        .facet(row=alt.Row("comparison:N", title=None, header=HEADER))
         .resolve_scale(x="independent", y="independent")
     )
     return empty_note(chart, frame, "Claimants compared: range of figures given")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import views
 from dashboard.app import layout, state
+from dashboard.app.markup import escape_markdown
 from dashboard.ingest import ingest
 
 st.title("Data")
@@ -43,7 +44,7 @@ if st.button("Ingest", type="primary", disabled=not uploads, key="ingest"):
             results.append((upload.name, str(path), summary))
     bar.progress(1.0, text="done")
     for name, _, summary in results:
-        st.success(f"{name}: {summary.line()}")
+        st.success(escape_markdown(f"{name}: {summary.line()}"))
     paths = [p for _, p, _ in results]
     rejects = store.frame("rejects")
     rejects = rejects[rejects["file"].isin(paths)]
@@ -52,14 +53,14 @@ if st.button("Ingest", type="primary", disabled=not uploads, key="ingest"):
         st.dataframe(rejects, hide_index=True, width="stretch")
 
 if store.exists():
-    st.caption(f"Store `{store.root}` · version {store.version}")
+    st.caption(escape_markdown(f"Store {store.root} · version {store.version}"))
     with st.expander("All rejected records in the store"):
         st.dataframe(
             state.query(lambda con: con.sql("SELECT * FROM rejects").df()), hide_index=True
         )
 
     st.subheader("Download the filtered frames")
-    st.caption(f"Filters: {filters.describe()}")
+    st.caption(f"Filters: {escape_markdown(filters.describe())}")
     table = st.selectbox("Table", views.DOWNLOAD_TABLES, key="download_table")
 
     def _frame():

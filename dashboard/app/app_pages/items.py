@@ -10,7 +10,9 @@ st.title("Items")
 filters = state.current_filters()
 if require_data():
     found = state.view("search_items", filters)
-    st.caption(f"{len(found):,} items shown (newest first, at most 500) · {filters.describe()}")
+    st.caption(
+        f"{len(found):,} items shown (newest first, at most 500) · {markup.escape_markdown(filters.describe())}"
+    )
     picked = st.dataframe(
         found.drop(columns=["item_id"]),
         hide_index=True,
@@ -38,10 +40,12 @@ if require_data():
         if not record.empty:
             item = record.iloc[0]
             marks = state.query(views.item_marks, item_id)
-            st.subheader(item["title"] or item_id, anchor=False)
+            st.subheader(markup.escape_markdown(item["title"] or item_id), anchor=False)
             st.caption(
-                f"{item['source']} · published {item['published']} · event date "
-                f"{item['event_date']} ({item['event_precision']}) · {item['n_words']} words"
+                markup.escape_markdown(
+                    f"{item['source']} · published {item['published']} · event date "
+                    f"{item['event_date']} ({item['event_precision']}) · {item['n_words']} words"
+                )
             )
             st.markdown(
                 "Marked: :red-background[figures] :blue-background[dates] "

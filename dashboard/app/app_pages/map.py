@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.app import layout, state
+from dashboard.app.markup import escape_markdown
 from dashboard.charts import PLACE_SELECTION
 
 st.title("Map")
@@ -36,7 +37,7 @@ if layout.require_data():
         )
     with right:
         if place:
-            st.subheader(place)
+            st.subheader(escape_markdown(place), anchor=False)
             st.dataframe(
                 state.view("place_items", filters, place=place),
                 hide_index=True,
