@@ -12,6 +12,7 @@ from ..query import Filters
 from . import state
 
 GRANULARITIES = ("day", "week", "month")
+FIXED_SIZE = {"place_map"}
 EMPTY_STORE = """\
 **The store is empty.** Add news items to start:
 
@@ -44,6 +45,8 @@ def chart(name: str, filters: Filters, *, selection: str | None = None, **option
     Returns the selection state when ``selection`` names a chart selection to listen to.
     """
     spec = CHARTS[name]
+    # A map's projection has a fixed scale: it keeps its own size; other charts stretch.
+    width = "content" if name in FIXED_SIZE else "stretch"
     frame = state.view(spec.view_fn.__name__, filters, **{**spec.options, **options})
     figure = spec.chart_fn(frame)
     if selection:
@@ -55,7 +58,7 @@ def chart(name: str, filters: Filters, *, selection: str | None = None, **option
             selection_mode=selection,
         )
     else:
-        result = st.altair_chart(figure, width="stretch", key=f"chart_{name}")
+        result = st.altair_chart(figure, width=width, key=f"chart_{name}")
     downloads(name, figure, frame)
     return result
 

@@ -67,7 +67,7 @@ def highlight(text: str, marks: pd.DataFrame) -> str:
     return "".join(pieces)
 
 
-def mark_quote(sentence: str | None, quote: str | None, left: str = "【", right: str = "】") -> str:
+def mark_quote(sentence: str | None, quote: str | None, left: str = "»", right: str = "«") -> str:
     """The sentence as plain text with the quote bracketed, for table cells (no markup)."""
     if not sentence:
         return quote or ""

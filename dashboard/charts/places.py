@@ -11,10 +11,12 @@ import math
 import altair as alt
 import pandas as pd
 
-from ._common import WIDTH, data, empty_note
+from ._common import data, empty_note
 
 # Name of the click selection the app reads back from ``st.altair_chart(on_select=...)``.
 PLACE_SELECTION = "place"
+# The projection's scale is fixed for this size (the app draws the map at its own size).
+MAP_WIDTH, MAP_HEIGHT = 560, 420
 # Countries with their own colour (the ones with the most items); the rest are "other".
 TOP_COUNTRIES = 6
 
@@ -59,7 +61,7 @@ def place_map_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_text(dy=-12, fontSize=11, color="#222222", clip=True)
         .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
     )
-    width, height = WIDTH, WIDTH * 3 // 4
+    width, height = MAP_WIDTH, MAP_HEIGHT
     chart = (
         alt.layer(grid, points, labels)
         .project(**_mercator(extent, width, height))

@@ -10,7 +10,7 @@ filters = state.current_filters()
 if layout.require_data():
     figures = state.view("casualty_figures", filters)
     st.caption(
-        f"{len(figures):,} figures · {markup.escape_markdown(filters.describe())} · the figure is marked 【like this】 "
+        f"{len(figures):,} figures · {markup.escape_markdown(filters.describe())} · the figure is marked »like this« "
         "in its sentence; select a row to see it highlighted."
     )
     table = figures.assign(
@@ -26,10 +26,10 @@ if layout.require_data():
             "side",
             "group",
             "per",
+            "evidence",
             "claimant",
             "period_start",
             "period_end",
-            "evidence",
             "date",
             "title",
             "source",
