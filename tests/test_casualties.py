@@ -123,6 +123,10 @@ def test_devset_quality_gate():
             [(5, "killed"), (2, "killed")],
         ),
         ("between 20 and 30 people were killed", [(20, "killed")]),
+        # ages are not figures: the count is of the people
+        ("Two men aged 50 and 48 were killed", [(2, "killed")]),
+        ("A woman, aged 67, was injured in Kharkiv", [(1, "injured")]),
+        ("Three children aged 5, 8 and 12 were wounded", [(3, "injured")]),
     ],
 )
 def test_phrasings(text, expected):

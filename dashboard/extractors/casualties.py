@@ -588,12 +588,60 @@ def _is_noise(toks: list[Token], lows: list[str], num: Number) -> bool:
         return True
     if prev in {"$", "€", "£", "no", "number", "no.", "nr", "#", "page", "article", "resolution"}:
         return True
+    if _after_age_word(lows, i):
+        return True
     if lows[i] in {"a", "an"} and num.value == 1:
         return True
     if lows[i].isdigit() and len(lows[i]) == 4 and 1800 <= num.value <= 2100 and num.stop == i + 1:
         # a year unless people follow ("2014 soldiers" is rare but real)
         return nxt not in PEOPLE and nxt not in FORWARD_KIND
     return False
+
+
+# Ages ("two men aged 50 and 48 were killed": the figure is two, not 48).
+AGE_WORDS = {"aged", "ages", "age"}
+LIST_JOINERS = {"and", "or", ",", "to", "-", "–"}
+
+
+def _after_age_word(lows: list[str], i: int) -> bool:
+    """True when the number at ``i`` ends a list of numbers that follows "aged"."""
+    k = i - 1
+    while (
+        k >= 1
+        and lows[k] in LIST_JOINERS
+        and (lows[k - 1].isdigit() or lows[k - 1] in _NUMBER_STARTS)
+    ):
+        k -= 2
+    return k >= 0 and lows[k] in AGE_WORDS
+
+
+def _skip_ages(lows: list[str], k: int, numbers) -> int:
+    """Step over ", aged 50 and 48," after the people of a figure."""
+    n = len(lows)
+    j = k + 1 if k < n and lows[k] == "," else k
+    if j >= n or lows[j] not in AGE_WORDS or not numbers.get(j + 1):
+        return k
+    j = numbers[j + 1].stop
+    while j + 1 < n and lows[j] in LIST_JOINERS and numbers.get(j + 1):
+        j = numbers[j + 1].stop
+    return j + 1 if j < n and lows[j] == "," else j
+
+
+def _before_ages(lows: list[str], j: int) -> int:
+    """Step back over "[,] aged 67 [,]" that ends at ``j`` ("a woman aged 67 was injured")."""
+    k = j - 1 if j >= 0 and lows[j] == "," else j
+
+    def is_number(x: int) -> bool:
+        return x >= 0 and (lows[x].isdigit() or lows[x] in _NUMBER_STARTS - {"a", "an"})
+
+    if not is_number(k):
+        return j
+    while k >= 2 and lows[k - 1] in LIST_JOINERS and is_number(k - 2):
+        k -= 2
+    if k >= 1 and lows[k - 1] in AGE_WORDS:
+        k -= 2
+        return k - 1 if k >= 0 and lows[k] == "," else k
+    return j
 
 
 def _hedged(lows: list[str], i: int) -> bool:
@@ -684,6 +732,8 @@ def _forward(toks, lows, num: Number, numbers, pending) -> _Fig | None:
                 np.extend(range(k + 1, j))
                 k = j
             break
+    if has_people:
+        k = _skip_ages(lows, k, numbers)
     aux = 0
     while k < n and aux < 4 and (lows[k] in AUX) and lows[k] not in FORWARD_KIND:
         if lows[k] in NEGATIONS:
@@ -937,6 +987,7 @@ def _singulars(toks, lows, used: set[int]) -> list[_Fig]:
         j = m - 1
         while j >= 0 and lows[j] in AUX and j > m - 4:
             j -= 1
+        j = _before_ages(lows, j)
         if j < 0:
             continue
         if lows[j] in {"another", "one"} and (j == 0 or lows[j - 1] not in NEGATIONS):
