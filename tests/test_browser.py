@@ -259,6 +259,10 @@ def test_pages_render_offline_and_fast(server, browser, browser_store, tmp_path)
     # Hostile item text shows as text: nothing runs, no image element is created.
     page.goto(f"{server}/items?item={evil_id}", wait_until="domcontentloaded")
     page.get_by_text("window.__pwned=1").first.wait_for(timeout=30_000)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(state="visible", timeout=30_000)
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.wait_for(
+        state="visible", timeout=30_000
+    )
     _settled(page)
     assert page.locator("img[src='x']").count() == 0
     assert page.evaluate("() => window.__pwned === undefined")
