@@ -243,3 +243,10 @@ def test_ucdp_headlines_sane(corpus):
     assert all(texts[r.item_id][r.start : r.end] == r.quote for r in frame.itertuples())
     assert frame["value"].max() <= MAX_VALUE
     assert (frame["side"] != "unknown").mean() > 0.5
+
+
+def test_large_unmarked_figures_are_totals():
+    (big,) = find_casualties("Russia has suffered over 475,000 casualties, officials said.")
+    assert (big["value"], big["per"], big["approximate"]) == (475000, "total", True)
+    (small,) = find_casualties("A missile strike killed 12 people in Dnipro.")
+    assert small["per"] == "event"

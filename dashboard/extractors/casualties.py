@@ -377,6 +377,9 @@ QUOTE_MAX = 400
 # Tags and character entities left in scraped text ("<b>killed</b>", "&nbsp;").
 MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,200}>|&[#\w]{1,10};")
 # How far (characters before, after) around a figure's clause a "per" cue still applies.
+# An unmarked figure this large is a running total, not one incident: the war's deadliest
+# single strikes killed in the tens to low hundreds ("over 475,000 Russian casualties").
+CUMULATIVE_FROM = 1_000
 PER_REACH = (40, 60)  # a quote longer than this is a mis-parse of a list; keep the sentence only
 
 
@@ -1348,6 +1351,8 @@ def _describe(text, sentence, s0, toks, lows, figs: list[_Fig], ref_date) -> lis
             per = _per(sentence[max(0, a - PER_REACH[0]) : b + PER_REACH[1]])
         if group == "unknown" and fig.kind == "killed_or_injured" and not fig.np:
             group = owner_group
+        if per is None and fig.value is not None and fig.value >= CUMULATIVE_FROM:
+            per = "total"
         per = per or "event"
         start, end = toks[fig.first].start, toks[fig.last].end
         if _hedged(lows, fig.first):
