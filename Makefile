@@ -9,7 +9,7 @@ SAMPLES := data/samples
 AS_OF := 2024-11-15
 PORT ?= 8501
 
-.PHONY: install system-deps sample run test lint format bench clean
+.PHONY: install system-deps sample run test lint format bench clean screenshots
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,10 @@ lint: install
 
 test: install system-deps lint
 	$(VENV)/bin/pytest -q
+
+# Refresh the README's screenshots from the browser test.
+screenshots: install system-deps
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest -q tests/test_browser.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .readers import FORMATS, InputError
 from .store import DEFAULT_STORE, Store, StoreError
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
 # How many reject lines to print before summarising the rest.
 MAX_REJECT_LINES = 20
 
@@ -65,6 +67,15 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, StoreError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug of ours: one line, the store untouched (ingest is atomic)
+        if os.environ.get("DASHBOARD_DEBUG"):
+            raise
+        print(
+            f"error: internal error ({type(exc).__name__}: {exc}); nothing was stored. "
+            "Set DASHBOARD_DEBUG=1 for the traceback.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     return 0
 
 

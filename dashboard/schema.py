@@ -212,7 +212,8 @@ def validate(frame: pd.DataFrame, schema: FrameSchema | str) -> pd.DataFrame:
 def _coerce(values: pd.Series, col: Column) -> pd.Series:
     values = values.reset_index(drop=True)
     if pa.types.is_list(col.type):
-        return values.map(lambda v: list(v) if v is not None and not _isna(v) else [])
+        lists = [list(v) if v is not None and not _isna(v) else [] for v in values]
+        return pd.Series(lists, dtype="object")  # an empty column stays object, not float
     dtype = col.dtype
     if dtype.startswith("datetime64"):
         if str(values.dtype) == dtype:

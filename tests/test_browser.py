@@ -2,8 +2,8 @@
 
 Starts ``streamlit run`` on a free port over a copy of the corpus store plus one hostile
 item, drives Debian's ``/usr/bin/chromium`` with Playwright, records every request and
-console error, and saves a screenshot of each page to ``docs/screenshots/`` (and to a tmp
-dir under CI).
+console error, and saves a screenshot of each page to a tmp dir (and to
+``docs/screenshots/`` with ``UPDATE_SCREENSHOTS=1``, i.e. ``make screenshots``).
 """
 
 from __future__ import annotations
@@ -180,12 +180,14 @@ class Recorder:
 
 
 def _shot(page, name: str, tmp_dir: Path) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
+    """Screenshot into the test's tmp dir; refresh the README's copies only when asked
+    (``make screenshots``), so a test run leaves the work tree clean."""
+    path = tmp_dir / f"{name}.png"
     page.screenshot(path=str(path))
     assert path.stat().st_size < 300_000, f"{path} is {path.stat().st_size} bytes"
-    if os.environ.get("CI") == "true":
-        shutil.copy(path, tmp_dir / path.name)
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, SHOTS / path.name)
 
 
 def _settled(page, timeout: float = 30_000) -> None:

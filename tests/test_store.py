@@ -133,3 +133,17 @@ def test_cli_ingest_and_bad_input(tmp_path):
     assert bad_date.returncode == 2 and "as_of" in bad_date.stderr
     assert "Traceback" not in bad_date.stderr
     assert len(Store(store).frame("items")) == 10
+
+
+def test_tiny_corpus_ingests_with_topic_discovery(tmp_path):
+    path = tmp_path / "two.jsonl"
+    path.write_text('{"text": "Drone strike on Kyiv kills two."}\n{"text": "Talks stall."}\n')
+    store = Store(tmp_path / "s")
+    summary = ingest([path], store=store)
+    assert summary.new == 2
+    assert list(store.frame("discovered_topics").columns) == [
+        "topic",
+        "rank",
+        "top_terms",
+        "n_items",
+    ]
