@@ -330,3 +330,21 @@ def test_cir_dates_in_descriptions_match_the_event_date(corpus):
     )
     assert len(days) >= 30
     assert ((gap.astype(int) >= 0) & (gap.astype(int) <= 60)).mean() > 0.9
+
+
+def test_far_future_dates_do_not_place_items_on_the_timeline():
+    items = pd.DataFrame(
+        {
+            "item_id": ["plan", "film"],
+            "text": [
+                "Russia plans to rebuild its army by January 2031.",
+                "Blade Runner 2099 premieres tonight.",
+            ],
+            "published": pd.to_datetime(["2024-11-05", "2024-11-05"], utc=True),
+            "as_of": pd.to_datetime(["2024-11-15", "2024-11-15"], utc=True),
+        }
+    )
+    events = extract_events(items)
+    assert "January 2031" in set(events["phrase"])  # still an event of the item
+    dated = item_event_dates(items, events).set_index("item_id")
+    assert (dated["event_date"] == pd.Timestamp("2024-11-05")).all()

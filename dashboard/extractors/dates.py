@@ -560,6 +560,8 @@ _RESOLVERS = {
 ITEM_DATE_COLUMNS = ["item_id", "event_date", "event_precision"]
 # Spans longer than this (years, multi-year ranges) are background when a published date exists.
 _BACKGROUND_DAYS = 120
+# How far after its reference date an item's event date may lie (plans, schedules).
+_FUTURE_HORIZON = pd.Timedelta(days=366)
 
 
 def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -596,6 +598,9 @@ def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     ev = ev.merge(info, on="item_id", how="inner")
     ev["span"] = (ev["date_end"] - ev["date"]).dt.days
     ev = ev[~(ev["has_pub"] & (ev["span"] > _BACKGROUND_DAYS))]
+    # A date far beyond the item's own date is a plan or a title ("by January 2031", "Blade
+    # Runner 2099"), not what the item is about; keep it in `events`, not on the timeline.
+    ev = ev[~(ev["date"] > ev["ref"] + _FUTURE_HORIZON).fillna(False)]
     if ev.empty:
         return out
     # Most specific first; then dates not after ref (latest first), then later ones (earliest
