@@ -208,6 +208,14 @@ def titled(chart, title: str, caption: Sequence[str]):
     raise TypeError(f"cannot title a {type(chart).__name__}")
 
 
+def report_chart_bytes(chart, title: str, filters: Filters, store: Store, fmt: str) -> bytes:
+    """One chart as the exporter writes it (title, caption with filters and sources).
+
+    The app's download buttons call this, so a downloaded chart equals the exported one.
+    """
+    return chart_file(titled(chart, title, caption_lines(filters, store)), fmt)
+
+
 # -- the export -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ExportResult:

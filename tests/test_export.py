@@ -388,3 +388,17 @@ def test_cli_missing_store_is_an_error(tmp_path, capsys):
     assert status == 2
     assert "no store here" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_app_downloads_equal_the_exported_files(seed, exported):
+    """The app's download buttons call report_chart_bytes: same title and caption as export."""
+    from dashboard.export import report_chart_bytes
+
+    store, _ = seed
+    spec = CHARTS["topic_frequency"]
+    con = store.connect()
+    chart = spec.chart_fn(spec.frame(con, Filters()))
+    svg = report_chart_bytes(chart, spec.title, Filters(), store, "svg").decode()
+    exported_svg = (exported.out / f"{spec.name}.svg").read_text()
+    strip_ids = re.compile(r'(id|clip-path|fill)="[^"]*"')
+    assert strip_ids.sub("", svg) == strip_ids.sub("", exported_svg)

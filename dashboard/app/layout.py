@@ -7,7 +7,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ..charts import CHARTS, FORMATS, chart_bytes, formats
+from ..charts import CHARTS, FORMATS, formats
+from ..export import frame_csv, report_chart_bytes
 from ..query import Filters
 from . import state
 
@@ -59,17 +60,22 @@ def chart(name: str, filters: Filters, *, selection: str | None = None, **option
         )
     else:
         result = st.altair_chart(figure, width=width, key=f"chart_{name}")
-    downloads(name, figure, frame)
+    downloads(name, figure, frame, filters)
     return result
 
 
-def downloads(name: str, figure, frame: pd.DataFrame) -> None:
-    """A "Download" popover; the files are made only when clicked (deferred data)."""
+def downloads(name: str, figure, frame: pd.DataFrame, filters: Filters) -> None:
+    """A "Download" popover; the files are made only when clicked (deferred data).
+
+    Charts come from the exporter (same title and caption as ``dashboard export``), CSVs
+    are guarded against formula injection.
+    """
+    title = CHARTS[name].title
     with st.popover("Download", width="content"):
         for fmt in formats(figure):
             st.download_button(
                 f"Chart as {fmt.upper()}",
-                data=partial(chart_bytes, figure, fmt),
+                data=partial(report_chart_bytes, figure, title, filters, state.store(), fmt),
                 file_name=f"{name}.{fmt}",
                 mime=FORMATS[fmt],
                 key=f"dl_{name}_{fmt}",
@@ -77,13 +83,9 @@ def downloads(name: str, figure, frame: pd.DataFrame) -> None:
             )
         st.download_button(
             "Data as CSV",
-            data=partial(_csv, frame),
+            data=partial(frame_csv, frame),
             file_name=f"{name}.csv",
             mime="text/csv",
             key=f"dl_{name}_csv",
             on_click="ignore",
         )
-
-
-def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")

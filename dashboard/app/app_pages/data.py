@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import views
 from dashboard.app import layout, state
 from dashboard.app.markup import escape_markdown
+from dashboard.export import frame_csv
 from dashboard.ingest import ingest
 
 st.title("Data")
@@ -74,7 +75,7 @@ if store.exists():
     c1, c2, _ = st.columns([1, 1, 6])
     c1.download_button(
         "CSV",
-        data=lambda: _frame().to_csv(index=False).encode("utf-8"),
+        data=lambda: frame_csv(_frame()),  # formula-injection safe, as the exporter
         file_name=f"{table}.csv",
         mime="text/csv",
         key="dl_table_csv",
