@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster here)",
     )
+    com = sub.add_parser("compact", help="rewrite each table's parts as one file (faster queries)")
+    com.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
     return parser
 
 
@@ -62,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "ingest":
             return _ingest(args)
+        if args.command == "compact":
+            store = Store(args.store)
+            before = store.version
+            print(f"{args.store}: version {before} -> {store.compact()}")
+            return 0
         if args.command == "export":
             return _export(args)
     except (InputError, StoreError, ValueError, OSError) as exc:
