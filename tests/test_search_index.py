@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from dashboard import search_index
@@ -106,3 +107,33 @@ def test_index_follows_store_versions(sample, tmp_path):
             ingest([third], store=store, discover=False)
     assert search_index.index_path(store) == new
     assert sorted(p.name for p in (store.root / "search").iterdir()) == ["000002.sqlite"]
+
+
+def test_compact_keeps_rows_and_search(sample, tmp_path):
+    """Compaction (one file per table, for faster scans) changes no row and no search hit."""
+    import shutil
+
+    store = Store(tmp_path / "store")
+    shutil.copytree(sample.root, store.root)
+    extra = tmp_path / "more.jsonl"
+    extra.write_text(json.dumps({"text": "Drone debris fell on Kharkiv, two injured."}) + "\n")
+    ingest([extra], store=store, discover=False)
+    tables = ("items", "casualties", "entities", "topics", "events")
+    before = {t: store.frame(t).sort_values(["item_id"]).reset_index(drop=True) for t in tables}
+    hits = set(
+        search_index.SearchIndex(search_index.index_path(store)).item_ids("kharkiv").to_pylist()
+    )
+    old_parts = [p for t in tables if len(store.parts(t)) > 1 for p in store.parts(t)]
+    assert len(store.parts("items")) > 1
+    version = store.compact()
+    assert version == 3 and all(len(store.parts(t)) == 1 for t in tables)
+    assert not any(p.exists() for p in old_parts)
+    for table in tables:
+        after = store.frame(table).sort_values(["item_id"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(before[table], after, check_like=False, obj=table)
+    con = store.connect()
+    where, params = Filters(text="kharkiv").item_where("i", con=con)
+    found = {
+        r[0] for r in con.execute(f"SELECT item_id FROM items i WHERE {where}", params).fetchall()
+    }
+    assert found == hits and len(found) > 1
