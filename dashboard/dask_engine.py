@@ -26,20 +26,19 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from dataclasses import asdict
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import search_index
-from .extract import EXTRACTION_VERSION, extract_chunk
+from .extract import extract_chunk
 from .extractors.topics import load_taxonomy
-from .ingest import IngestSummary, _discover, file_digest
-from .items import CHUNK_SIZE, ReadReport, _as_paths, iter_item_chunks
+from .ingest import Deduper, IngestSummary, copies_table, files_to_read, finish
+from .items import CHUNK_SIZE, ReadReport, iter_item_chunks
 from .normalise import to_reference_date
 from .schema import from_arrow, to_arrow
-from .store import COPIES, DEFAULT_STORE, TABLES, Store, is_new
+from .store import DEFAULT_STORE, TABLES, Store
 
 # Tables an extracted chunk writes (discovered topics are fitted on the driver afterwards).
 EXTRACTED = ("items", "casualties", "events", "entities", "topics")
@@ -95,17 +94,7 @@ def extract_partition(
     mask = pa.array(fresh, pa.bool_()).to_numpy(zero_copy_only=False)
     dupes = items[~mask]
     if len(dupes):
-        rows = dupes.loc[dupes.index.repeat(dupes["n_copies"])]
-        table = pa.table(
-            {
-                "item_id": rows["item_id"].astype(object),
-                "source": rows["source"].astype(object),
-                "file": rows["file"].astype(object),
-                "record": rows["record"].astype("int64"),
-            },
-            schema=COPIES,
-        )
-        written["copies"] = _write(root, f"copies/{batch:06d}-{key}.parquet", table)
+        written["copies"] = _write(root, f"copies/{batch:06d}-{key}.parquet", copies_table(dupes))
     new_items = items[mask].reset_index(drop=True)
     if len(new_items):
         frames = extract_chunk(new_items, taxonomy).as_dict()
@@ -163,8 +152,7 @@ def ingest_dask(
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
     options = {"as_of": as_of, "format": format, "columns": columns, "chunk_size": chunk_size}
     summary = IngestSummary()
-    known = store.item_ids()
-    seen_files = store.ingested_files()
+    deduper = Deduper(store)
     batch = store.begin()
     staging = STAGING.format(batch=batch.number)
     root = str(store.root.resolve())
@@ -172,17 +160,7 @@ def ingest_dask(
     if client is None:
         client, cluster = _client(scheduler)
     try:
-        todo: list[tuple[Path, str | None]] = []
-        for path in _as_paths(paths):
-            summary.files += 1
-            digest = file_digest(path) if path.is_file() else None
-            if digest and digest in seen_files:
-                previous = seen_files[digest]
-                summary.skipped_files.append(str(path))
-                summary.read += previous.get("records", 0)
-                summary.duplicate += previous.get("records", 0)
-                continue
-            todo.append((path, digest))
+        todo = files_to_read(paths, store, summary)
         reads = client.gather(
             [
                 client.submit(read_partition, root, staging, batch.number, i, str(p), options)
@@ -190,14 +168,11 @@ def ingest_dask(
             ]
         )
         # Dedupe on the driver, in file order, as the local engine does chunk by chunk.
-        batch_ids: set[str] = set()
         jobs = []
         for i, ((path, digest), read) in enumerate(zip(todo, reads, strict=True)):
             batch.parts.setdefault("rejects", []).extend(read["rejects"])
             for n, chunk in enumerate(read["chunks"]):
-                ids = pa.array(chunk["ids"], pa.string()).to_pandas()
-                fresh = is_new(ids, known) & ~ids.isin(batch_ids)
-                batch_ids.update(ids[fresh])
+                fresh = deduper.fresh(pd.Series(chunk["ids"], dtype=object))
                 summary.new += int(fresh.sum())
                 jobs.append(
                     client.submit(
@@ -223,20 +198,7 @@ def ingest_dask(
         for written in client.gather(jobs):  # in chunk order: the parts list is ordered
             for table, rel in written.items():
                 batch.parts.setdefault(table, []).append(rel)
-        summary.duplicate = summary.read - summary.new
-        if discover and summary.new:
-            _discover(store, batch)
-        if summary.new or search_index.index_path(store) is None:
-            search_index.update_index(store, batch)
-        store.commit(
-            batch,
-            {
-                **asdict(summary),
-                "engine": "dask",
-                "extraction_version": EXTRACTION_VERSION,
-                "as_of": as_of.date().isoformat(),
-            },
-        )
+        finish(store, batch, summary, discover=discover, as_of=as_of, engine="dask")
     except BaseException:
         store.abort(batch)
         raise

@@ -1,7 +1,8 @@
 """Ingest: files -> items -> extracted frames -> the store, chunk by chunk, atomically.
 
-Memory stays bounded by the chunk size: each chunk of new items is extracted and
-appended as Parquet parts before the next is read; only item ids are kept across chunks.
+Memory stays bounded by the chunk size: each chunk of new items is extracted (on a pool of
+processes when there is more than one chunk) and appended as Parquet parts; only item ids
+are kept across chunks.
 A file whose exact bytes were ingested before is skipped, and items whose text is already
 stored are counted as duplicates (their extra sightings recorded in ``copies``).
 """
@@ -9,10 +10,16 @@ stored are counted as duplicates (their extra sightings recorded in ``copies``).
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -24,7 +31,7 @@ from .extractors.topics import discover_topics, load_taxonomy
 from .items import CHUNK_SIZE, ReadReport, _as_paths, iter_item_chunks
 from .normalise import to_reference_date
 from .schema import TOPICS
-from .store import COPIES, DEFAULT_STORE, Store, is_new
+from .store import COPIES, DEFAULT_STORE, Store
 
 # Corpus-level topic discovery is fitted on at most this many items (sampled with a seed).
 DISCOVERY_SAMPLE = 50_000
@@ -60,6 +67,107 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+class Deduper:
+    """Decides, in input order, which items are new: not stored before, not seen earlier.
+
+    One Python set of every id (stored and of this ingest): a lookup per item costs the
+    same whether the store holds ten items or a million.
+    """
+
+    def __init__(self, store: Store):
+        self.seen: set[str] = set(store.item_ids().to_pylist())
+
+    def fresh(self, ids: pd.Series) -> np.ndarray:
+        mask = np.fromiter((i not in self.seen for i in ids), dtype=bool, count=len(ids))
+        self.seen.update(ids[mask])
+        return mask
+
+
+def copies_table(duplicates: pd.DataFrame) -> pa.Table:
+    """One ``copies`` row per extra sighting of an item already stored or seen."""
+    rows = duplicates.loc[duplicates.index.repeat(duplicates["n_copies"])]
+    return pa.table(
+        {
+            "item_id": rows["item_id"].astype(object),
+            "source": rows["source"].astype(object),
+            "file": rows["file"].astype(object),
+            "record": rows["record"].astype("int64"),
+        },
+        schema=COPIES,
+    )
+
+
+def files_to_read(paths, store: Store, summary: IngestSummary) -> list[tuple[Path, str | None]]:
+    """The input files with their content hash; files ingested before count as duplicates."""
+    seen_files = store.ingested_files()
+    todo = []
+    for path in _as_paths(paths):
+        summary.files += 1
+        digest = file_digest(path) if path.is_file() else None
+        if digest and digest in seen_files:
+            records = seen_files[digest].get("records", 0)
+            summary.skipped_files.append(str(path))
+            summary.read += records
+            summary.duplicate += records
+            continue
+        todo.append((path, digest))
+    return todo
+
+
+def finish(store: Store, batch, summary: IngestSummary, *, discover: bool, as_of, **extra) -> None:
+    """Corpus-level steps, then the one atomic commit that makes the ingest visible."""
+    summary.duplicate = summary.read - summary.new
+    if discover and summary.new:
+        _discover(store, batch)
+    if summary.new or search_index.index_path(store) is None:
+        search_index.update_index(store, batch)
+    store.commit(
+        batch,
+        {
+            **asdict(summary),
+            **extra,
+            "extraction_version": EXTRACTION_VERSION,
+            "as_of": as_of.date().isoformat(),
+        },
+    )
+
+
+class _Extractor:
+    """Runs ``extract_chunk`` inline, or on a process pool once there is a second chunk.
+
+    Results come back in submission order (so the parts are written in input order), and
+    at most two chunks per worker are in flight, which bounds memory.
+    """
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: deque[Future] = deque()
+        self.submitted = 0
+
+    def submit(self, items: pd.DataFrame, taxonomy) -> Iterator:
+        self.submitted += 1
+        if self.workers <= 1 or (self.pool is None and self.submitted == 1):
+            # The first chunk runs here: a one-chunk ingest never pays for a pool.
+            yield extract_chunk(items, taxonomy)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+        self.pending.append(self.pool.submit(extract_chunk, items, taxonomy))
+        while len(self.pending) > 2 * self.workers or (self.pending and self.pending[0].done()):
+            yield self.pending.popleft().result()
+
+    def drain(self) -> Iterator:
+        while self.pending:
+            yield self.pending.popleft().result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for future in self.pending:
+                future.cancel()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def ingest(
     paths,
     *,
@@ -71,31 +179,31 @@ def ingest(
     discover: bool = True,
     progress: bool = False,
     chunk_size: int = CHUNK_SIZE,
+    workers: int | None = None,
 ) -> IngestSummary:
     """Read ``paths`` into ``store``; return counts of what was read, new, duplicate, rejected.
 
     Nothing becomes visible until the whole ingest succeeded (one atomic manifest write).
+    ``workers`` processes extract chunks in parallel (default: one per core); reading,
+    de-duplication and writing stay in this process, in input order.
     """
     started = time.perf_counter()
     as_of = to_reference_date(as_of)  # a bad --as-of fails before anything is read
     store = store if isinstance(store, Store) else Store(store)
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
     summary = IngestSummary()
-    known = store.item_ids()
-    seen_files = store.ingested_files()
+    deduper = Deduper(store)
     batch = store.begin()
-    batch_ids: set[str] = set()
+    extractor = _Extractor(workers if workers is not None else os.cpu_count() or 1)
     bar = tqdm(unit=" items", disable=not progress, desc="ingest")
+
+    def write(frames) -> None:
+        for table, frame in frames.as_dict().items():
+            if table != "discovered_topics":
+                store.append(batch, table, frame)
+
     try:
-        for path in _as_paths(paths):
-            summary.files += 1
-            digest = file_digest(path) if path.is_file() else None
-            if digest and digest in seen_files:
-                previous = seen_files[digest]
-                summary.skipped_files.append(str(path))
-                summary.read += previous.get("records", 0)
-                summary.duplicate += previous.get("records", 0)
-                continue
+        for path, digest in files_to_read(paths, store, summary):
             report = ReadReport()
             for chunk in iter_item_chunks(
                 [path],
@@ -107,16 +215,14 @@ def ingest(
             ):
                 store.append(batch, "rejects", chunk.rejects)
                 items = chunk.items
-                fresh = is_new(items["item_id"], known) & ~items["item_id"].isin(batch_ids)
-                _record_copies(store, batch, items[~fresh])
+                fresh = deduper.fresh(items["item_id"])
+                if not fresh.all():
+                    store.append(batch, "copies", copies_table(items[~fresh]))
                 new_items = items[fresh]
-                batch_ids.update(new_items["item_id"])
                 summary.new += len(new_items)
                 if not new_items.empty:
-                    frames = extract_chunk(new_items, taxonomy)
-                    for table, frame in frames.as_dict().items():
-                        if table != "discovered_topics":
-                            store.append(batch, table, frame)
+                    for frames in extractor.submit(new_items, taxonomy):
+                        write(frames)
                 bar.update(int(items["n_copies"].sum()))
             summary.read += report.read
             summary.rejected += report.rejected
@@ -127,43 +233,18 @@ def ingest(
                     "records": report.read,
                     "rejected": report.rejected,
                 }
-        summary.duplicate = summary.read - summary.new
-        if discover and summary.new:
-            _discover(store, batch)
-        if summary.new or search_index.index_path(store) is None:
-            search_index.update_index(store, batch)
-        summary.version = store.commit(
-            batch,
-            {
-                **asdict(summary),
-                "extraction_version": EXTRACTION_VERSION,
-                "as_of": as_of.date().isoformat(),
-            },
-        )
+        for frames in extractor.drain():
+            write(frames)
+        finish(store, batch, summary, discover=discover, as_of=as_of)
     except BaseException:
         store.abort(batch)
         raise
     finally:
+        extractor.close()
         bar.close()
     summary.version = store.version
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _record_copies(store: Store, batch, duplicates: pd.DataFrame) -> None:
-    if duplicates.empty:
-        return
-    rows = duplicates.loc[duplicates.index.repeat(duplicates["n_copies"])]
-    table = pa.table(
-        {
-            "item_id": rows["item_id"].astype(object),
-            "source": rows["source"].astype(object),
-            "file": rows["file"].astype(object),
-            "record": rows["record"].astype("int64"),
-        },
-        schema=COPIES,
-    )
-    store.append(batch, "copies", table)
 
 
 def _discover(store: Store, batch) -> None:

@@ -26,7 +26,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import search_index
@@ -261,11 +260,3 @@ def _with_copies(items: pa.Table, copies: pa.Table) -> pa.Table:
         for old, new in zip(frame["sources"], new_sources, strict=True)
     ]
     return pa.Table.from_pandas(frame, schema=items.schema, preserve_index=False)
-
-
-def is_new(ids: pd.Series, known: pa.Array) -> pd.Series:
-    """Mask of ids not in ``known`` (vectorised, no Python set of a million strings)."""
-    if len(known) == 0:
-        return pd.Series(True, index=ids.index)
-    mask = pc.is_in(pa.array(ids.astype(object), pa.string()), value_set=known)
-    return pd.Series(~mask.to_numpy(zero_copy_only=False), index=ids.index)

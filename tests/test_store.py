@@ -80,7 +80,7 @@ def test_crash_mid_ingest_leaves_store_intact(seed_store, tmp_path, monkeypatch)
 
     monkeypatch.setattr(ingest_module, "extract_chunk", crash_on_second_chunk)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        ingest([more], store=store, chunk_size=10)
+        ingest([more], store=store, chunk_size=10, workers=1)
     assert store.manifest() == before
     assert sorted(p.relative_to(store.root) for p in store.root.rglob("*.parquet")) == files
     assert len(store.frame("items")) == 10
@@ -147,3 +147,16 @@ def test_tiny_corpus_ingests_with_topic_discovery(tmp_path):
         "top_terms",
         "n_items",
     ]
+
+
+def test_parallel_extraction_writes_the_same_store(tmp_path, corpus):
+    """Chunks extracted on a process pool give the same frames, in the same order."""
+    path = corpus("gdelt_articles.jsonl")
+    frames = {}
+    for workers in (1, 2):
+        store = Store(tmp_path / f"w{workers}")
+        summary = ingest([path], store=store, chunk_size=100, workers=workers, discover=False)
+        assert (summary.read, summary.new) == (558, 487)
+        frames[workers] = {t: store.frame(t) for t in ("items", "casualties", "entities", "topics")}
+    for table, serial in frames[1].items():
+        pd.testing.assert_frame_equal(serial, frames[2][table], obj=table)
