@@ -40,6 +40,11 @@ PER_LABELS = {
 }
 
 
+# The item columns the views read. Not ``i.*``: DuckDB materialises a CTE used more than
+# once, and carrying every item's full text through it costs seconds at a million items.
+F_COLUMNS = "i.item_id, i.title, i.source, i.published, i.event_date, i.n_words, i.n_copies"
+
+
 def _date_expr(filters: Filters, alias: str = "i") -> str:
     """The date the filters work on, as a DATE: the event date or the publication date."""
     if filters.date_field == "published":
@@ -59,8 +64,16 @@ def _filtered(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, li
     The connection goes to ``item_where`` so a text search uses the store's full-text index.
     """
     where, params = filters.item_where("i", con=con)
-    sql = f"f AS (SELECT i.*, {_date_expr(filters)} AS d FROM items i WHERE {where})"
+    sql = f"f AS (SELECT {F_COLUMNS}, {_date_expr(filters)} AS d FROM items i WHERE {where})"
     return sql, params
+
+
+def _in_filtered(filters: Filters, alias: str) -> str:
+    """``alias`` rows of the filtered items; no semi-join at all when nothing is filtered
+    (joining a million string ids costs more than the whole aggregate)."""
+    if filters.item_where("i")[0] == "TRUE":
+        return "TRUE"
+    return f"{alias}.item_id IN (SELECT item_id FROM f)"
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
@@ -130,8 +143,8 @@ def topic_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     """Items per topic (taxonomy and discovered), most frequent first."""
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
-    SELECT t.topic, t.origin, count(DISTINCT t.item_id) AS n_items
-    FROM topics t JOIN f ON f.item_id = t.item_id
+    SELECT t.topic, t.origin, count(*) AS n_items  -- one row per item and topic
+    FROM topics t WHERE {_in_filtered(filters, "t")}
     GROUP BY t.topic, t.origin ORDER BY n_items DESC, t.topic"""
     return _df(con, sql, params)
 
@@ -161,8 +174,8 @@ def topic_cooccurrence(
     """
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte},
-    tt AS (SELECT DISTINCT t.item_id, t.topic FROM topics t JOIN f ON f.item_id = t.item_id
-           WHERE t.origin = 'taxonomy'),
+    tt AS (SELECT DISTINCT t.item_id, t.topic FROM topics t
+           WHERE t.origin = 'taxonomy' AND {_in_filtered(filters, "t")}),
     top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)})
     SELECT a.topic AS topic_a, b.topic AS topic_b, count(*) AS n_items
     FROM tt a JOIN tt b ON a.item_id = b.item_id
@@ -175,8 +188,8 @@ def discovered_topics(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     """The topics found in the corpus, their top terms, and their items under the filters."""
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte},
-    hits AS (SELECT t.topic, count(DISTINCT t.item_id) AS n FROM topics t
-             JOIN f ON f.item_id = t.item_id WHERE t.origin = 'discovered' GROUP BY t.topic)
+    hits AS (SELECT t.topic, count(*) AS n FROM topics t
+             WHERE t.origin = 'discovered' AND {_in_filtered(filters, "t")} GROUP BY t.topic)
     SELECT d.rank, d.topic, array_to_string(d.top_terms, ', ') AS top_terms,
            coalesce(h.n, 0) AS n_items, d.n_items AS n_items_all
     FROM discovered_topics d LEFT JOIN hits h ON h.topic = d.topic ORDER BY d.rank"""
@@ -190,13 +203,19 @@ def casualty_figures(
     """Every casualty figure of the filtered items, with its item's title and date."""
     cte, params = _filtered(con, filters)
     cwhere, cparams = filters.casualty_where("c")
-    sql = f"""WITH {cte}
+    # Pick the rows on narrow keys first, then fetch their sentences: sorting every
+    # joined figure with its sentence attached costs several times more.
+    sql = f"""WITH {cte},
+    k AS (SELECT c.item_id, c.start, c.kind, c.value, f.d, f.title, f.source
+          FROM casualties c JOIN f ON f.item_id = c.item_id
+          WHERE {cwhere}
+          ORDER BY f.d DESC NULLS LAST, c.item_id, c.start LIMIT {int(limit)})
     SELECT c.value, c.value_max, c.kind, c.side, c."group", c.per, c.claimant,
            CAST(c.period_start AS DATE) AS period_start, CAST(c.period_end AS DATE) AS period_end,
-           c.approximate, c.quote, c.sentence, f.d AS date, f.title, f.source, c.item_id
-    FROM casualties c JOIN f ON f.item_id = c.item_id
-    WHERE {cwhere}
-    ORDER BY f.d DESC NULLS LAST, c.item_id, c.start LIMIT {int(limit)}"""
+           c.approximate, c.quote, c.sentence, k.d AS date, k.title, k.source, c.item_id
+    FROM k JOIN casualties c ON c.item_id = k.item_id AND c.start = k.start
+         AND c.kind = k.kind AND c.value IS NOT DISTINCT FROM k.value
+    ORDER BY k.d DESC NULLS LAST, c.item_id, c.start"""
     return _df(con, sql, params + cparams)
 
 
@@ -239,8 +258,9 @@ def claimant_ranges(
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, c.per, trim(c.claimant) AS claimant,
                  coalesce(c.value_max, c.value) AS hi, c.value AS lo
-          FROM casualties c JOIN f ON f.item_id = c.item_id
-          WHERE {cwhere} AND c.value IS NOT NULL AND c.per <> 'event'
+          FROM casualties c
+          WHERE {cwhere} AND {_in_filtered(filters, "c")} AND c.value IS NOT NULL
+                AND c.per <> 'event'
                 AND c.claimant IS NOT NULL AND trim(c.claimant) <> ''),
     g AS (SELECT side, kind, per, claimant, min(lo) AS low, max(hi) AS high,
                  count(*) AS n_figures FROM c GROUP BY ALL),
@@ -295,8 +315,9 @@ def place_counts(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 40
     sql = f"""WITH {cte}
     SELECT e.name, any_value(e.country) AS country, any_value(e.admin1) AS admin1,
            avg(e.lat) AS lat, avg(e.lon) AS lon, count(DISTINCT e.item_id) AS n_items
-    FROM entities e JOIN f ON f.item_id = e.item_id
+    FROM entities e
     WHERE e.kind = 'place' AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+          AND {_in_filtered(filters, "e")}
     GROUP BY e.name ORDER BY n_items DESC, e.name LIMIT {int(top)}"""
     return _df(con, sql, params)
 
@@ -317,11 +338,13 @@ def place_items(
 def search_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 500):
     """The filtered items (the sidebar's text search included), newest first."""
     cte, params = _filtered(con, filters)
-    sql = f"""WITH {cte}
-    SELECT f.d AS date, f.title, f.source, f.n_words, f.n_copies,
-           (SELECT count(*) FROM casualties c WHERE c.item_id = f.item_id) AS n_figures,
-           f.item_id
-    FROM f ORDER BY f.d DESC NULLS LAST, f.item_id LIMIT {int(limit)}"""
+    # The page first, then its figure counts (not a count for every filtered item).
+    sql = f"""WITH {cte},
+    top AS (SELECT * FROM f ORDER BY d DESC NULLS LAST, item_id LIMIT {int(limit)})
+    SELECT top.d AS date, top.title, top.source, top.n_words, top.n_copies,
+           (SELECT count(*) FROM casualties c WHERE c.item_id = top.item_id) AS n_figures,
+           top.item_id
+    FROM top ORDER BY top.d DESC NULLS LAST, top.item_id"""
     return _df(con, sql, params)
 
 
