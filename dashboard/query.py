@@ -144,14 +144,16 @@ class Filters:
             params.extend(self.places)
         if self.sides:
             countries = [SIDE_COUNTRIES[s] for s in self.sides if s in SIDE_COUNTRIES]
-            cond = f"{alias}.item_id IN (SELECT item_id FROM casualties WHERE side IN ({_marks(self.sides)}))"
+            # One semi-join over a union, not an OR of two (which DuckDB cannot hash-join).
+            ids = f"SELECT item_id FROM casualties WHERE side IN ({_marks(self.sides)})"
             params.extend(self.sides)
             if countries:
-                cond = (
-                    f"({cond} OR {alias}.item_id IN (SELECT item_id FROM entities "
-                    f"WHERE kind = 'country' AND name IN ({_marks(countries)})))"
+                ids += (
+                    " UNION SELECT item_id FROM entities "
+                    f"WHERE kind = 'country' AND name IN ({_marks(countries)})"
                 )
                 params.extend(countries)
+            cond = f"{alias}.item_id IN ({ids})"
             conds.append(cond)
         if self.kinds:
             conds.append(
