@@ -127,6 +127,7 @@ def test_devset_quality_gate():
         ("Two men aged 50 and 48 were killed", [(2, "killed")]),
         ("A woman, aged 67, was injured in Kharkiv", [(1, "injured")]),
         ("Three children aged 5, 8 and 12 were wounded", [(3, "injured")]),
+        ("Three people remain missing after the strike", [(3, "missing")]),
     ],
 )
 def test_phrasings(text, expected):
@@ -250,3 +251,10 @@ def test_large_unmarked_figures_are_totals():
     assert (big["value"], big["per"], big["approximate"]) == (475000, "total", True)
     (small,) = find_casualties("A missile strike killed 12 people in Dnipro.")
     assert small["per"] == "event"
+
+
+def test_a_dateline_is_not_a_claimant():
+    kyiv = find_casualties("Kyiv: one person killed, four injured in drone attack")
+    assert [f["claimant"] for f in kyiv] == [None, None]
+    (basurin,) = find_casualties("Basurin: 40 Ukrainian soldiers killed")
+    assert basurin["claimant"] == "Basurin"

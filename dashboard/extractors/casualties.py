@@ -24,6 +24,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.extractors.gazetteer import load_gazetteer
 from dashboard.extractors.numbers import MAX_VALUE, Number, Token, read_number, tokenize
 from dashboard.extractors.sentences import reference_dates, sentence_spans
 from dashboard.schema import CASUALTIES, validate
@@ -173,7 +174,7 @@ MODIFIERS = set(
 AUX = set(
     """were was are is have has had been being got get reportedly allegedly also all later
     found confirmed officially seriously serious severely critically fatally lightly badly
-    mortally slightly now already who that as being either both " “ ” ' ‘ ’ «
+    mortally slightly now already who that as being either both remain remained remains still " “ ” ' ‘ ’ «
     »""".split()
 )
 # Hedges before a number; "up to" and "more than" are two tokens.
@@ -1214,6 +1215,12 @@ def _clean_claimant(who: str) -> str | None:
     return who
 
 
+def _is_dateline(who: str) -> bool:
+    """ "Kyiv: one killed" names a place, not who says so ("Basurin: ..." does)."""
+    entry = load_gazetteer().phrases.get(who)
+    return entry is not None and entry.kind in ("place", "country")
+
+
 def _claimant(sentence: str) -> str | None:
     for rx in (CLAIM_ACCORDING, CLAIM_TAIL, CLAIM_VERB_AFTER, CLAIM_VERB_BEFORE, CLAIM_COLON):
         for m in rx.finditer(sentence):
@@ -1222,6 +1229,8 @@ def _claimant(sentence: str) -> str | None:
                 continue
             who = _clean_claimant(who)
             if who is None:
+                continue
+            if rx is CLAIM_COLON and _is_dateline(who):
                 continue
             if rx is CLAIM_VERB_AFTER and not (
                 who[0].isupper()
