@@ -287,16 +287,25 @@ def timeline_events(
     At most ``per_period`` events per period and ``max_points`` in all (the most recent).
     """
     cte, params = _filtered(con, filters)
+    # The items' dates are filtered; their events must lie in the range too, or an item of
+    # 2023 mentioning 1941 would draw the axis back to 1941.
+    span, span_params = "", []
+    if filters.date_from:
+        span += " AND CAST(e.date_end AS DATE) >= ?"
+        span_params.append(filters.date_from)
+    if filters.date_to:
+        span += " AND CAST(e.date AS DATE) <= ?"
+        span_params.append(filters.date_to)
     sql = f"""WITH {cte},
     e AS (SELECT CAST(e.date AS DATE) AS date, CAST(e.date_end AS DATE) AS date_end,
                  e.precision, e.phrase, e.sentence, f.title, f.source, e.item_id,
                  CAST(date_trunc('{_freq(freq)}', e.date) AS DATE) AS period
-          FROM events e JOIN f ON f.item_id = e.item_id WHERE e.date IS NOT NULL),
+          FROM events e JOIN f ON f.item_id = e.item_id WHERE e.date IS NOT NULL{span}),
     s AS (SELECT *, row_number() OVER (PARTITION BY period ORDER BY date, item_id, phrase)
                     AS slot FROM e)
     SELECT * FROM s WHERE slot <= {int(per_period)}
     ORDER BY period DESC, slot LIMIT {int(max_points)}"""
-    return _df(con, sql, params)
+    return _df(con, sql, params + span_params)
 
 
 def item_counts(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week"):

@@ -136,3 +136,13 @@ def test_filter_options_list_what_is_stored(seed, seed_store):
 def test_bad_granularity_is_refused(seed):
     with pytest.raises(ValueError, match="granularity"):
         views.item_counts(seed, Filters(), freq="year")
+
+
+def test_timeline_events_lie_in_the_filtered_range(big):
+    everything = views.timeline_events(big, Filters(), freq="month")
+    assert pd.to_datetime(everything["date"]).dt.year.min() < 2020  # history is mentioned
+    window = Filters.from_query("from=2022-03-01&to=2022-06-30")
+    events = views.timeline_events(big, window, freq="week")
+    assert len(events)
+    assert (pd.to_datetime(events["date_end"]) >= "2022-03-01").all()
+    assert (pd.to_datetime(events["date"]) <= "2022-06-30").all()
