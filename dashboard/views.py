@@ -291,7 +291,7 @@ def timeline_events(
     # 2023 mentioning 1941 would draw the axis back to 1941.
     span, span_params = "", []
     if filters.date_from:
-        span += " AND CAST(e.date_end AS DATE) >= ?"
+        span += " AND CAST(e.date AS DATE) >= ?"  # drawn at its start: the start counts
         span_params.append(filters.date_from)
     if filters.date_to:
         span += " AND CAST(e.date AS DATE) <= ?"
