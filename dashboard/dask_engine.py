@@ -46,13 +46,7 @@ STAGING = ".staging-{batch:06d}"
 
 
 def _write(root: str, rel: str, table: pa.Table) -> str:
-    """Write one part atomically (temporary name, then rename), as ``Store`` does."""
-    path = Path(root) / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
-    return rel
+    return Store(root).write_part(rel, table)
 
 
 def read_partition(

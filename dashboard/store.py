@@ -106,20 +106,23 @@ class Store:
             data = frame
         n = len(batch.parts.get(table, []))
         rel = f"{table}/{batch.number:06d}-{n:04d}.parquet"
-        self._write(rel, data)
+        self.write_part(rel, data)
         batch.parts.setdefault(table, []).append(rel)
 
     def replace(self, batch: Batch, table: str, frame: pd.DataFrame) -> None:
         rel = f"{table}/{batch.number:06d}-full.parquet"
-        self._write(rel, to_arrow(frame, TABLES[table]))
+        self.write_part(rel, to_arrow(frame, TABLES[table]))
         batch.replaced[table] = [rel]
 
-    def _write(self, rel: str, data: pa.Table) -> None:
+    def write_part(self, rel: str, data: pa.Table) -> str:
+        """Write one Parquet part under a temporary name, then rename it; invisible until a
+        commit names it. Returns ``rel`` (Dask workers call this with the batch's names)."""
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".parquet.tmp")
         pq.write_table(data, tmp, compression="zstd")
         os.replace(tmp, path)
+        return rel
 
     def commit(self, batch: Batch, summary: dict | None = None) -> int:
         """Make the batch visible in one atomic manifest replace; return the new version."""
