@@ -143,3 +143,17 @@ def test_html_export_cannot_be_broken_out_of_by_item_text():
     html = chart_bytes(chart, "html").decode()
     assert evil not in html
     assert "\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e" in html
+
+
+def test_count_axes_have_whole_number_ticks(seed):
+    """Small counts (the seed has ten items) must not get 0.2, 0.4, ... ticks."""
+    for name in ("topic_frequency", "topics_over_time", "item_counts", "items_per_source"):
+        spec = CHARTS[name]
+        vl = spec.chart_fn(spec.frame(seed, Filters())).to_dict()
+        axes = [
+            enc["axis"]
+            for enc in (vl.get("encoding") or {}).values()
+            if isinstance(enc, dict) and enc.get("field") == "n_items" and "axis" in enc
+        ]
+        top = int(spec.frame(seed, Filters())["n_items"].max())
+        assert axes and all(a["format"] == "d" and a["tickCount"] <= max(top, 1) for a in axes)

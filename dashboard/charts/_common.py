@@ -8,6 +8,8 @@ import pandas as pd
 # A readable default size; the app stretches charts to the column width anyway.
 WIDTH = 640
 HEIGHT = 320
+# At most this many ticks on a count axis.
+MAX_COUNT_TICKS = 8
 # Vega-Lite's ``timeUnit`` per granularity of the views (period columns are truncated
 # already; the unit only picks the axis labels).
 FREQ_LABELS = {"day": "Day", "week": "Week (starting Monday)", "month": "Month"}
@@ -38,3 +40,14 @@ def empty_note(chart: alt.Chart, frame: pd.DataFrame, title: str) -> alt.Chart:
             title=alt.TitleParams(title, subtitle=["no data under these filters"])
         )
     return chart.properties(title=title)
+
+
+def count_axis(values: pd.Series) -> alt.Axis:
+    """An axis for whole counts: no 0.5 ticks when the counts are small.
+
+    (Vega's ``tickMinStep`` is ignored by the renderer vl-convert ships, so the tick count
+    is capped at the largest count instead.)
+    """
+    top = pd.to_numeric(values, errors="coerce").max()
+    ticks = int(min(max(top, 1), MAX_COUNT_TICKS)) if pd.notna(top) else MAX_COUNT_TICKS
+    return alt.Axis(format="d", tickCount=ticks)

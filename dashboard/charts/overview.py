@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ._common import HEIGHT, WIDTH, data, empty_note
+from ._common import HEIGHT, WIDTH, count_axis, data, empty_note
 
 
 def source_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -14,7 +14,7 @@ def source_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(data(frame))
         .mark_bar()
         .encode(
-            x=alt.X("n_items:Q", title="Items (count)"),
+            x=alt.X("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
             y=alt.Y("source:N", sort="-x", title="Source"),
             tooltip=[
                 alt.Tooltip("source:N", title="Source"),

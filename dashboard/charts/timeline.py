@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ._common import HEIGHT, WIDTH, data, empty_note
+from ._common import HEIGHT, WIDTH, count_axis, data, empty_note
 
 
 def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -18,7 +18,9 @@ def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_circle(size=40, opacity=0.75)
         .encode(
             x=alt.X("period:T", title="Period (start date)"),
-            y=alt.Y("slot:Q", title="Events in the period (stacked)"),
+            y=alt.Y(
+                "slot:Q", title="Events in the period (stacked)", axis=count_axis(frame["slot"])
+            ),
             color=alt.Color("precision:N", title="Date precision"),
             tooltip=[
                 alt.Tooltip("date:T", title="Date"),
@@ -40,7 +42,7 @@ def item_counts_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("period:T", title="Period (start date)"),
-            y=alt.Y("n_items:Q", title="Items (count)"),
+            y=alt.Y("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
             tooltip=[
                 alt.Tooltip("period:T", title="Period from"),
                 alt.Tooltip("n_items:Q", title="Items"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ._common import HEIGHT, WIDTH, data, empty_note
+from ._common import HEIGHT, WIDTH, count_axis, data, empty_note
 
 ORIGIN_TITLES = {"taxonomy": "taxonomy", "discovered": "discovered"}
 
@@ -16,7 +16,7 @@ def topic_frequency_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(data(frame))
         .mark_bar()
         .encode(
-            x=alt.X("n_items:Q", title="Items (count)"),
+            x=alt.X("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
             y=alt.Y("topic:N", sort="-x", title="Topic"),
             color=alt.Color(
                 "origin:N", title="Origin", scale=alt.Scale(domain=["taxonomy", "discovered"])
@@ -39,7 +39,7 @@ def topics_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_line(point=True)
         .encode(
             x=alt.X("period:T", title="Period (start date)"),
-            y=alt.Y("n_items:Q", title="Items (count)"),
+            y=alt.Y("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
             color=alt.Color("topic:N", title="Topic"),
             tooltip=[
                 alt.Tooltip("period:T", title="Period from"),
@@ -81,7 +81,7 @@ def discovered_topics_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar(color="#8c6bb1")
         .encode(
-            x=alt.X("n_items:Q", title="Items (count)"),
+            x=alt.X("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
             y=alt.Y(
                 "label:N", sort=alt.EncodingSortField("rank"), title="Discovered topic: top terms"
             ),
