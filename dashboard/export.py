@@ -43,13 +43,6 @@ log = logging.getLogger(__name__)
 
 FORMATS = ("png", "svg", "html", "pdf")
 DEFAULT_FORMATS = ("png", "svg", "html")
-MIME = {
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "html": "text/html",
-    "pdf": "application/pdf",
-    "csv": "text/csv",
-}
 # Spreadsheets run cells starting with these as formulas (OWASP "CSV injection"): such text
 # cells get a leading apostrophe so they stay text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 from . import search_index
 from .extract import EXTRACTION_VERSION, extract_chunk
 from .extractors.topics import discover_topics, load_taxonomy
-from .items import CHUNK_SIZE, ReadReport, _as_paths, iter_item_chunks
+from .items import CHUNK_SIZE, ReadReport, input_paths, iter_item_chunks
 from .normalise import to_reference_date
 from .schema import TOPICS
 from .store import COPIES, DEFAULT_STORE, Store
@@ -101,7 +101,7 @@ def files_to_read(paths, store: Store, summary: IngestSummary) -> list[tuple[Pat
     """The input files with their content hash; files ingested before count as duplicates."""
     seen_files = store.ingested_files()
     todo = []
-    for path in _as_paths(paths):
+    for path in input_paths(paths):
         summary.files += 1
         digest = file_digest(path) if path.is_file() else None
         if digest and digest in seen_files:

@@ -39,7 +39,8 @@ class ReadReport:
     failed_files: list[str] = field(default_factory=list)
 
 
-def _as_paths(path_or_paths) -> list[Path]:
+def input_paths(path_or_paths) -> list[Path]:
+    """The files to read: paths as given, folders expanded (recursively, no dotfiles)."""
     if isinstance(path_or_paths, str | Path):
         path_or_paths = [path_or_paths]
     paths: list[Path] = []
@@ -69,7 +70,7 @@ def iter_item_chunks(
     """
     reference = to_reference_date(as_of)
     report = report if report is not None else ReadReport()
-    for path in _as_paths(path_or_paths):
+    for path in input_paths(path_or_paths):
         name = str(path)
         records: list[Record] = []
         rejects: list[Reject] = []
@@ -141,7 +142,7 @@ def read_items(
     >>> items = read_items("data/samples", as_of="2024-11-15")  # doctest: +SKIP
     >>> items[["item_id", "title", "n_words"]].head()  # doctest: +SKIP
     """
-    paths = _as_paths(path_or_paths)
+    paths = input_paths(path_or_paths)
     report = ReadReport()
     chunks = list(
         iter_item_chunks(paths, as_of=as_of, format=format, columns=columns, report=report)

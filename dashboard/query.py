@@ -13,7 +13,7 @@ Multi-valued filters repeat their key. Unknown keys are ignored, bad dates are d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import parse_qs, urlencode
 
@@ -88,8 +88,15 @@ class Filters:
     def to_query_string(self) -> str:
         return urlencode(self.to_query(), doseq=True)
 
-    def is_empty(self) -> bool:
-        return self == Filters()
+    @property
+    def restricts_items(self) -> bool:
+        """Whether any filter leaves items out (the date field alone does not)."""
+        return bool(
+            self.date_from
+            or self.date_to
+            or self.text
+            or any(getattr(self, name) for name in LIST_KEYS.values())
+        )
 
     def describe(self) -> str:
         """One line for captions: what the view is filtered on."""
@@ -180,9 +187,6 @@ class Filters:
             conds.append(f"{alias}.kind IN ({_marks(self.kinds)})")
             params.extend(self.kinds)
         return (" AND ".join(conds) or "TRUE"), params
-
-
-FILTER_FIELDS = tuple(f.name for f in fields(Filters))
 
 
 def _marks(values) -> str:

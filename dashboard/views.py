@@ -71,7 +71,7 @@ def _filtered(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, li
 def _in_filtered(filters: Filters, alias: str) -> str:
     """``alias`` rows of the filtered items; no semi-join at all when nothing is filtered
     (joining a million string ids costs more than the whole aggregate)."""
-    if filters.item_where("i")[0] == "TRUE":
+    if not filters.restricts_items:
         return "TRUE"
     return f"{alias}.item_id IN (SELECT item_id FROM f)"
 

@@ -100,3 +100,8 @@ def test_item_where_selects(con, query, ids):
     where, params = Filters.from_query(query).item_where()
     got = con.execute(f"select item_id from items i where {where} order by 1", params).fetchall()
     assert [r[0] for r in got] == ids
+
+
+@pytest.mark.parametrize(("query", "expected"), [(q, not f == Filters()) for q, f in CASES])
+def test_restricts_items_unless_only_the_date_field_is_set(query, expected):
+    assert Filters.from_query(query).restricts_items == (expected and query != "date=published")

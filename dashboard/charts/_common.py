@@ -10,9 +10,6 @@ WIDTH = 640
 HEIGHT = 320
 # At most this many ticks on a count axis.
 MAX_COUNT_TICKS = 8
-# Vega-Lite's ``timeUnit`` per granularity of the views (period columns are truncated
-# already; the unit only picks the axis labels).
-FREQ_LABELS = {"day": "Day", "week": "Week (starting Monday)", "month": "Month"}
 
 
 def data(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,8 +7,6 @@ import pandas as pd
 
 from ._common import HEIGHT, WIDTH, count_axis, data, empty_note
 
-ORIGIN_TITLES = {"taxonomy": "taxonomy", "discovered": "discovered"}
-
 
 def topic_frequency_chart(frame: pd.DataFrame) -> alt.Chart:
     """Bars: items per topic, coloured by origin (frame from ``views.topic_counts``)."""

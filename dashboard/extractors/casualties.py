@@ -1065,9 +1065,6 @@ def _named_person(toks, lows, j: int) -> int | None:
     return None
 
 
-FAMILY = re.compile(r"\bfamily of\b", re.I)
-
-
 def _families(text: str, sentence: str, toks, lows, used) -> list[_Fig]:
     """ "the murder of a family of nine": nine killed, when the sentence speaks of killing."""
     out = []

@@ -557,7 +557,6 @@ _RESOLVERS = {
 
 # --- the date each item is about ---------------------------------------------------------
 
-ITEM_DATE_COLUMNS = ["item_id", "event_date", "event_precision"]
 # Spans longer than this (years, multi-year ranges) are background when a published date exists.
 _BACKGROUND_DAYS = 120
 # How far after its reference date an item's event date may lie (plans, schedules).
