@@ -26,7 +26,8 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # The sample store is stale when the sample, the taxonomy or the extractors changed.
-$(STORE)/manifest.json: $(wildcard $(SAMPLES)/*) data/taxonomy.toml $(wildcard dashboard/extractors/*.py) $(wildcard dashboard/data/*) | install
+$(STORE)/manifest.json: $(wildcard $(SAMPLES)/*) data/taxonomy.toml $(wildcard dashboard/extractors/*.py) \
+		$(wildcard dashboard/extractors/casualties/*.py) $(wildcard dashboard/data/*) | install
 	rm -rf $(STORE)
 	$(PY) -m dashboard ingest $(SAMPLES) --as-of $(AS_OF) --store $(STORE) --quiet
 

@@ -2,11 +2,15 @@
 
 Run: ``.venv/bin/python benchmarks/casualty_quality.py [--errors dev|holdout|seed]``
 
-Figures are matched on (item, value, kind) as multisets. A labelled figure with
-``required: false`` is forgiven when missed and not a false positive when found. Rows without
-a value (mentions such as "suffered casualties") are not scored. Side, group, per and
-claimant accuracy are measured on matched figures (claimant: equal after lowering and
-dropping a leading "the", or one contains the other; only where either side has one).
+The dev set's texts go through ``dashboard.extract_chunk`` as one items frame (so scope and
+on-topic are those the store gets). Figures are matched on (item, value, kind) as multisets.
+A labelled figure with ``required: false`` is forgiven when missed and not a false positive
+when found. Rows without a value (mentions such as "suffered casualties") are not scored.
+Side, group, per, scope and claimant accuracy are measured on matched figures (claimant: both
+put through the claimant table, then equal after lowering and dropping a leading "the", or
+one contains the other; only where either has one). Each split is also reported for the
+headline rows (d000–d236) and the paragraph passages (d237 on) apart, and the items'
+``on_topic`` against the labelled one.
 """
 
 from __future__ import annotations
@@ -22,7 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.extractors.casualties import find_casualties  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from dashboard.extract import extract_chunk  # noqa: E402
+from dashboard.extractors.claimants import canonical_claimant  # noqa: E402
+from dashboard.schema import ITEMS  # noqa: E402
 
 DEVSET = ROOT / "tests" / "data" / "casualty_devset.jsonl"
 SHARED = ROOT.parent / "shared"
@@ -39,6 +47,7 @@ def seed_items() -> list[str]:
 
 
 def _norm_claimant(c):
+    c = canonical_claimant(c) or c
     if not c:
         return ""
     c = re.sub(r"[^a-z0-9 ]", "", c.lower().replace("’", "'"))
@@ -75,7 +84,7 @@ def score(cases):
                 continue
             tp += 1
             p = pred[hit]
-            for a in ("side", "group", "per"):
+            for a in ("side", "group", "per", "scope"):
                 if a in g:
                     attr_n[a] += 1
                     attr[a] += p[a] == g[a]
@@ -109,32 +118,68 @@ def score(cases):
     }
 
 
-def devset_cases(split):
-    cases = []
+# The first paragraph passage of the dev set: rows before it are headlines and short texts.
+FIRST_PASSAGE = 237
+
+
+def extracted(texts: list[str], as_of: date | None) -> tuple[list[list[dict]], list[bool]]:
+    """Figures and on-topic flags of each text, as the store would get them."""
+    n = len(texts)
+    items = pd.DataFrame(
+        {
+            **{name: [None] * n for name in ITEMS.names},
+            "item_id": [f"t{i}" for i in range(n)],
+            "text": texts,
+            "published": [pd.NaT] * n,
+            "as_of": [pd.Timestamp(as_of or date.today(), tz="UTC")] * n,
+            "n_words": [len(t.split()) for t in texts],
+            "sources": [[] for _ in texts],
+        }
+    )
+    frames = extract_chunk(items)
+    figures = frames.casualties.astype(object).where(frames.casualties.notna(), None)
+    by_item = {k: g.to_dict("records") for k, g in figures.groupby("item_id")}
+    on_topic = frames.items["on_topic"].tolist()
+    return [by_item.get(f"t{i}", []) for i in range(n)], on_topic
+
+
+def devset_rows() -> list[dict]:
     with DEVSET.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            if row["split"] != split:
-                continue
-            cases.append(
-                ((row["id"], row["text"]), row["figures"], find_casualties(row["text"], None))
-            )
-    return cases
+        return [json.loads(line) for line in fh]
+
+
+def devset_cases(rows, split, part=None):
+    chosen = [
+        r
+        for r in rows
+        if r["split"] == split
+        and (part is None or (int(r["id"][1:]) >= FIRST_PASSAGE) == (part == "paragraphs"))
+    ]
+    preds, _ = extracted([r["text"] for r in chosen], None)
+    return [((r["id"], r["text"]), r["figures"], p) for r, p in zip(chosen, preds, strict=True)]
+
+
+def on_topic_accuracy(rows) -> tuple[float, int]:
+    labelled = [r for r in rows if "on_topic" in r]
+    _, found = extracted([r["text"] for r in labelled], None)
+    right = sum(f == r["on_topic"] for f, r in zip(found, labelled, strict=True))
+    return right / len(labelled), len(labelled)
 
 
 def seed_cases():
     items = seed_items()
     gold = [json.loads(line) for line in SEED_GOLD.open(encoding="utf-8")]
+    preds, _ = extracted(items, SEED_AS_OF)
     return [
-        ((i, text[:60]), [g for g in gold if g["item"] == i], find_casualties(text, SEED_AS_OF))
-        for i, text in enumerate(items)
+        ((i, text[:60]), [g for g in gold if g["item"] == i], pred)
+        for i, (text, pred) in enumerate(zip(items, preds, strict=True))
     ]
 
 
 def report(name, result):
     acc = "  ".join(f"{a}={v:.2f} (n={n})" for a, (v, n) in sorted(result["accuracy"].items()))
     print(
-        f"{name:8s} P={result['precision']:.3f} R={result['recall']:.3f} F1={result['f1']:.3f} "
+        f"{name:19s} P={result['precision']:.3f} R={result['recall']:.3f} F1={result['f1']:.3f} "
         f"(tp={result['tp']} fp={result['fp']} fn={result['fn']})  {acc}"
     )
 
@@ -142,14 +187,22 @@ def report(name, result):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--errors", choices=["dev", "holdout", "seed"], help="print the errors of one set"
+        "--errors",
+        choices=["dev", "holdout", "seed", "dev/headlines", "dev/paragraphs"],
+        help="print the errors of one set",
     )
     args = parser.parse_args(argv)
-    results = {"dev": score(devset_cases("dev")), "holdout": score(devset_cases("holdout"))}
+    rows = devset_rows()
+    results = {split: score(devset_cases(rows, split)) for split in ("dev", "holdout")}
+    for split in ("dev", "holdout"):
+        for part in ("headlines", "paragraphs"):
+            results[f"{split}/{part}"] = score(devset_cases(rows, split, part))
     if SEED.exists() and SEED_GOLD.exists():
         results["seed"] = score(seed_cases())
     for name, result in results.items():
         report(name, result)
+    accuracy, n = on_topic_accuracy(rows)
+    print(f"on_topic accuracy (labelled rows, both splits): {accuracy:.2f} (n={n})")
     if args.errors:
         for key, what, fig in results[args.errors]["errors"]:
             print(f"- {key[0]} {what}: {fig.get('value')} {fig.get('kind')} | {key[1][:150]}")

@@ -15,11 +15,12 @@ import pandas as pd
 from .extractors.casualties import extract_casualties
 from .extractors.dates import extract_events, item_event_dates
 from .extractors.entities import extract_entities
+from .extractors.scope import casualty_scope, war_relevance
 from .extractors.topics import discover_topics, load_taxonomy, tag_topics
-from .schema import DISCOVERED_TOPICS, ITEMS, TOPICS, validate
+from .schema import CASUALTIES, DISCOVERED_TOPICS, ITEMS, TOPICS, validate
 
 # Bump when an extractor's output changes, so stores and exports can tell what made them.
-EXTRACTION_VERSION = "1"
+EXTRACTION_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,16 @@ def extract_chunk(items: pd.DataFrame, taxonomy=None) -> Frames:
         event_date=items["item_id"].map(dated["event_date"]),
         event_precision=items["item_id"].map(dated["event_precision"]),
     )
+    entities = extract_entities(items)
+    topics = tag_topics(items, taxonomy if taxonomy is not None else load_taxonomy())
+    items = war_relevance(items, entities, topics)
+    casualties = casualty_scope(extract_casualties(items), items, events)
     return Frames(
         items=validate(items, ITEMS),
-        casualties=extract_casualties(items),
+        casualties=validate(casualties, CASUALTIES),
         events=events,
-        entities=extract_entities(items),
-        topics=tag_topics(items, taxonomy if taxonomy is not None else load_taxonomy()),
+        entities=entities,
+        topics=topics,
         discovered_topics=DISCOVERED_TOPICS.empty(),
     )
 

@@ -151,6 +151,8 @@ def records_to_frame(
             "record": [r.record for r in records],
             "event_date": pd.NaT,
             "event_precision": None,
+            "war_score": float("nan"),  # set by extractors.scope
+            "on_topic": None,
         }
     )
     return validate(frame, ITEMS)

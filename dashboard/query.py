@@ -18,8 +18,12 @@ from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 from . import search_index
+from .sides import side_countries
 
 DATE_FIELDS = ("event", "published")
+# Which casualty figures count: by default only this war's figures from on-topic items
+# (extractors.scope); "all" keeps other wars, history, disease and off-topic items too.
+FIGURE_SCOPES = ("this_war", "all")
 # query-string key -> Filters field, for the multi-valued filters.
 LIST_KEYS = {
     "topic": "topics",
@@ -27,14 +31,6 @@ LIST_KEYS = {
     "kind": "kinds",
     "place": "places",
     "source": "sources",
-}
-# A side filter also matches items naming that side's country (entities.kind = 'country').
-SIDE_COUNTRIES = {
-    "russia": "Russia",
-    "ukraine": "Ukraine",
-    "north_korea": "North Korea",
-    "belarus": "Belarus",
-    "united_states": "United States",
 }
 
 
@@ -49,6 +45,7 @@ class Filters:
     places: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     text: str = ""
+    figures: str = "this_war"
 
     # -- query string ------------------------------------------------------------------
     @classmethod
@@ -64,6 +61,9 @@ class Filters:
             "date_to": _parse_date(first.get("to")),
             "date_field": first.get("date") if first.get("date") in DATE_FIELDS else "event",
             "text": first.get("q", "").strip()[:200],
+            "figures": first.get("figures")
+            if first.get("figures") in FIGURE_SCOPES
+            else "this_war",
         }
         for key, name in LIST_KEYS.items():
             values[name] = tuple(dict.fromkeys(str(v) for v in params.get(key, []) if str(v)))
@@ -83,6 +83,8 @@ class Filters:
                 out[key] = list(getattr(self, name))
         if self.text:
             out["q"] = [self.text]
+        if self.figures != "this_war":
+            out["figures"] = [self.figures]
         return out
 
     def to_query_string(self) -> str:
@@ -109,6 +111,8 @@ class Filters:
                 parts.append(f"{key}: {', '.join(getattr(self, name))}")
         if self.text:
             parts.append(f"text contains “{self.text}”")
+        if self.figures == "all":
+            parts.append("all casualty figures, other wars and off-topic items included")
         return "; ".join(parts) if parts else "no filters"
 
     def replace(self, **changes) -> Filters:
@@ -150,7 +154,8 @@ class Filters:
             )
             params.extend(self.places)
         if self.sides:
-            countries = [SIDE_COUNTRIES[s] for s in self.sides if s in SIDE_COUNTRIES]
+            # A side filter also matches items naming that side's country.
+            countries = [side_countries()[s] for s in self.sides if s in side_countries()]
             # One semi-join over a union, not an OR of two (which DuckDB cannot hash-join).
             ids = f"SELECT item_id FROM casualties WHERE side IN ({_marks(self.sides)})"
             params.extend(self.sides)
@@ -178,8 +183,13 @@ class Filters:
         return (" AND ".join(conds) or "TRUE"), params
 
     def casualty_where(self, alias: str = "c") -> tuple[str, list]:
-        """Extra conditions on casualty rows themselves (side and kind)."""
+        """Extra conditions on casualty rows themselves (scope, side and kind)."""
         conds, params = [], []
+        if self.figures == "this_war":
+            conds.append(
+                f"{alias}.scope = 'this_war' AND "
+                f"{alias}.item_id IN (SELECT item_id FROM items WHERE on_topic)"
+            )
         if self.sides:
             conds.append(f"{alias}.side IN ({_marks(self.sides)})")
             params.extend(self.sides)

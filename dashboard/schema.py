@@ -17,6 +17,7 @@ import pyarrow as pa
 CASUALTY_KINDS = ("killed", "injured", "killed_or_injured", "captured", "missing")
 GROUPS = ("military", "civilian", "unknown")
 PERS = ("event", "day", "month", "total")
+SCOPES = ("this_war", "other")
 PRECISIONS = ("day", "month", "year", "range")
 ENTITY_KINDS = ("person", "unit", "place", "country", "organisation")
 TOPIC_ORIGINS = ("taxonomy", "discovered")
@@ -94,6 +95,8 @@ ITEMS = FrameSchema(
             "the date the item is about (most specific event date, else published)",
         ),
         ("event_precision", pa.string(), "precision of event_date: day, month, year, range"),
+        ("war_score", pa.float64(), "relevance to the Russia–Ukraine war, 0–1 (extractors.scope)"),
+        ("on_topic", pa.bool_(), "the item is about the Russia–Ukraine war (war_score >= 0.5)"),
     ),
 )
 
@@ -116,11 +119,13 @@ CASUALTIES = FrameSchema(
         ("kind", pa.string(), "one of CASUALTY_KINDS"),
         ("side", pa.string(), "whose people: russia, ukraine, north_korea, ... or unknown"),
         ("group", pa.string(), "military, civilian or unknown"),
-        ("claimant", pa.string(), "who states it, where the text says"),
+        ("claimant", pa.string(), "who states it: canonical name (data/claimants.toml)"),
+        ("claimant_raw", pa.string(), "who states it, in the words of the text"),
         ("per", pa.string(), "event, day, month or total"),
         ("period_start", _DAY, "first day the figure covers"),
         ("period_end", _DAY, "last day the figure covers"),
         ("approximate", pa.bool_(), "the text hedges the number"),
+        ("scope", pa.string(), "this_war, or other (other wars, history, disease, disasters)"),
         ("quote", pa.string(), "the words that carry the figure"),
         ("sentence", pa.string(), "the sentence it stands in"),
         ("start", pa.int64(), "character offset of quote in text"),

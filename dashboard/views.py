@@ -108,16 +108,18 @@ def filter_options(con: duckdb.DuckDBPyConnection, max_places: int = 300) -> dic
 def overview_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row: items, first and last date, sources, casualty figures, places."""
     cte, params = _filtered(con, filters)
+    # the figure count obeys the casualty filters (scope, side, kind) as the Casualties page does
+    cwhere, cparams = filters.casualty_where("c")
     sql = f"""WITH {cte}
     SELECT (SELECT count(*) FROM f) AS n_items,
            (SELECT min(d) FROM f) AS first_date,
            (SELECT max(d) FROM f) AS last_date,
            (SELECT count(DISTINCT source) FROM f) AS n_sources,
-           (SELECT count(*) FROM casualties c WHERE c.item_id IN (SELECT item_id FROM f))
-               AS n_figures,
+           (SELECT count(*) FROM casualties c
+             WHERE c.item_id IN (SELECT item_id FROM f) AND {cwhere}) AS n_figures,
            (SELECT count(DISTINCT name) FROM entities e
              WHERE e.kind = 'place' AND e.item_id IN (SELECT item_id FROM f)) AS n_places"""
-    return _df(con, sql, params)
+    return _df(con, sql, params + cparams)
 
 
 def latest_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15):

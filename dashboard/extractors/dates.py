@@ -217,6 +217,17 @@ def _sentence_at(text: str, start: int, end: int, margin: int = 400) -> str:
 _Event = tuple[int, int, date, date, str, bool]
 
 
+def dates_in(text: str, ref: date | None) -> list[tuple[int, int, date, date, str]]:
+    """Every date expression of ``text`` resolved against ``ref``, by the rules above.
+
+    One tuple per expression: (start, end, first day, last day, precision). Other extractors
+    (the casualty periods) use this, so a date means the same day everywhere.
+    """
+    return [
+        (a, b, first, last, precision) for a, b, first, last, precision, _ in _events_in(text, ref)
+    ]
+
+
 def _events_in(text: str, ref: date | None) -> list[_Event]:
     found: list[_Event] = []
     kinds: list[str] = []

@@ -29,6 +29,10 @@ TENS = {
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "mln": 1_000_000}
+# Fractions of a scale: "a quarter of a million", "half a million", "a third of a million".
+FRACTIONS = {"quarter": 0.25, "half": 0.5, "third": 1 / 3}
+# Range ends joined by these: "20 to 30", "20-30", "20 or 30".
+RANGE_JOINERS = {"to", "-", "–", "or"}
 # "1.5 thousand" and "2,5 thousand" (decimal comma in translated text) are fractions of a scale.
 DECIMAL = re.compile(r"\d+[.,]\d{1,2}")
 # Thousands groups: "1,500", "700,000", "1.500" (European); "1,2,3,4" is a list, not a number.
@@ -115,7 +119,7 @@ def read_number(toks: list[Token], i: int, text: str) -> Number | None:
         # Glued characters: "46th", "15-year-old", "$60", "1,2,3,4", "10^100".
         before = text[tok.start - 1] if tok.start > 0 else " "
         after = text[tok.end] if tok.end < len(text) else " "
-        if GLUED_AFTER.match(after) or GLUED_BEFORE.match(before):
+        if GLUED_BEFORE.match(before) or GLUED_AFTER.match(after) and not _range_dash(text, tok):
             return None
         if after == "," and tok.end + 1 < len(text) and text[tok.end + 1].isdigit():
             return None
@@ -140,11 +144,25 @@ def read_number(toks: list[Token], i: int, text: str) -> Number | None:
         return None
     # A range: "20 to 30", "20-30", "20 or 30".
     between = i > 0 and toks[i - 1].low == "between"
-    if j + 1 < n and (toks[j].low in {"to", "-", "–", "or"} or between and toks[j].low == "and"):
+    if j + 1 < n and (toks[j].low in RANGE_JOINERS or between and toks[j].low == "and"):
         other = _peek_plain(toks, j + 1, text)
-        if other is not None and other[0] > value and other[0] <= MAX_VALUE:
-            return Number(value, other[0], i, other[1])
+        if other is not None and other[0] <= MAX_VALUE:
+            low = _shared_scale(value, other[0])
+            if other[0] > low:
+                return Number(low, other[0], i, other[1])
     return Number(value, None, i, j)
+
+
+def _range_dash(text: str, tok: Token) -> bool:
+    """ "150,000-190,000": a dash between two numbers joins a range (not "15-year-old")."""
+    return text[tok.end : tok.end + 1] in ("-", "–") and text[tok.end + 1 : tok.end + 2].isdigit()
+
+
+def _shared_scale(low: int, high: int) -> int:
+    """ "70 to 80,000" is 70,000 to 80,000: the low end shares the high end's thousands."""
+    if low < 1000 <= high and 0.3 * high <= low * 1000 <= high:
+        return low * 1000
+    return low
 
 
 def _peek_plain(toks: list[Token], j: int, text: str) -> tuple[int, int] | None:
@@ -161,10 +179,30 @@ def _peek_plain(toks: list[Token], j: int, text: str) -> tuple[int, int] | None:
     return (value, k) if value else None
 
 
+def _read_fraction(toks: list[Token], i: int) -> tuple[int, int] | None:
+    """ "a quarter of a million", "half a million", "a third of a million"."""
+    words = [t.low for t in toks[i : i + 6]]
+    k = 1 if words[:1] in (["a"], ["an"]) else 0
+    if k >= len(words) or words[k] not in FRACTIONS:
+        return None
+    share = FRACTIONS[words[k]]
+    k += 1
+    if words[k : k + 1] == ["of"]:
+        k += 1
+    if words[k : k + 1] in (["a"], ["an"]):
+        k += 1
+    if k < len(words) and words[k] in SCALES and words[k] != "hundred":
+        return int(share * SCALES[words[k]]), i + k + 1
+    return None
+
+
 def _read_words(toks: list[Token], i: int) -> tuple[int | None, int]:
     """Number words from token ``i``: "twenty-three", "two hundred", "a dozen", "a thousand"."""
     n = len(toks)
     low = toks[i].low
+    fraction = _read_fraction(toks, i)
+    if fraction is not None:
+        return fraction
     if low in {"a", "an"}:
         if i + 1 < n and toks[i + 1].low == "dozen":
             return 12, i + 2

@@ -1,0 +1,434 @@
+"""Attributes of a figure: side, group, per, period and claimant (``CASUALTY_LABELLING.md``).
+
+Side and group are resolved by ordered lists of named rules (``SIDE_RULES``, ``GROUP_RULES``):
+each rule looks at one cue of a :class:`Cues` and returns a value or ``None``; the first
+value wins. Sentence-level cues (claimant, owner, attacker) are read once per sentence in
+:class:`SentenceCues`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from dashboard.extractors.claimants import canonical_claimant, claimant_entry
+from dashboard.extractors.dates import dates_in
+from dashboard.extractors.gazetteer import load_gazetteer
+from dashboard.extractors.numbers import Token
+
+from .shapes import Figure
+from .sides import np_side, opposite, place_sides, words_side
+from .vocabulary import (
+    AGENT,
+    AGENT_BY,
+    CIVILIAN_NOUNS,
+    CIVILIAN_WORDS,
+    CLAIM_ACCORDING,
+    CLAIM_BAD,
+    CLAIM_COLON,
+    CLAIM_LEAD,
+    CLAIM_TAIL,
+    CLAIM_TRAIL,
+    CLAIM_VERB_AFTER,
+    CLAIM_VERB_BEFORE,
+    CLAIMANT_OPENINGS,
+    CLAUSE_END,
+    CUMULATIVE_FROM,
+    FIGHTING_WORDS,
+    LOSSES,
+    MILITARY_NOUNS,
+    MILITARY_TITLES,
+    MILITARY_WORDS,
+    OCCUPIER_WORDS,
+    OWNER,
+    OWNER_MILITARY,
+    PEOPLE,
+    PER_DAY,
+    PER_EVENT,
+    PER_MONTH,
+    PER_REACH,
+    PER_TOTAL,
+    SIDE_ENEMY,
+)
+
+
+class Resolved(NamedTuple):
+    """What the previous figure of the sentence was resolved to."""
+
+    side: str | None
+    group: str
+    kind: str
+
+
+@dataclass(slots=True)
+class SentenceCues:
+    """Cues read once per sentence, shared by its figures."""
+
+    sentence: str
+    sentence_low: str
+    s0: int  # offset of the sentence in the text
+    toks: list[Token]
+    lows: list[str]
+    claimant_raw: str | None  # who states it, in the text's words
+    claimant: str | None  # the canonical claimant (data/claimants.toml)
+    claim_side: str | None  # the side whose own losses the claimant reports
+    enemy: str  # whose people "the enemy" are in the claimant's mouth
+    owner: str | None  # "Russia has suffered ...": whose losses
+    owner_group: str
+    occupied: bool  # the sentence speaks of occupied land
+    fighting: bool  # the sentence speaks of fighting between armed men
+    places: list[tuple[int, str]]  # (token index, side) of the places it names
+    _agent: str | None = None
+    _agent_done: bool = False
+
+    @classmethod
+    def read(cls, sentence: str, s0: int, toks: list[Token], lows: list[str]) -> SentenceCues:
+        sentence_low = sentence.lower()
+        claimant_raw = claimant_of(sentence)
+        claimant = canonical_claimant(claimant_raw)
+        enemy = enemy_side(claimant)
+        owner, owner_group = (
+            owner_side(sentence, enemy) if LOSSES.search(sentence_low) else (None, "unknown")
+        )
+        return cls(
+            sentence=sentence,
+            sentence_low=sentence_low,
+            s0=s0,
+            toks=toks,
+            lows=lows,
+            claimant_raw=claimant_raw,
+            claimant=claimant,
+            claim_side=claimant_side(claimant),
+            enemy=enemy,
+            owner=owner,
+            owner_group=owner_group,
+            occupied="occupied" in sentence_low,
+            fighting=any(w in FIGHTING_WORDS for w in lows),
+            places=place_sides(toks),
+        )
+
+    def agent(self) -> str | None:
+        """The attacker of the sentence, read on first use."""
+        if not self._agent_done:
+            self._agent, self._agent_done = agent_side(self.sentence, self.enemy), True
+        return self._agent
+
+
+@dataclass(slots=True)
+class Cues:
+    """What the rules see of one figure: its sentence, itself, and the figure before."""
+
+    sentence: SentenceCues
+    fig: Figure
+    group: str  # the group its own noun phrase names
+    per: str  # event, day, month or total
+    prev: Resolved | None
+
+    def names_people(self) -> bool:
+        lows = self.sentence.lows
+        return any(lows[k] in PEOPLE for k in self.fig.np)
+
+
+# --- side ---------------------------------------------------------------------------------
+
+
+def _side_noun_phrase(c: Cues) -> str | None:
+    """ "Russian soldiers", "APU", "DPR militia"; "enemy troops" in the claimant's mouth."""
+    s = c.sentence
+    side = np_side(s.lows, c.fig.np, s.sentence_low, s.toks, s.s0)
+    if side is not None and any(s.lows[k] in SIDE_ENEMY for k in c.fig.np):
+        return s.enemy
+    return side
+
+
+def _side_possessor(c: Cues) -> str | None:
+    """ "Russian losses amounted to 1,200": the side owning the aggregate noun."""
+    return c.fig.possessor
+
+
+def _side_agent_subject(c: Cues) -> str | None:
+    """ "the Russians killed three civilians": the victims are the other side."""
+    return opposite(c.fig.agent_subject) if c.fig.agent_subject else None
+
+
+def _side_owner(c: Cues) -> str | None:
+    """ "Russia has suffered 300 casualties", "APU lost 40" (no people named)."""
+    if c.fig.kind == "killed_or_injured" or c.sentence.owner and not c.fig.np:
+        return c.sentence.owner
+    return None
+
+
+def _side_previous_figure(c: Cues) -> str | None:
+    """ "Two Ukrainian soldiers killed, 8 wounded"; "... and they eliminated 5,000 troops"."""
+    prev = c.prev
+    if prev is None:
+        return None
+    if not c.names_people() or (c.group == prev.group != "unknown" and c.fig.kind == prev.kind):
+        return prev.side
+    return None
+
+
+def _side_attacker(c: Cues) -> str | None:
+    """ "Russian shelling killed 3": the victims are the attacker's enemy."""
+    return opposite(c.sentence.agent())
+
+
+def _side_claimant(c: Cues) -> str | None:
+    """A local authority counts its own side's dead (it also says who holds the place)."""
+    return c.sentence.claim_side
+
+
+def _side_place(c: Cues) -> str | None:
+    """A civilian incident takes the side of its place: killed in Kharkiv, killed in Belgorod.
+
+    Not for soldiers nor for a toll of fighting ("Five killed in clashes near Donetsk"), whose
+    place says nothing of whose dead they are, nor for war-wide totals.
+    """
+    s = c.sentence
+    if c.per in ("total", "month") or c.group == "military" or not s.places:
+        return None
+    if c.group == "unknown" and (s.fighting or c.prev is not None and c.prev.group == "military"):
+        return None  # a toll of fighting; "Three soldiers killed, 15 wounded in east Ukraine"
+    _, side = min(s.places, key=lambda place: abs(place[0] - c.fig.first))
+    return side
+
+
+def _side_occupied_civilians(c: Cues) -> str | None:
+    """Civilians of occupied land are Ukraine's."""
+    return "ukraine" if c.group == "civilian" and c.sentence.occupied else None
+
+
+Rule = Callable[[Cues], "str | None"]
+SIDE_RULES: tuple[tuple[str, Rule], ...] = (
+    ("noun_phrase", _side_noun_phrase),
+    ("possessor", _side_possessor),
+    ("agent_subject", _side_agent_subject),
+    ("owner", _side_owner),
+    ("previous_figure", _side_previous_figure),
+    ("attacker", _side_attacker),
+    ("claimant", _side_claimant),
+    ("place", _side_place),
+    ("occupied_civilians", _side_occupied_civilians),
+)
+
+
+def resolve_side(c: Cues) -> str | None:
+    """The first side a rule of ``SIDE_RULES`` finds, else ``None``."""
+    for _, rule in SIDE_RULES:
+        side = rule(c)
+        if side is not None:
+            return side
+    return None
+
+
+def agent_side(sentence: str, enemy: str = "russia") -> str | None:
+    """Side of the attacker: "shelling by Ukrainian troops", "the Russians killed".
+
+    ``enemy`` is the side "the enemy" stands for in this sentence's claimant's mouth.
+    """
+    m = AGENT_BY.search(sentence)
+    if m:
+        return words_side(m.group(1) or m.group(2))
+    for m in AGENT.finditer(sentence):
+        words = m.group("a") or m.group("b") or m.group("c")
+        if words.lower() in SIDE_ENEMY:
+            return enemy
+        side = words_side(words)
+        if side:
+            return side
+    return None
+
+
+def owner_side(sentence: str, enemy: str = "russia") -> tuple[str | None, str]:
+    """Side and group of who suffered or lost: "APU lost ...", "losses of the Armed Forces".
+
+    ``enemy`` is whose people "the enemy" are in this sentence's claimant's mouth.
+    """
+    for m in OWNER.finditer(sentence):
+        words = (m.group("o") or m.group("p") or m.group("q") or "").split(",")[-1]
+        enemy_named = any(w in SIDE_ENEMY for w in words.lower().split())
+        side = enemy if enemy_named else words_side(words)
+        if side:
+            return side, "military" if OWNER_MILITARY.search(words) else "unknown"
+    return None, "unknown"
+
+
+def claimant_side(claimant: str | None) -> str | None:
+    """The side of a claimant that reports its own people's losses (a local authority)."""
+    entry = claimant_entry(claimant)
+    return entry.side if entry is not None and entry.reports == "own" else None
+
+
+def enemy_side(claimant: str | None) -> str:
+    """Whose people "the enemy" are: the claimant's other side; Russia when nobody is named."""
+    entry = claimant_entry(claimant)
+    return opposite(entry.side) if entry is not None and entry.side else "russia"
+
+
+# --- group --------------------------------------------------------------------------------
+
+
+def np_group(lows: list[str], np: list[int]) -> str:
+    """Group named by a noun phrase: its last people noun decides, then force words."""
+    words = [lows[k] for k in np]
+    if any(w in CIVILIAN_WORDS for w in words):
+        return "civilian"
+    for w in reversed(words):
+        if w in MILITARY_NOUNS:
+            return "military"
+        if w in CIVILIAN_NOUNS:
+            return "civilian"
+    if any(w in MILITARY_WORDS for w in words):
+        return "military"
+    if any(w in MILITARY_TITLES for w in words):
+        return "military"
+    return "unknown"
+
+
+def _group_previous_figure(c: Cues, side: str | None) -> str | None:
+    """ "Two Ukrainian soldiers killed, 8 wounded": the 8 are soldiers too."""
+    return c.prev.group if c.prev is not None and not c.names_people() else None
+
+
+def _group_occupier_words(c: Cues, side: str | None) -> str | None:
+    """ "invaders", "occupiers", "militia" with a known side are military."""
+    lows = c.sentence.lows
+    if side and any(lows[k] in OCCUPIER_WORDS for k in c.fig.np):
+        return "military"
+    return None
+
+
+def _group_owner(c: Cues, side: str | None) -> str | None:
+    """ "the Ukrainian army lost 40": the owner of unnamed losses."""
+    if c.fig.kind == "killed_or_injured" and not c.fig.np:
+        return c.sentence.owner_group
+    return None
+
+
+GroupRule = Callable[[Cues, "str | None"], "str | None"]
+GROUP_RULES: tuple[tuple[str, GroupRule], ...] = (
+    ("previous_figure", _group_previous_figure),
+    ("occupier_words", _group_occupier_words),
+    ("owner", _group_owner),
+)
+
+
+def resolve_group(c: Cues, side: str | None) -> str:
+    """The noun phrase's group, else the first known group a rule of ``GROUP_RULES`` finds."""
+    group = c.group
+    for _, rule in GROUP_RULES:
+        if group != "unknown":
+            break
+        group = rule(c, side) or group
+    return group
+
+
+# --- per and period -----------------------------------------------------------------------
+
+
+def clause(toks: list[Token], lows: list[str], fig: Figure, s0: int) -> tuple[int, int]:
+    """Character span (sentence-relative) of the clause around a figure."""
+    n = len(lows)
+    a = fig.first
+    steps = 0
+    while a > 0 and lows[a - 1] not in CLAUSE_END and steps < 12:
+        a -= 1
+        steps += 1
+    b = fig.last
+    while b + 1 < n and lows[b + 1] not in CLAUSE_END:
+        b += 1
+    return toks[a].start - s0, toks[b].end - s0
+
+
+def per_cue(span: str) -> str | None:
+    """The period a span's wording gives: "daily", "a month", "in total"."""
+    if PER_EVENT.search(span):
+        return "event"
+    if PER_DAY.search(span):
+        return "day"
+    if PER_MONTH.search(span):
+        return "month"
+    if PER_TOTAL.search(span):
+        return "total"
+    return None
+
+
+def resolve_per(sentence: str, span: tuple[int, int], local: str | None) -> str | None:
+    """The clause's own cue, else one just around it ("During the day, ..."), else None."""
+    a, b = span
+    return local or per_cue(sentence[max(0, a - PER_REACH[0]) : b + PER_REACH[1]])
+
+
+def unmarked_per(fig: Figure, period: tuple[date | None, date | None]) -> str:
+    """The per of a figure whose wording names none: a month's figure when its period is a
+    month ("In March, 1,200 civilians were killed"), a running total when it is large, else
+    one event."""
+    start, end = period
+    if start is not None and end is not None and start.day == 1 and (end - start).days >= 27:
+        return "month"
+    if fig.value is not None and fig.value >= CUMULATIVE_FROM:
+        return "total"
+    return "event"
+
+
+def resolve_period(
+    dates: list[tuple[int, int, date, date, str]],
+    span: tuple[int, int],
+    per: str | None,
+    alone: bool,
+) -> tuple[date | None, date | None]:
+    """The clause's day or month, else (for the sentence's only figure, not a daily one) the
+    sentence's. ``dates`` are the sentence's dates from :func:`dates.dates_in`, so a figure's
+    period is the day the timeline shows for the same words."""
+    a, b = span
+    inside = [d for d in dates if d[4] in PERIOD_PRECISIONS and a <= d[0] and d[1] <= b]
+    if not inside and per != "day" and alone:
+        inside = [d for d in dates if d[4] in PERIOD_PRECISIONS]
+    return (inside[0][2], inside[0][3]) if inside else (None, None)
+
+
+# A figure's period is a day or a month; a year or a multi-year range is background.
+PERIOD_PRECISIONS = ("day", "month")
+
+
+# --- claimant -----------------------------------------------------------------------------
+
+CLAIM_PATTERNS = (CLAIM_ACCORDING, CLAIM_TAIL, CLAIM_VERB_AFTER, CLAIM_VERB_BEFORE, CLAIM_COLON)
+
+
+def clean_claimant(who: str) -> str | None:
+    """A claimant without quotes, leading "and", trailing "on Monday"; None when it is no name."""
+    who = who.strip(" .,'\"“”")
+    who = CLAIM_LEAD.sub("", who).strip()
+    who = CLAIM_TRAIL.sub("", who).strip()
+    if not who or len(who.split()) > 9 or CLAIM_BAD.search(who):
+        return None
+    return who
+
+
+def is_dateline(who: str) -> bool:
+    """ "Kyiv: one killed" names a place, not who says so ("Basurin: ..." does)."""
+    entry = load_gazetteer().phrases.get(who)
+    return entry is not None and entry.kind in ("place", "country")
+
+
+def claimant_of(sentence: str) -> str | None:
+    """Who states the figures of a sentence: "according to X", "X said", "..., X reports"."""
+    for rx in CLAIM_PATTERNS:
+        for m in rx.finditer(sentence):
+            who = next((g for g in m.groups() if g), None)
+            if not who:
+                continue
+            who = clean_claimant(who)
+            if who is None:
+                continue
+            if rx is CLAIM_COLON and is_dateline(who):
+                continue
+            if rx is CLAIM_VERB_AFTER and not (
+                who[0].isupper() or who.lower().startswith(CLAIMANT_OPENINGS)
+            ):
+                continue
+            return who
+    return None

@@ -1,0 +1,239 @@
+"""The glue: items -> sentences -> figures (:mod:`.shapes`) -> rows with attributes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard.extractors.claimants import canonical_claimant
+from dashboard.extractors.dates import dates_in
+from dashboard.extractors.numbers import MAX_VALUE, Number, Token, read_number, tokenize
+from dashboard.extractors.sentences import reference_dates, sentence_spans
+from dashboard.schema import CASUALTIES, validate
+
+from .attributes import (
+    Cues,
+    Resolved,
+    SentenceCues,
+    clause,
+    clean_claimant,
+    np_group,
+    per_cue,
+    resolve_group,
+    resolve_per,
+    resolve_period,
+    resolve_side,
+    unmarked_per,
+)
+from .shapes import (
+    Figure,
+    backward,
+    ends_before,
+    families,
+    forward,
+    hedge_start,
+    hedged,
+    including,
+    is_noise,
+    list_tail,
+    number_figure,
+    object_one,
+    singulars,
+)
+from .vocabulary import CLAIM_ACCORDING, EXCHANGE, KEYWORDS, MARKUP, NUMBER_STARTS, QUOTE_MAX
+
+# A list member waiting for the kind of what follows: (number, its people, next index).
+Pending = tuple[Number, list[int], int]
+
+
+def extract_casualties(items: pd.DataFrame) -> pd.DataFrame:
+    """Casualty figures of every item: a frame validated against ``schema.CASUALTIES``.
+
+    Parameters
+    ----------
+    items : DataFrame with ``item_id``, ``text``, ``published`` and ``as_of``.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"item_id": ["a"], "text": ["Two soldiers killed, 8 wounded"],
+    ...     "published": [pd.NaT], "as_of": [pd.Timestamp("2024-11-15", tz="UTC")]})
+    >>> extract_casualties(items)[["value", "kind"]].values.tolist()
+    [[2, 'killed'], [8, 'injured']]
+    """
+    if items.empty:
+        return CASUALTIES.empty()
+    refs = reference_dates(items)
+    rows = []
+    for item_id, text, ref in zip(items["item_id"], items["text"], refs, strict=True):
+        if not isinstance(text, str) or not text:
+            continue
+        ref_date = None if pd.isna(ref) else ref.date()
+        for fig in find_casualties(text, ref_date):
+            fig["item_id"] = item_id
+            rows.append(fig)
+    if not rows:
+        return CASUALTIES.empty()
+    return validate(pd.DataFrame(rows), CASUALTIES)
+
+
+def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
+    """Casualty figures in one text, as dicts with the CASUALTIES columns (no ``item_id``).
+
+    ``ref_date`` resolves month names without a year ("daily in October").
+    """
+    if not text or not KEYWORDS.search(text):
+        return []
+    if "<" in text or "&" in text:
+        # HTML remnants become spaces of the same length, so offsets still point into text
+        text = MARKUP.sub(lambda m: " " * len(m.group()), text)
+    out: list[dict] = []
+    waiting: list[dict] = []  # figures of the previous sentence that name no claimant
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        if waiting:
+            # "... 700,000 casualties. This ..., according to UK Chief of Defence Staff X."
+            # The next sentence names the source when it carries no figure of its own.
+            if not KEYWORDS.search(sentence) or not _sentence_figures(text, start, end, ref_date):
+                m = CLAIM_ACCORDING.search(sentence)
+                who = clean_claimant(m.group("c")) if m else None
+                for fig in waiting:
+                    fig["claimant_raw"], fig["claimant"] = who, canonical_claimant(who)
+            waiting = []
+        if not KEYWORDS.search(sentence):
+            continue
+        figs = _sentence_figures(text, start, end, ref_date)
+        out.extend(figs)
+        waiting = [f for f in figs if f["claimant"] is None]
+    return out
+
+
+# --- one sentence -------------------------------------------------------------------------
+
+
+def _sentence_figures(text: str, s0: int, s1: int, ref_date: date | None) -> list[dict]:
+    sentence = text[s0:s1]
+    toks = tokenize(sentence, s0)
+    if not toks:
+        return []
+    lows = [t.low for t in toks]
+    used: set[int] = set()
+    numbers = _numbers(text, toks, lows)
+    figs, pending = _number_figures(sentence, toks, lows, numbers, used)
+    singles = object_one(toks, lows, used) + singulars(toks, lows, used)
+    for p_num, p_np, _ in pending:  # "Three militants, civilian killed"
+        head = next((f for f in singles if ends_before(p_num, p_np, f.first, lows)), None)
+        if head is not None:
+            last = p_np[-1] if p_np else p_num.stop - 1
+            figs.append(number_figure(lows, p_num, head.kind, last, p_np))
+    figs.extend(singles)
+    figs.extend(families(text, sentence, toks, lows, used))
+    if not figs:
+        return []
+    figs.sort(key=lambda f: f.first)
+    return _describe(text, sentence, s0, toks, lows, figs, ref_date)
+
+
+def _numbers(text: str, toks: list[Token], lows: list[str]) -> dict[int, Number]:
+    """Every number of the sentence, by the index of its first token."""
+    numbers: dict[int, Number] = {}
+    for i in range(len(toks)):
+        if lows[i][0].isdigit() or lows[i].split("-")[0] in NUMBER_STARTS:
+            num = read_number(toks, i, text)
+            if num is not None:
+                numbers[i] = num
+    return numbers
+
+
+def _number_figures(
+    sentence: str,
+    toks: list[Token],
+    lows: list[str],
+    numbers: dict[int, Number],
+    used: set[int],
+) -> tuple[list[Figure], list[Pending]]:
+    """Figures of the numbers, in order; and the list members still waiting for a kind."""
+    figs: list[Figure] = []
+    pending: list[Pending] = []
+    for i in sorted(numbers):
+        num = numbers[i]
+        if num.first in used:
+            if i > 0 and lows[i - 1] == "including":  # a part named inside a figure's phrase
+                part = including(lows, num, figs)
+                if part is not None and part.first > figs[-1].first:
+                    figs.append(part)
+            continue
+        if is_noise(toks, lows, num):
+            continue
+        fig = forward(toks, lows, num, numbers, pending) or backward(toks, lows, num)
+        fig = fig or including(lows, num, figs)
+        if fig is None or fig.kind == "captured" and EXCHANGE.search(sentence):
+            continue
+        for p_num, p_np, _ in pending:
+            if ends_before(p_num, p_np, fig.first, lows):
+                last = p_num.stop - 1 if not p_np else p_np[-1]
+                figs.append(number_figure(lows, p_num, fig.kind, last, p_np))
+        pending = []
+        figs.append(fig)
+        used.update(range(fig.first, fig.last + 1))
+        figs.extend(list_tail(toks, lows, fig, numbers, used))
+    return figs, pending
+
+
+def _describe(
+    text: str,
+    sentence: str,
+    s0: int,
+    toks: list[Token],
+    lows: list[str],
+    figs: list[Figure],
+    ref_date: date | None,
+) -> list[dict]:
+    """One row per figure: side, group, per, period, claimant and the quote."""
+    cues = SentenceCues.read(sentence, s0, toks, lows)
+    clauses = [clause(toks, lows, f, s0) for f in figs]
+    local_per = [per_cue(sentence[a:b]) for a, b in clauses]
+    dates = dates_in(sentence, ref_date)
+    out = []
+    prev = None
+    for fig, (a, b), local in zip(figs, clauses, local_per, strict=True):
+        per = resolve_per(sentence, (a, b), local)
+        p_start, p_end = resolve_period(dates, (a, b), per, alone=len(figs) == 1)
+        per = per or unmarked_per(fig, (p_start, p_end))
+        c = Cues(sentence=cues, fig=fig, group=np_group(lows, fig.np), per=per, prev=prev)
+        side = resolve_side(c)
+        group = resolve_group(c, side)
+        start, end = _quote_span(toks, lows, fig)
+        value = fig.value if fig.value is not None and fig.value <= MAX_VALUE else None
+        out.append(
+            {
+                "value": value,
+                "value_max": fig.value_max,
+                "kind": fig.kind,
+                "side": side or "unknown",
+                "group": group,
+                "claimant": cues.claimant,
+                "claimant_raw": cues.claimant_raw,
+                "per": per,
+                "period_start": p_start,
+                "period_end": p_end,
+                "approximate": fig.approx,
+                "scope": None,  # set by extractors.scope, which reads the whole item
+                "quote": text[start:end],
+                "sentence": sentence,
+                "start": start,
+                "end": end,
+            }
+        )
+        prev = Resolved(side=side, group=group, kind=fig.kind)
+    return out
+
+
+def _quote_span(toks: list[Token], lows: list[str], fig: Figure) -> tuple[int, int]:
+    """Character span of a figure's quote, its hedge included; cut short when too long."""
+    start, end = toks[fig.first].start, toks[fig.last].end
+    if hedged(lows, fig.first):
+        start = toks[hedge_start(lows, fig.first)].start
+    if end - start > QUOTE_MAX:
+        start, end = toks[fig.first].start, toks[min(fig.first + 3, fig.last)].end
+    return start, end

@@ -1,0 +1,727 @@
+"""Phrase shapes: where a number (or one person) is tied to a casualty word in a sentence.
+
+Each matcher works on the tokens of one sentence (``toks``, their lower-cased ``lows``) and
+returns :class:`Figure` objects whose positions are token indices; attributes (side, group,
+per, claimant) are added later by :mod:`.attributes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dashboard.extractors.numbers import Number, Token, read_number
+
+from .sides import side_of_token
+from .vocabulary import (
+    ACTIVE_OBJECTS,
+    AGE_WORDS,
+    AGENT_VERBS,
+    APPOSITION_STOP,
+    ARTICLES,
+    AUX,
+    BACKWARD_KIND,
+    BACKWARD_PEOPLE,
+    CLAUSE_END,
+    CLAUSE_END_STRONG,
+    CONJUNCTIONS,
+    DEAD_COMPOUNDS_FORWARD,
+    DEAD_COMPOUNDS_SINGULAR,
+    DEAD_WORDS,
+    DIE_WORDS,
+    EXCHANGE_AFTER,
+    FATAL_ADVERBS,
+    FAMILY_KILLING,
+    FORWARD_KIND,
+    HEDGE_ONE,
+    HEDGE_THREE_FIRST,
+    HEDGE_THREE_LAST,
+    HEDGE_TWO,
+    HYPOTHETICAL,
+    INCLUDING,
+    KIND_JOINERS,
+    LIST_JOINERS,
+    LOOSE_END,
+    MEMBER_JOINERS,
+    MODIFIERS,
+    NEEDS_PEOPLE,
+    NEGATIONS,
+    NOISE_AFTER,
+    NOISE_BEFORE,
+    NOT_ONE,
+    NUMBER_STARTS,
+    NUMBER_WORDS,
+    NUMBERS_ABOVE_ONE,
+    OBJECT_OF_END,
+    OBJECT_OF_PRONOUNS,
+    OF_DEATH,
+    OF_DEATH_DETERMINERS,
+    OF_KIND,
+    OF_PRONOUNS,
+    ONE_MORE,
+    ONE_MORE_AFTER,
+    PEOPLE,
+    PEOPLE_JOINERS,
+    PRISONER_WORDS,
+    SIDE_WORDS,
+    SINGULAR,
+    SINGULAR_DETERMINERS,
+    SINGULAR_KIND,
+    SINGULAR_NOUNS,
+    TAKEN,
+    TIME_WORDS,
+    TITLES,
+    TOLL_KILLED_BEFORE,
+    TOLL_KIND,
+    TOLL_VERB,
+    VERB_JOINERS,
+)
+
+
+@dataclass(slots=True)
+class Figure:
+    """A figure while it is being built (positions are token indices)."""
+
+    value: int | None
+    value_max: int | None
+    kind: str
+    first: int  # first token of the figure
+    last: int  # last token of the figure
+    np: list[int] = field(default_factory=list)  # token indices naming the people
+    approx: bool = False  # hedged: "about", "at least", "as many as"
+    inherit: bool = False  # "another wounded": takes its people from the figure before
+    singular: bool = False  # one person, from the "a woman died" shape
+    agent_subject: str | None = None  # side of the subject of an active verb ("Russians killed")
+    possessor: str | None = None  # side owning an aggregate noun ("Russian losses amounted to")
+
+
+def number_figure(lows: list[str], num: Number, kind: str, last: int, np: list[int]) -> Figure:
+    """A figure of the number ``num``, hedged when a hedge stands before it."""
+    return Figure(
+        value=num.value,
+        value_max=num.value_max,
+        kind=kind,
+        first=num.first,
+        last=last,
+        np=np,
+        approx=hedged(lows, num.first),
+    )
+
+
+# --- numbers that are not figures ---------------------------------------------------------
+
+
+def is_noise(toks: list[Token], lows: list[str], num: Number) -> bool:
+    """Numbers that are never figures: years, percentages, money, clock times, "no one"."""
+    i, j = num.first, num.stop
+    nxt = lows[j] if j < len(lows) else ""
+    prev = lows[i - 1] if i > 0 else ""
+    if nxt in NOISE_AFTER or prev in NOISE_BEFORE:
+        return True
+    if after_age_word(lows, i):
+        return True
+    if lows[i] in ARTICLES and num.value == 1:
+        return True
+    if lows[i].isdigit() and len(lows[i]) == 4 and 1800 <= num.value <= 2100 and num.stop == i + 1:
+        # a year unless people follow ("2014 soldiers" is rare but real)
+        return nxt not in PEOPLE and nxt not in FORWARD_KIND
+    return False
+
+
+def after_age_word(lows: list[str], i: int) -> bool:
+    """True when the number at ``i`` ends a list of numbers that follows "aged"."""
+    k = i - 1
+    while (
+        k >= 1
+        and lows[k] in LIST_JOINERS
+        and (lows[k - 1].isdigit() or lows[k - 1] in NUMBER_STARTS)
+    ):
+        k -= 2
+    return k >= 0 and lows[k] in AGE_WORDS
+
+
+def skip_ages(lows: list[str], k: int, numbers: dict[int, Number]) -> int:
+    """Step over ", aged 50 and 48," after the people of a figure."""
+    n = len(lows)
+    j = k + 1 if k < n and lows[k] == "," else k
+    if j >= n or lows[j] not in AGE_WORDS or not numbers.get(j + 1):
+        return k
+    j = numbers[j + 1].stop
+    while j + 1 < n and lows[j] in LIST_JOINERS and numbers.get(j + 1):
+        j = numbers[j + 1].stop
+    return j + 1 if j < n and lows[j] == "," else j
+
+
+def before_ages(lows: list[str], j: int) -> int:
+    """Step back over "[,] aged 67 [,]" that ends at ``j`` ("a woman aged 67 was injured")."""
+    k = j - 1 if j >= 0 and lows[j] == "," else j
+
+    def is_number(x: int) -> bool:
+        return x >= 0 and (lows[x].isdigit() or lows[x] in NUMBER_WORDS)
+
+    if not is_number(k):
+        return j
+    while k >= 2 and lows[k - 1] in LIST_JOINERS and is_number(k - 2):
+        k -= 2
+    if k >= 1 and lows[k - 1] in AGE_WORDS:
+        k -= 2
+        return k - 1 if k >= 0 and lows[k] == "," else k
+    return j
+
+
+def hedged(lows: list[str], i: int) -> bool:
+    """A hedge ends just before token ``i``: "about", "at least", "as many as"."""
+    if i >= 1 and lows[i - 1] in HEDGE_ONE:
+        return True
+    if i >= 2 and (lows[i - 2], lows[i - 1]) in HEDGE_TWO:
+        return True
+    if i >= 3 and lows[i - 3] in HEDGE_THREE_FIRST and lows[i - 1] in HEDGE_THREE_LAST:
+        return True
+    return False
+
+
+def hedge_start(lows: list[str], i: int) -> int:
+    """First token of the hedge before a hedged number at ``i``."""
+    return i - (2 if (i >= 2 and (lows[i - 2], lows[i - 1]) in HEDGE_TWO) else 1)
+
+
+# --- kinds --------------------------------------------------------------------------------
+
+
+def kind_run(lows: list[str], k: int, table: dict[str, str]) -> tuple[str, int] | None:
+    """A casualty word at ``k``, with "killed or injured"-style runs merged; (kind, last index)."""
+    if k >= len(lows) or lows[k] not in table:
+        return None
+    kinds = {table[lows[k]]}
+    last = k
+    j = k + 1
+    while j + 1 < len(lows) and lows[j] in KIND_JOINERS:
+        step = j + 1
+        if lows[step] in CONJUNCTIONS:
+            step += 1
+        while step < len(lows) and lows[step] in AUX and lows[step] not in FORWARD_KIND:
+            step += 1  # "died or been wounded"
+        if step < len(lows) and lows[step] in FORWARD_KIND:
+            kinds.add(FORWARD_KIND[lows[step]])
+            last = step
+            j = step + 1
+        else:
+            break
+    return merge_kinds(kinds), last
+
+
+def merge_kinds(kinds: set[str]) -> str:
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    if kinds & {"killed", "injured", "killed_or_injured"}:
+        return "killed_or_injured"
+    return sorted(kinds)[0]
+
+
+def backward_run(lows: list[str], j: int, kind: str) -> str:
+    """ "killed, injured or captured N": merge the verbs before the one next to N."""
+    kinds = {kind}
+    k = j - 1
+    while k >= 1 and lows[k] in VERB_JOINERS:
+        k -= 1
+        if lows[k] == ",":
+            k -= 1
+        word = lows[k]
+        if word in BACKWARD_KIND:
+            kinds.add(BACKWARD_KIND[word])
+        elif word in FORWARD_KIND:
+            kinds.add(FORWARD_KIND[word])
+        else:
+            break
+        k -= 1
+    return merge_kinds(kinds)
+
+
+# --- forward: N [people] [aux] KIND -------------------------------------------------------
+
+
+def forward(
+    toks: list[Token], lows: list[str], num: Number, numbers: dict[int, Number], pending: list
+) -> Figure | None:
+    """``N [of them] [modifiers] [people] [aux] KIND``."""
+    n = len(lows)
+    k = num.stop
+    np: list[int] = []
+    if k + 1 < n and lows[k] == "of" and lows[k + 1] in OF_PRONOUNS:
+        np.append(k + 1)
+        k += 2
+    k = _forward_modifiers(toks, lows, k, np)
+    k, has_people = _forward_people(lows, k, np, numbers)
+    if has_people:
+        k = skip_ages(lows, k, numbers)
+    aux, fatal = 0, False
+    while k < n and aux < 4 and (lows[k] in AUX) and lows[k] not in FORWARD_KIND:
+        if lows[k] in NEGATIONS:
+            return None
+        fatal = fatal or lows[k] in FATAL_ADVERBS
+        k += 1
+        aux += 1
+    if k < n and lows[k] in NEGATIONS:
+        return None
+    run = kind_run(lows, k, FORWARD_KIND)
+    if run is None:
+        # A list member waiting for the kind of what follows: "Two Ukrainian officers, two rebels killed"
+        if has_people and k + 1 < n and lows[k] in MEMBER_JOINERS:
+            pending.append((num, np, k + 1))
+        return None
+    kind, last = run
+    if _not_forward(lows, k, num, has_people, aux):
+        return None
+    if fatal and kind == "injured":  # "fatally wounded"
+        kind = "killed"
+    if lows[k] == "lost" and lows[k + 1 : k + 3] in (["their", "lives"], ["lives"]):
+        kind, last = "killed", k + (2 if lows[k + 1] == "their" else 1)
+    return number_figure(lows, num, kind, last, np)
+
+
+def _forward_modifiers(toks: list[Token], lows: list[str], k: int, np: list[int]) -> int:
+    """Step over up to four modifiers or capitalised words before the people noun."""
+    n = len(lows)
+    skipped = 0
+    while (
+        k < n
+        and skipped < 4
+        and lows[k] not in PEOPLE
+        and lows[k] not in FORWARD_KIND
+        and (lows[k] in MODIFIERS or (toks[k].text[:1].isupper() and lows[k] not in AUX))
+    ):
+        np.append(k)
+        k += 1
+        skipped += 1
+    return k
+
+
+def _forward_people(
+    lows: list[str], k: int, np: list[int], numbers: dict[int, Number]
+) -> tuple[int, bool]:
+    """Step over the people nouns (and what they govern); (next index, any people)."""
+    n = len(lows)
+    has_people = False
+    while k < n and lows[k] in PEOPLE:
+        has_people = True
+        np.append(k)
+        k += 1
+        # "athletes and coaches", "soldiers of the Armed Forces of Ukraine"
+        if (
+            k + 1 < n
+            and lows[k] in PEOPLE_JOINERS
+            and lows[k + 1] in PEOPLE
+            and (k + 2 >= n or lows[k + 2] not in PEOPLE_JOINERS)
+        ):
+            k += 1
+            continue
+        if k < n and lows[k] == "including":  # "Five civilians including two children die"
+            e = k + 1
+            while e < n and e - k <= 5 and lows[e] not in FORWARD_KIND and lows[e] not in AUX:
+                e += 1
+            if e < n and (lows[e] in FORWARD_KIND or lows[e] in AUX) and e - k > 1:
+                k = e
+            break
+        if k < n and lows[k] == "of" and not (k + 1 < n and numbers.get(k + 1)):
+            j = k + 1
+            while (
+                j < n and j - k <= 6 and lows[j] not in FORWARD_KIND and lows[j] not in CLAUSE_END
+            ):
+                j += 1
+            if j < n and lows[j] in FORWARD_KIND:
+                np.extend(range(k + 1, j))
+                k = j
+            break
+    return k, has_people
+
+
+def _not_forward(lows: list[str], k: int, num: Number, has_people: bool, aux: int) -> bool:
+    """Casualty words at ``k`` that do not make a figure in this context."""
+    n = len(lows)
+    word = lows[k]
+    nxt = lows[k + 1] if k + 1 < n else None
+    if word in NEEDS_PEOPLE and not has_people:
+        return True
+    if word in DEAD_WORDS and nxt in DEAD_COMPOUNDS_FORWARD:
+        return True
+    if word in DIE_WORDS and aux == 0 and not has_people:
+        return True  # "one die", "the two die" are rare; "a dice" ...
+    if word in SINGULAR_NOUNS and num.value > 1 and lows[k - 1] not in TAKEN:
+        # singular nouns after a plural number are compounds: "5 death camps", "3 injury cases"
+        return True
+    return word in PRISONER_WORDS and nxt in EXCHANGE_AFTER
+
+
+# --- backward: VERB N [people], tolls, "the lives of N" -----------------------------------
+
+# How many words back from a toll verb its aggregate noun may stand: "Russian losses in
+# manpower since the start of the full-scale invasion have amounted to".
+TOLL_REACH = 20
+
+
+def backward(toks: list[Token], lows: list[str], num: Number) -> Figure | None:
+    """``VERB [hedge] N [people]``, ``the lives of N``, ``death toll rose to N``."""
+    j = _skip_hedge(lows, num.first - 1)
+    if j < 0:
+        return None
+    np, k = object_np(lows, num.stop)
+    if lows[j] in MEMBER_JOINERS and any(lows[x] in PEOPLE for x in np):
+        j = _list_verb(lows, j)  # "destroyed 70 vehicles, 240 troops and 80 tanks"
+    verb = lows[j]
+    kind = _backward_kind(lows, j, np, k)
+    if kind is None:
+        return None
+    if j >= 1 and (lows[j - 1] in NEGATIONS or lows[j - 1] in HYPOTHETICAL):
+        return None
+    last = np[-1] if np else num.stop - 1
+    fig = number_figure(lows, num, kind, last, np)
+    if verb in BACKWARD_KIND or verb in AGENT_VERBS:
+        fig.agent_subject = _subject_side(lows, j)
+    noun = toll_noun(lows, j) if verb in TOLL_VERB else None
+    if noun is not None:
+        fig.possessor = _possessor(lows, noun)
+    return fig
+
+
+def _subject_side(lows: list[str], j: int) -> str | None:
+    """The subject before an active verb is the attacker: "the Russians killed three civilians"."""
+    for back in range(j - 1, max(-1, j - 5), -1):
+        side = side_of_token(lows, back)
+        if side:
+            return side
+        if lows[back] in CLAUSE_END:
+            break
+    return None
+
+
+def _list_verb(lows: list[str], j: int) -> int:
+    """The object verb a list member at ``j`` (a joiner) belongs to, else ``j``.
+
+    Walks back over earlier members ("more than 70 vehicles ,") up to a verb that counts
+    people; anything else (another verb, a clause end) means the number is not in its list.
+    """
+    k = j - 1
+    while k >= 0 and j - k <= 16:
+        word = lows[k]
+        if word in BACKWARD_PEOPLE or word in BACKWARD_KIND:
+            return k
+        if word in CLAUSE_END_STRONG or word in FORWARD_KIND or word in AUX:
+            break
+        k -= 1
+    return j
+
+
+def _skip_hedge(lows: list[str], j: int) -> int:
+    """Index of the word before the hedge that ends at ``j`` (``j`` itself when none)."""
+    if j >= 0 and lows[j] in HEDGE_ONE:
+        return j - 1
+    if j >= 1 and (lows[j - 1], lows[j]) in HEDGE_TWO:
+        return j - 2
+    if j >= 2 and lows[j] in HEDGE_THREE_LAST and lows[j - 2] in HEDGE_THREE_FIRST:
+        return j - 3
+    return j
+
+
+def _backward_kind(lows: list[str], j: int, np: list[int], k: int) -> str | None:
+    """Kind of the word at ``j`` before a number whose object phrase ``np`` ends at ``k``."""
+    n = len(lows)
+    verb = lows[j]
+    if verb in BACKWARD_KIND:
+        if not np and k < n and lows[k] not in LOOSE_END and lows[k] not in PEOPLE:
+            return None  # "killed 50 times", "wounded 3 horses"
+        if verb == "shot" and not (k < n and lows[k] == "dead"):
+            return None
+        return backward_run(lows, j, BACKWARD_KIND[verb])
+    if verb in BACKWARD_PEOPLE:
+        if not any(lows[x] in PEOPLE for x in np):
+            return None
+        return backward_run(lows, j, BACKWARD_PEOPLE[verb])
+    if verb == "of" and j >= 1 and lows[j - 1] in OF_KIND:
+        if lows[j - 1] in OF_DEATH and j >= 2 and lows[j - 2] in OF_DEATH_DETERMINERS and not np:
+            return None
+        return OF_KIND[lows[j - 1]]
+    if verb in TOLL_VERB:
+        noun = toll_noun(lows, j)
+        if noun is None or np and not any(lows[x] in PEOPLE for x in np):
+            return None
+        return TOLL_KIND[lows[noun]]
+    return None
+
+
+def toll_noun(lows: list[str], j: int) -> int | None:
+    """Index of the aggregate noun before the toll verb at ``j``: "death toll rose to"."""
+    for back in range(j - 1, max(-1, j - TOLL_REACH), -1):
+        if lows[back] in CLAUSE_END_STRONG:
+            break
+        if lows[back] in TOLL_KIND and (
+            lows[back] != "killed" or back >= 1 and lows[back - 1] in TOLL_KILLED_BEFORE
+        ):
+            return back
+    return None
+
+
+def _possessor(lows: list[str], noun: int) -> str | None:
+    """The side just before an aggregate noun: "Russian losses", "Ukraine's casualties"."""
+    for back in (noun - 1, noun - 2):
+        if back >= 0:
+            side = side_of_token(lows, back)
+            if side:
+                return side
+    return None
+
+
+def object_np(lows: list[str], k: int) -> tuple[list[int], int]:
+    """Tokens naming the people after a number: "more Ukrainian soldiers of the APU"."""
+    n = len(lows)
+    np: list[int] = []
+    if k + 1 < n and lows[k] == "of" and lows[k + 1] in OBJECT_OF_PRONOUNS:
+        return [k + 1], k + 2
+    j = k
+    while j < n and j - k < 4 and (lows[j] in MODIFIERS or lows[j] in PEOPLE):
+        np.append(j)
+        j += 1
+        if lows[j - 1] in PEOPLE and not (j < n and lows[j] in PEOPLE):
+            break
+    if not any(lows[x] in PEOPLE for x in np):
+        return [], k
+    # "of the Armed Forces of Ukraine"
+    if j < n and lows[j] == "of":
+        e = j + 1
+        while e < n and e - j <= 6 and lows[e] not in CLAUSE_END and lows[e] not in OBJECT_OF_END:
+            e += 1
+        np.extend(range(j + 1, e))
+        j = e
+    return np, j
+
+
+# --- parts and lists ----------------------------------------------------------------------
+
+
+def including(lows: list[str], num: Number, figs: list[Figure]) -> Figure | None:
+    """ "including two children": a part of the figure just before, with its kind."""
+    i = num.first
+    if i == 0 or lows[i - 1] not in INCLUDING or not figs:
+        return None
+    np, _ = object_np(lows, num.stop)
+    if not np:
+        return None
+    head = figs[-1]
+    if head.value is not None and num.value > head.value:
+        return None
+    return number_figure(lows, num, head.kind, np[-1], np)
+
+
+def ends_before(num: Number, np: list[int], start: int, lows: list[str]) -> bool:
+    """A waiting list member ends one or two joiners before token ``start``."""
+    last = np[-1] if np else num.stop - 1
+    return 0 < start - last <= 2 and all(lows[x] in MEMBER_JOINERS for x in range(last + 1, start))
+
+
+def list_tail(
+    toks: list[Token], lows: list[str], fig: Figure, numbers: dict[int, Number], used: set[int]
+) -> list[Figure]:
+    """ ", 58 colonels and 176 lieutenant colonels" after a figure: same kind."""
+    out = []
+    n = len(lows)
+    k = fig.last + 1
+    while k + 1 < n and lows[k] in MEMBER_JOINERS:
+        k += 1
+        if lows[k] == "and":
+            k += 1
+        num = numbers.get(k)
+        if num is None:
+            break
+        np, _ = object_np(lows, num.stop)
+        if not np or num.first in used:
+            break
+        # "killed 3 soldiers and 2 civilians were wounded" -> the second has its own verb
+        after = np[-1] + 1
+        while after < n and lows[after] in AUX:
+            after += 1
+        if after < n and lows[after] in FORWARD_KIND:
+            break
+        tail = number_figure(lows, num, fig.kind, np[-1], np)
+        tail.agent_subject = fig.agent_subject
+        out.append(tail)
+        used.update(range(tail.first, tail.last + 1))
+        k = tail.last + 1
+    return out
+
+
+# --- one person ---------------------------------------------------------------------------
+
+
+def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
+    """One person as the object of a casualty verb: "killed a civilian", "wounding an officer"."""
+    out = []
+    n = len(lows)
+    for j in range(n - 2):
+        if lows[j] not in BACKWARD_KIND or lows[j + 1] not in ARTICLES or j + 1 in used:
+            continue
+        k = j + 2
+        while k < n and k - j <= 4 and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
+            k += 1
+        if k >= n or lows[k] not in SINGULAR or lows[k] in SIDE_WORDS:
+            continue
+        fig = Figure(
+            value=1,
+            value_max=None,
+            kind=backward_run(lows, j, BACKWARD_KIND[lows[j]]),
+            first=j + 1,
+            last=k,
+            np=list(range(j + 2, k + 1)),
+            singular=True,
+            agent_subject=_subject_side(lows, j),
+        )
+        out.append(fig)
+        used.update(range(j + 1, k + 1))
+    return out
+
+
+def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
+    """One person: "a woman died", "Soldier killed", "Gen. X, commander of ..., died", "another wounded"."""
+    out = []
+    for m in range(len(lows)):
+        if lows[m] not in SINGULAR_KIND or m in used or _active_or_compound(lows, m):
+            continue
+        j = m - 1
+        while j >= 0 and lows[j] in AUX and j > m - 4:
+            j -= 1
+        j = before_ages(lows, j)
+        if j < 0:
+            continue
+        if lows[j] in ONE_MORE and (j == 0 or lows[j - 1] not in NEGATIONS):
+            fig = _one_more(lows, j, m)
+            if fig is not None:
+                out.append(fig)
+                used.update(range(j, m + 1))
+            continue
+        fig = _one_person(toks, lows, j, m, used)
+        if fig is not None:
+            out.append(fig)
+            used.update(range(fig.first, m + 1))
+    return out
+
+
+def _active_or_compound(lows: list[str], m: int) -> bool:
+    """The casualty word at ``m`` is an active verb ("soldier killed three") or "dead end"."""
+    n = len(lows)
+    if m + 1 < n and (
+        lows[m + 1] in PEOPLE
+        or lows[m + 1] in ACTIVE_OBJECTS
+        or (lows[m + 1][0].isdigit() or lows[m + 1] in NUMBER_STARTS)
+        and not (m + 2 < n and lows[m + 2] in TIME_WORDS)
+    ):
+        return True
+    return lows[m] == "dead" and m + 1 < n and lows[m + 1] in DEAD_COMPOUNDS_SINGULAR
+
+
+def _one_more(lows: list[str], j: int, m: int) -> Figure | None:
+    """ "another wounded", "and one killed": one more, of the people of the figure before."""
+    if lows[j] == "another" and not (j > 0 and lows[j - 1] in ONE_MORE_AFTER or j == 0):
+        return None
+    if lows[j] == "one" and j + 1 == m:
+        return None  # "one killed" is read by the number rules
+    return Figure(
+        value=1,
+        value_max=None,
+        kind=SINGULAR_KIND[lows[m]],
+        first=j,
+        last=m,
+        np=[],
+        approx=False,
+        inherit=True,
+        singular=True,
+    )
+
+
+def _one_person(
+    toks: list[Token], lows: list[str], j: int, m: int, used: set[int]
+) -> Figure | None:
+    """ "a Ukrainian soldier [aux] KIND", "Gen. X, commander of ..., KIND" ending at ``j``."""
+    head = None
+    if lows[j] in SINGULAR:
+        head = j
+    elif toks[j].text[:1].isupper() or lows[j] == ",":
+        head = named_person(toks, lows, j)
+    if head is None:
+        return None
+    # walk back over the modifiers to the determiner
+    b = head
+    while b - 1 >= 0 and (
+        lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS or lows[b - 1] in SINGULAR_DETERMINERS
+    ):
+        b -= 1
+        if lows[b] in SINGULAR_DETERMINERS:
+            break
+    if b - 1 >= 0 and (
+        lows[b - 1] in NEGATIONS or lows[b - 1] in NUMBERS_ABOVE_ONE or lows[b - 1][0].isdigit()
+    ):
+        return None
+    if b - 1 >= 0 and lows[b - 1] in NOT_ONE:
+        return None
+    if any(x in used for x in range(b, m + 1)):
+        return None
+    return Figure(
+        value=1,
+        value_max=None,
+        kind=SINGULAR_KIND[lows[m]],
+        first=b,
+        last=m,
+        np=list(range(b, head + 1)),
+        approx=False,
+        singular=True,
+    )
+
+
+def named_person(toks: list[Token], lows: list[str], j: int) -> int | None:
+    """Index of the title or noun that makes ``... Name [, apposition,]`` one person."""
+    if lows[j] == ",":  # skip an apposition back to its opening comma
+        k = j - 1
+        while k >= 0 and j - k < 25 and lows[k] != ",":
+            if lows[k] in APPOSITION_STOP:
+                return None
+            k -= 1
+        if k <= 0 or lows[k] != ",":
+            return None
+        j = k - 1
+    if lows[j] in SINGULAR:
+        return j
+    names = 0
+    while j >= 0 and toks[j].text[:1].isupper() and lows[j] not in TITLES and names < 3:
+        j -= 1
+        names += 1
+    if j < 0:
+        return None
+    if lows[j] == "." and j >= 1 and lows[j - 1] in TITLES:
+        j -= 1
+    if names and lows[j] in TITLES:
+        return j
+    if lows[j] in SINGULAR and names == 0:
+        return j
+    return None
+
+
+def families(
+    text: str, sentence: str, toks: list[Token], lows: list[str], used: set[int]
+) -> list[Figure]:
+    """ "the murder of a family of nine": nine killed, when the sentence speaks of killing."""
+    out: list[Figure] = []
+    if "family" not in sentence.lower() or not any(w in FAMILY_KILLING for w in lows):
+        return out
+    for k in range(len(lows) - 2):
+        if lows[k] == "family" and lows[k + 1] == "of" and k + 2 not in used:
+            num = read_number(toks, k + 2, text)
+            if num is None:
+                continue
+            fig = Figure(
+                value=num.value,
+                value_max=None,
+                kind="killed",
+                first=k,
+                last=num.stop - 1,
+                np=[k],
+                approx=False,
+            )
+            out.append(fig)
+            used.update(range(k, num.stop))
+    return out

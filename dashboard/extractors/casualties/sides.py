@@ -1,0 +1,136 @@
+"""Which side a word or a run of words names: "Ukrainian", "the APU", "Donetsk People's Republic".
+
+Built on ``SIDE_WORDS`` and ``SIDE_PHRASES`` alone, so that a shared sides table can replace
+them here without touching the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from dashboard.extractors.gazetteer import REGION_WORDS, load_gazetteer
+from dashboard.extractors.numbers import Token
+from dashboard.sides import side_countries, war_parties
+
+from .vocabulary import (
+    SIDE_COUNTRIES,
+    SIDE_KOREAN,
+    SIDE_OPPOSITE,
+    SIDE_PHRASES,
+    SIDE_PLACE_AFTER,
+    SIDE_WEAK,
+    SIDE_WORDS,
+)
+
+WORD = re.compile(r"[\w'’\-]+")
+
+
+def side_of_token(lows: list[str], k: int) -> str | None:
+    """Side named by the token at ``k`` ("Russia's", "north korean"), not by a place name."""
+    w = lows[k]
+    if w in SIDE_WORDS:
+        if w in SIDE_COUNTRIES and k + 1 < len(lows) and lows[k + 1] in SIDE_PLACE_AFTER:
+            return None  # "Ukraine region"
+        return SIDE_WORDS[w]
+    if w.endswith("'s") and w[:-2] in SIDE_WORDS:
+        return SIDE_WORDS[w[:-2]]
+    if w in SIDE_KOREAN and k >= 1 and lows[k - 1] == "north":
+        return "north_korea"
+    return None
+
+
+def np_side(
+    lows: list[str], np: list[int], sentence_low: str, toks: list[Token], s0: int
+) -> str | None:
+    """Side named in a figure's noun phrase: a side phrase first, then its first side word."""
+    if not np:
+        return None
+    a, b = toks[np[0]].start - s0, toks[np[-1]].end - s0
+    span = sentence_low[a:b]
+    for rx, side in SIDE_PHRASES:
+        if rx.search(span):
+            return side
+    for k in np:
+        side = side_of_token(lows, k)
+        if side:
+            return side
+    return None
+
+
+def opposite(side: str | None) -> str | None:
+    """The other side of a two-sided war ("russia" -> "ukraine"); None for any other side."""
+    return SIDE_OPPOSITE.get(side or "")
+
+
+def words_side(words: str) -> str | None:
+    """Side named in free text: phrases, then side words, then the bare country names."""
+    low = words.lower()
+    for rx, side in SIDE_PHRASES:
+        if rx.search(low):
+            return side
+    for w in WORD.findall(low):
+        w = w.replace("’", "'")
+        if w in SIDE_WORDS and w not in SIDE_WEAK:
+            return SIDE_WORDS[w]
+        if w.endswith("'s") and w[:-2] in SIDE_WORDS:
+            return SIDE_WORDS[w[:-2]]
+    for w in WORD.findall(low):
+        if w in SIDE_WEAK:
+            return SIDE_WORDS[w]
+    return None
+
+
+# Words before a country name that make it the place of an event ("in Ukraine", "across
+# Russia"); elsewhere a country name is a speaker or an actor ("Russia said", "Ukraine's").
+LOCATIVES = frozenset({"in", "across", "throughout", "eastern", "western", "southern", "northern"})
+# How many capitalised words a place name may span ("Novo Vodolaha", "Kryvyi Rih").
+PLACE_WORDS = 3
+
+
+def place_sides(toks: list[Token]) -> list[tuple[int, str]]:
+    """(token index, side) of each place of a war party that a sentence names.
+
+    A town or a region counts wherever it stands ("Kharkiv", "Belgorod region"); a country
+    only after a locative ("in east Ukraine").
+    """
+    gazetteer, countries = load_gazetteer(), _country_sides()
+    out = []
+    for i, tok in enumerate(toks):
+        if not tok.text[:1].isupper():
+            continue
+        entry = _place_at(gazetteer, toks, i)
+        if entry is None:
+            continue
+        if entry.kind == "place" and entry.place is not None:
+            side = countries.get(entry.place.country)
+        elif entry.kind == "country" and any(t.low in LOCATIVES for t in toks[max(0, i - 2) : i]):
+            side = countries.get(entry.name)
+        else:
+            side = None
+        if side is not None:
+            out.append((i, _named_side(toks, i) or side))
+    return out
+
+
+def _named_side(toks: list[Token], i: int) -> str | None:
+    """A place that starts a side's name: "Donetsk People's Republic" is Russia's side."""
+    words = " ".join(t.low for t in toks[i : i + 3])
+    return next((side for rx, side in SIDE_PHRASES if rx.match(words)), None)
+
+
+def _place_at(gazetteer, toks: list[Token], i: int):
+    for size in range(PLACE_WORDS, 0, -1):
+        words = toks[i : i + size]
+        if len(words) == size:
+            entry = gazetteer.phrases.get(" ".join(t.text for t in words))
+            if entry is not None:
+                return entry
+    nxt = toks[i + 1].text if i + 1 < len(toks) else ""
+    return gazetteer.stems.get(toks[i].text) if nxt in REGION_WORDS else None
+
+
+@cache
+def _country_sides() -> dict[str, str]:
+    """Country name -> side, for the parties to the war only."""
+    return {country: code for code, country in side_countries().items() if code in war_parties()}

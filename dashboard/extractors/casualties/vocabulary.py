@@ -1,0 +1,243 @@
+"""The extractor's vocabulary: word tables read once from ``dashboard/data/casualty_words.toml``,
+and the regexes whose value is their pattern.
+
+Every word set of the rules lives in the TOML file (with a comment saying why it is there);
+this module only turns it into frozensets and dicts under upper-case names.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+
+from dashboard.sides import side_phrases, side_places, side_words
+
+_DATA = tomllib.loads(
+    resources.files("dashboard").joinpath("data", "casualty_words.toml").read_text(encoding="utf-8")
+)
+_WORDS = _DATA["words"]
+_SIDES = _DATA["sides"]
+
+
+def _set(table: dict, key: str) -> frozenset[str]:
+    return frozenset(table[key].split())
+
+
+def _kinds(table: dict) -> dict[str, str]:
+    """``{kind: "word word ..."}`` as ``{word: kind}`` (a later kind wins a shared word)."""
+    return {word: kind for kind, words in table.items() for word in words.split()}
+
+
+def _alternatives(key: str) -> str:
+    return "|".join(_WORDS[key])
+
+
+def words(key: str) -> frozenset[str]:
+    """One word set of the ``[words]`` table."""
+    return _set(_WORDS, key)
+
+
+# --- casualty words -----------------------------------------------------------------------
+
+# Prefilter: a sentence without one of these stems cannot carry a figure.
+KEYWORDS = re.compile("|".join(_DATA["keyword_stems"]), re.IGNORECASE)
+FORWARD_KIND = _kinds(_DATA["forward_kind"])
+NEEDS_PEOPLE = words("needs_people")
+BACKWARD_KIND = _kinds(_DATA["backward_kind"])
+BACKWARD_PEOPLE = _kinds(_DATA["backward_people"])
+OF_KIND = _kinds(_DATA["of_kind"])
+TOLL_KIND = _kinds(_DATA["toll_kind"])
+TOLL_VERB = words("toll_verb")
+SINGULAR_KIND = _kinds(_DATA["singular_kind"])
+
+# --- people -------------------------------------------------------------------------------
+
+MILITARY_NOUNS = words("military_nouns")
+CIVILIAN_NOUNS = words("civilian_nouns")
+OTHER_PEOPLE = words("other_people")
+PEOPLE = MILITARY_NOUNS | CIVILIAN_NOUNS | OTHER_PEOPLE
+SINGULAR = words("singular")
+TITLES = words("titles")
+MILITARY_TITLES = words("military_titles")
+MODIFIERS = words("modifiers")
+AUX = words("aux")
+OF_PRONOUNS = words("of_pronouns")
+OBJECT_OF_PRONOUNS = words("object_of_pronouns")
+PEOPLE_JOINERS = words("people_joiners")
+OBJECT_OF_END = words("object_of_end")
+
+# --- numbers ------------------------------------------------------------------------------
+
+NUMBER_STARTS = words("number_starts")
+ARTICLES = words("articles")
+NUMBER_WORDS = NUMBER_STARTS - ARTICLES  # number starts that are not "a"/"an"
+NUMBERS_ABOVE_ONE = NUMBER_WORDS - {"one"}  # "two soldier(s) killed" is a number figure
+HEDGE_ONE = words("hedge_one")
+HEDGE_TWO = frozenset(tuple(pair) for pair in _WORDS["hedge_two"])
+HEDGE_THREE_FIRST = words("hedge_three_first")
+HEDGE_THREE_LAST = words("hedge_three_last")
+NOISE_AFTER = words("noise_after")
+NOISE_BEFORE = words("noise_before")
+AGE_WORDS = words("age_words")
+LIST_JOINERS = words("list_joiners")
+TIME_WORDS = words("time_words")
+
+# --- phrase boundaries and joiners --------------------------------------------------------
+
+LOOSE_END = words("loose_end")
+NEGATIONS = words("negations")
+HYPOTHETICAL = words("hypothetical")
+CLAUSE_END = words("clause_end")
+CLAUSE_END_STRONG = CLAUSE_END - {","}  # the end of a toll phrase: a comma does not end it
+KIND_JOINERS = words("kind_joiners")
+VERB_JOINERS = words("verb_joiners")
+CONJUNCTIONS = VERB_JOINERS - {","}  # "killed, or injured": the word after a comma
+MEMBER_JOINERS = words("member_joiners")
+INCLUDING = words("including")
+APPOSITION_STOP = words("apposition_stop")
+
+# --- shapes that look like figures but are not --------------------------------------------
+
+DEAD_COMPOUNDS_FORWARD = words("dead_compounds_forward")
+DEAD_COMPOUNDS_SINGULAR = words("dead_compounds_singular")
+DEAD_WORDS = words("dead_words")
+DIE_WORDS = words("die_words")
+SINGULAR_NOUNS = words("singular_nouns")
+FATAL_ADVERBS = words("fatal_adverbs")
+FIGHTING_WORDS = words("fighting_words")
+TAKEN = words("taken")
+PRISONER_WORDS = words("prisoner_words")
+EXCHANGE_AFTER = words("exchange_after")
+OF_DEATH = words("of_death")
+OF_DEATH_DETERMINERS = words("of_death_determiners")
+TOLL_KILLED_BEFORE = words("toll_killed_before")
+AGENT_VERBS = words("agent_verbs")
+ACTIVE_OBJECTS = words("active_objects")
+ONE_MORE = words("one_more")
+ONE_MORE_AFTER = words("one_more_after")
+SINGULAR_DETERMINERS = words("singular_determiners")
+NOT_ONE = words("not_one")
+FAMILY_KILLING = words("family_killing")
+# Prisoner counts in these contexts are exchanges or court cases, not casualties.
+EXCHANGE = re.compile(
+    r"swap|exchang|releas|freed|returned|repatriat|sentenc|convict|arrest|detain", re.I
+)
+
+# --- group --------------------------------------------------------------------------------
+
+CIVILIAN_WORDS = words("civilian_words")
+MILITARY_WORDS = words("military_words")
+OCCUPIER_WORDS = words("occupier_words")
+OWNER_MILITARY = re.compile(_alternatives("owner_military"), re.I)
+
+# --- sides (dashboard/data/sides.toml) ----------------------------------------------------
+
+# Whose people: the words of each side, then its country and capital names, then "the enemy"
+# (Russia unless a claimant says otherwise: see attributes.enemy_side).
+SIDE_WORDS = {
+    **side_words(),
+    **side_places(),
+    **dict.fromkeys(_SIDES["rules"]["enemy"].split(), "russia"),
+}
+# Multi-word side names, matched on the lowered sentence.
+SIDE_PHRASES = side_phrases()
+SIDE_OPPOSITE: dict[str, str] = dict(_SIDES["opposite"])
+SIDE_COUNTRIES = _set(_SIDES["rules"], "countries")
+SIDE_PLACE_AFTER = _set(_SIDES["rules"], "place_after")
+SIDE_KOREAN = _set(_SIDES["rules"], "korean")
+# Country and capital names weigh less than adjectives in a run of words ("Russia's Ukrainian").
+SIDE_WEAK = frozenset(side_places())
+SIDE_ENEMY = _set(_SIDES["rules"], "enemy")
+
+# --- attackers and owners -----------------------------------------------------------------
+
+# Attackers: "shelling by Ukrainian troops", "Russian rocket strikes", "the Russians killed".
+AGENT = re.compile(
+    r"\b(?:by|of|from)\s+(?:the\s+)?(?P<a>[\w'’\-]+(?:\s+[\w'’\-]+){0,3}?)\s+"
+    r"(?:troops|forces|army|military|artillery|shelling|strikes?|attacks?|missiles?|drones?|invaders|occupiers|gunners)\b"
+    r"|\b(?P<b>[\w'’\-]+)\s+(?:(?:forces|troops|army|military|militants|rebels)(?:['’]s?)?\s+)?(?:shelling|shells|strikes?|attacks?|bombardment|bombing|rockets?|missiles?|drones?|artillery|shelled|troops\s+killed|forces\s+killed)\b"
+    r"|\b(?P<c>russians|ukrainians|russia|ukraine|moscow|kyiv|kiev|invaders|occupiers|enemy|rebels|separatists)\s+(?:has\s+|have\s+)?(?:killed|shelled|shells|fired|attacked|attacks|hit|hits|struck|strikes|bombed|pounded)\b",
+    re.IGNORECASE,
+)
+AGENT_BY = re.compile(
+    r"\b(?:by|of|from)\s+(?:the\s+)?(armed forces of ukraine|ukrainian armed forces|russian federation|russian armed forces)"
+    r"|\b(?:waged|launched|caused|carried out|committed|unleashed)\s+by\s+(?:the\s+)?(russia|ukraine|russians|ukrainians|moscow|kyiv|kiev)\b",
+    re.I,
+)
+# "Russia has suffered ...": the subject that owns the losses.
+OWNER = re.compile(
+    r"\b(?P<o>[\w'’\-]+(?:\s+[\w'’\-]+){0,4}?)\s+(?:has|have|had)?\s*(?:suffered|sustained|lost|suffers|loses)\b"
+    r"|\blosses\s+of\s+(?:the\s+)?(?P<p>[\w'’\-]+(?:\s+[\w'’\-]+){0,3})"
+    # "Russia has about 70 to 80,000 losses": the holder of a count of losses
+    r"|\b(?P<q>[\w'’\-]+(?:\s+[\w'’\-]+){0,2}?)\s+(?:has|have|had)\s+(?:had\s+)?"
+    r"(?:[\w,.\-]+\s+){1,5}?(?:losses|casualties)\b",
+    re.IGNORECASE,
+)
+# A sentence worth an OWNER search speaks of losses.
+LOSSES = re.compile(_alternatives("loss_stems"))
+
+# --- claimant -----------------------------------------------------------------------------
+
+# Who states it.
+CLAIM_TAIL = re.compile(r"\s[-–—]\s*(?P<c>[^-–—:;]{2,80}?)\s*$|:\s+(?P<d>[a-z][^:;]{2,50})$")
+CLAIM_ACCORDING = re.compile(
+    r"\baccording to (?P<c>(?:[^,.;:()“”\"]|\.(?=\S)|(?<=\b[A-Z])\.){2,80})", re.I
+)
+CLAIM_VERB_AFTER = re.compile(
+    r"(?:^|[,“”\"—–-]\s*|\b[Aa]s\s+)(?P<c>[A-Za-z][^,;:“”\"—–]{1,80}?)\s+"
+    rf"(?:{_alternatives('claim_verbs_after')})\b"
+)
+CLAIM_VERB_BEFORE = re.compile(
+    rf"(?:[-–—,]\s*|\b)(?:{_alternatives('claim_verbs_before')})\s+"
+    r"(?P<c>the\s+[A-Z][^,.;:“”\"]{2,60}|[A-Z][^,.;:“”\"]{2,60})"
+)
+CLAIM_COLON = re.compile(r"^(?P<c>[A-Z][\w.'’ -]{1,40}):\s")
+CLAIM_BAD = re.compile(
+    r"\d|kill|dead|died|wound|injur|casualt|toll|\b(?:it|he|she|they|we|i|this|that|there|which|who|and|or)\b",
+    re.I,
+)
+# Leading and trailing words cut from a claimant ("and the governor", "... on Monday").
+CLAIM_LEAD = re.compile(r"^(?:UPDATE \d+-|and |but |while )", re.I)
+CLAIM_TRAIL = re.compile(r"\s+(?:on|in|at|late|earlier|this|last)\s+\w+$")
+CLAIMANT_OPENINGS = tuple(_WORDS["claimant_openings"])
+
+# --- per and period -----------------------------------------------------------------------
+
+# How long the figure covers: "daily", "in a day", "a total of", "since 2014".
+PER_DAY = re.compile(
+    r"\b(?:daily|per day|a day|each day|every day|in a day|past day|last day|the day|"
+    r"24 hours|today|single day|overnight|day before)\b",
+    re.I,
+)
+# One incident, whatever its size: "in a single battle", "in one attack" (checked first, in
+# the figure's own clause, so "1,000 a day ..., and 5,000 in a single battle" is an event).
+PER_EVENT = re.compile(
+    r"\b(?:(?:in|during)\s+(?:a|one|the)\s+(?:single\s+)?(?:battle|attack|strike|assault|"
+    r"raid|explosion|blast|incident|ambush)|single (?:battle|attack|strike|assault|raid))\b",
+    re.I,
+)
+# Month names only capitalised ("in March", never the verb "march").
+PER_MONTH = re.compile(
+    r"\b(?:(?i:per month|a month|monthly|each month|every month|month of)|(?i:in|during) "
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December))\b"
+)
+PER_TOTAL = re.compile(
+    r"\b(?:total|in all|so far|to date|since|toll|rises to|rose to|risen to|increased to|"
+    r"climbed to|overall|cumulative|in the war|of the war|during the war|throughout|this year|"
+    r"last year|past week|one week|a week|this week|last week|past \w+ (?:days|weeks|months|years)|"
+    r"over the years|in \d{4}|full-scale invasion|began|started)\b",
+    re.I,
+)
+
+# --- quotes and markup --------------------------------------------------------------------
+
+QUOTE_MAX = 400  # a quote longer than this is a mis-parse of a list; keep the sentence only
+# Tags and character entities left in scraped text ("<b>killed</b>", "&nbsp;").
+MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,200}>|&[#\w]{1,10};")
+# How far (characters before, after) around a figure's clause a "per" cue still applies.
+PER_REACH = (40, 60)
+# An unmarked figure this large is a running total, not one incident: the war's deadliest
+# single strikes killed in the tens to low hundreds ("over 475,000 Russian casualties").
+CUMULATIVE_FROM = 1_000

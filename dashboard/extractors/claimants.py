@@ -1,0 +1,124 @@
+"""Claimants: the raw "who says so" phrase of a figure -> one canonical name.
+
+The table is ``data/claimants.toml`` (editable; ``$DASHBOARD_CLAIMANTS`` points elsewhere).
+A raw phrase that contains an alias is that claimant; the first entry in file order wins, so
+"the General Staff of the Armed Forces of Ukraine" is the General Staff and not "Ukrainian
+officials". A phrase matching no alias is kept as written only when it names a speaker (an
+authority word, a known person or organisation, a proper name of a few capitalised words); a weekday, a
+fragment or a sentence start is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from dashboard.extractors.gazetteer import load_gazetteer
+
+DEFAULT_CLAIMANTS = Path(__file__).resolve().parents[2] / "data" / "claimants.toml"
+CLAIMANTS_ENV = "DASHBOARD_CLAIMANTS"
+REPORTS = ("own", "enemy", "any")
+# Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
+LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?", re.I)
+
+
+@dataclass(frozen=True)
+class Claimant:
+    name: str
+    side: str | None  # a side code, or None for a body of neither side
+    reports: str  # one of REPORTS
+
+
+@dataclass(frozen=True)
+class ClaimantTable:
+    claimants: tuple[Claimant, ...]
+    alias_rx: re.Pattern  # every alias, longest first, as whole words
+    alias_entry: dict[str, int]  # alias -> index of its claimant
+    heads: frozenset[str]
+    not_speakers: frozenset[str]
+
+    def match(self, raw: str) -> Claimant | None:
+        """The claimant whose alias the phrase contains (earliest entry wins)."""
+        hits = [self.alias_entry[m.group(1)] for m in self.alias_rx.finditer(_norm(raw))]
+        return self.claimants[min(hits)] if hits else None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+@cache
+def load_claimants(path: str | None = None) -> ClaimantTable:
+    """Read the claimant table; ``ValueError`` names the file and entry when it is malformed."""
+    path = Path(path or os.environ.get(CLAIMANTS_ENV) or DEFAULT_CLAIMANTS)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        entries, speaker = data["claimant"], data["speaker"]
+    except (tomllib.TOMLDecodeError, KeyError) as exc:
+        raise ValueError(f"{path}: not a claimant table: {exc!r}") from None
+    claimants, alias_entry = [], {}
+    for n, entry in enumerate(entries):
+        if entry.get("reports") not in REPORTS or not entry.get("name"):
+            raise ValueError(f"{path}: claimant #{n + 1}: needs a name and reports in {REPORTS}")
+        side = entry.get("side")
+        claimants.append(
+            Claimant(entry["name"], None if side == "none" else side, entry["reports"])
+        )
+        for alias in [entry["name"], *entry.get("aliases", [])]:
+            alias_entry.setdefault(_norm(alias), n)
+    alternatives = "|".join(re.escape(a) for a in sorted(alias_entry, key=len, reverse=True))
+    return ClaimantTable(
+        claimants=tuple(claimants),
+        alias_rx=re.compile(rf"(?<![\w'])({alternatives})(?!\w)"),
+        alias_entry=alias_entry,
+        heads=frozenset(speaker["heads"].split()),
+        not_speakers=frozenset(speaker["not_speakers"].split()),
+    )
+
+
+def canonical_claimant(raw: str | None) -> str | None:
+    """The claimant's canonical name, the raw phrase when it names a speaker, else None.
+
+    >>> canonical_claimant("the Russian Defence Ministry")
+    'Ministry of Defence of Russia'
+    >>> canonical_claimant("Thursday") is None
+    True
+    """
+    if not raw:
+        return None
+    table = load_claimants()
+    found = table.match(raw)
+    if found is not None:
+        return found.name
+    phrase = LEADING_NOISE.sub("", raw.strip(" .,;:'\"“”«»")).strip()
+    return phrase if phrase and _names_a_speaker(phrase, table) else None
+
+
+def claimant_entry(name: str | None) -> Claimant | None:
+    """The table entry of a canonical name (None for a raw speaker kept as written)."""
+    if not name:
+        return None
+    return next((c for c in load_claimants().claimants if c.name == name), None)
+
+
+def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
+    words = _norm(phrase).split()
+    if not words or words[0] in table.not_speakers or all(w in table.not_speakers for w in words):
+        return False
+    if any(w.removesuffix("'s") in table.heads for w in words):
+        return True
+    gazetteer = load_gazetteer()
+    entry = gazetteer.phrases.get(phrase)
+    if entry is not None and entry.kind in ("person", "organisation"):
+        return True
+    # a proper name of two to four capitalised words that is not a place: "Collin Cole"
+    tokens = phrase.split()
+    return (
+        2 <= len(tokens) <= 4
+        and all(t[:1].isupper() for t in tokens)
+        and (entry is None or entry.kind not in ("place", "country"))
+    )

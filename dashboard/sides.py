@@ -1,0 +1,88 @@
+"""Sides: whose people a casualty figure counts, defined once in ``data/sides.toml``.
+
+The casualty extractor reads the words that name each side from here, the scope rules read
+which sides are parties to the war, and the query layer reads each side's country, so a side
+filter knows every side the extractor can emit.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+SIDES_FILE = Path(__file__).resolve().parent / "data" / "sides.toml"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Side:
+    code: str
+    label: str
+    country: str
+    party: bool
+    words: frozenset[str]
+    phrases: tuple[re.Pattern, ...]
+    places: frozenset[str]
+
+
+@cache
+def load_sides(path: Path = SIDES_FILE) -> tuple[Side, ...]:
+    """The sides table, in file order; ``ValueError`` names the file and entry when malformed."""
+    try:
+        entries = tomllib.loads(path.read_text(encoding="utf-8"))["side"]
+    except (tomllib.TOMLDecodeError, KeyError) as exc:
+        raise ValueError(f"{path}: not a sides table: {exc}") from None
+    sides = []
+    for n, entry in enumerate(entries):
+        try:
+            sides.append(
+                Side(
+                    code=entry["code"],
+                    label=entry["label"],
+                    country=entry["country"],
+                    party=bool(entry["party"]),
+                    words=frozenset(entry["words"].split()),
+                    phrases=tuple(re.compile(p) for p in entry["phrases"]),
+                    places=frozenset(entry["places"].split()),
+                )
+            )
+        except (KeyError, re.error, AttributeError) as exc:
+            raise ValueError(f"{path}: side #{n + 1}: {exc!r}") from None
+    return tuple(sides)
+
+
+def side_codes() -> tuple[str, ...]:
+    """Every side a figure may carry, ``unknown`` last."""
+    return (*(s.code for s in load_sides()), UNKNOWN)
+
+
+def side_countries() -> dict[str, str]:
+    """side code -> the country entity that stands for it."""
+    return {s.code: s.country for s in load_sides()}
+
+
+def side_labels() -> dict[str, str]:
+    return {**{s.code: s.label for s in load_sides()}, UNKNOWN: "Unknown"}
+
+
+def war_parties() -> frozenset[str]:
+    """The sides that fight this war."""
+    return frozenset(s.code for s in load_sides() if s.party)
+
+
+def side_words() -> dict[str, str]:
+    """One word -> side, for noun phrases ("Russian soldiers", "APU", "invaders")."""
+    return {w: s.code for s in load_sides() for w in s.words}
+
+
+def side_places() -> dict[str, str]:
+    """Country and capital -> side, for possessors and attackers ("Kyiv lost", "Russia's")."""
+    return {w: s.code for s in load_sides() for w in s.places}
+
+
+def side_phrases() -> tuple[tuple[re.Pattern, str], ...]:
+    """Multi-word names -> side, matched on the lowered sentence."""
+    return tuple((p, s.code) for s in load_sides() for p in s.phrases)
