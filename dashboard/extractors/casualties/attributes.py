@@ -14,7 +14,6 @@ from datetime import date
 from typing import NamedTuple
 
 from dashboard.extractors.claimants import canonical_claimant, claimant_entry
-from dashboard.extractors.dates import dates_in
 from dashboard.extractors.gazetteer import load_gazetteer
 from dashboard.extractors.numbers import Token
 
