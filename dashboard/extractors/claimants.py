@@ -21,7 +21,6 @@ from dashboard.extractors.gazetteer import load_gazetteer
 
 DEFAULT_CLAIMANTS = Path(__file__).resolve().parents[2] / "data" / "claimants.toml"
 CLAIMANTS_ENV = "DASHBOARD_CLAIMANTS"
-REPORTS = ("own", "enemy", "any")
 # Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
 LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?", re.I)
 
@@ -30,7 +29,6 @@ LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?
 class Claimant:
     name: str
     side: str | None  # a side code, or None for a body of neither side
-    reports: str  # one of REPORTS
 
 
 @dataclass(frozen=True)
@@ -62,12 +60,10 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
         raise ValueError(f"{path}: not a claimant table: {exc!r}") from None
     claimants, alias_entry = [], {}
     for n, entry in enumerate(entries):
-        if entry.get("reports") not in REPORTS or not entry.get("name"):
-            raise ValueError(f"{path}: claimant #{n + 1}: needs a name and reports in {REPORTS}")
-        side = entry.get("side")
-        claimants.append(
-            Claimant(entry["name"], None if side == "none" else side, entry["reports"])
-        )
+        if not entry.get("name") or "side" not in entry:
+            raise ValueError(f"{path}: claimant #{n + 1}: needs a name and a side")
+        side = entry["side"]
+        claimants.append(Claimant(entry["name"], None if side == "none" else side))
         for alias in [entry["name"], *entry.get("aliases", [])]:
             alias_entry.setdefault(_norm(alias), n)
     alternatives = "|".join(re.escape(a) for a in sorted(alias_entry, key=len, reverse=True))

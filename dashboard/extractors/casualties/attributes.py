@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from dashboard.extractors.claimants import canonical_claimant, claimant_entry
 from dashboard.extractors.gazetteer import load_gazetteer
-from dashboard.extractors.numbers import Token
+from dashboard.extractors.numbers import Token, tokenize
 
 from .shapes import Figure
 from .sides import np_side, opposite, place_sides, words_side
@@ -72,18 +72,21 @@ class SentenceCues:
     lows: list[str]
     claimant_raw: str | None  # who states it, in the text's words
     claimant: str | None  # the canonical claimant (data/claimants.toml)
-    claim_side: str | None  # the side whose own losses the claimant reports
+    claim_side: str | None  # the side the claimant speaks for
     enemy: str  # whose people "the enemy" are in the claimant's mouth
     owner: str | None  # "Russia has suffered ...": whose losses
     owner_group: str
     occupied: bool  # the sentence speaks of occupied land
     fighting: bool  # the sentence speaks of fighting between armed men
     places: list[tuple[int, str]]  # (token index, side) of the places it names
+    before: str  # the sentence before, for an attacker it names ("A missile hit Kharkiv.")
     _agent: str | None = None
     _agent_done: bool = False
 
     @classmethod
-    def read(cls, sentence: str, s0: int, toks: list[Token], lows: list[str]) -> SentenceCues:
+    def read(
+        cls, sentence: str, s0: int, toks: list[Token], lows: list[str], before: str = ""
+    ) -> SentenceCues:
         sentence_low = sentence.lower()
         claimant_raw = claimant_of(sentence)
         claimant = canonical_claimant(claimant_raw)
@@ -105,13 +108,17 @@ class SentenceCues:
             owner_group=owner_group,
             occupied="occupied" in sentence_low,
             fighting=any(w in FIGHTING_WORDS for w in lows),
-            places=place_sides(toks),
+            places=place_sides(toks) or before_places(before),
+            before=before,
         )
 
     def agent(self) -> str | None:
         """The attacker of the sentence, read on first use."""
         if not self._agent_done:
-            self._agent, self._agent_done = agent_side(self.sentence, self.enemy), True
+            agent = agent_side(self.sentence, self.enemy)
+            if agent is None and self.before:
+                agent = agent_side(self.before, self.enemy)
+            self._agent, self._agent_done = agent, True
         return self._agent
 
 
@@ -175,8 +182,11 @@ def _side_attacker(c: Cues) -> str | None:
 
 
 def _side_claimant(c: Cues) -> str | None:
-    """A local authority counts its own side's dead (it also says who holds the place)."""
-    return c.sentence.claim_side
+    """The claimant's convention: its own people, unless the verb is one only an enemy's
+    losses take ("eliminated 1,200 personnel - General Staff"). A claimant that counts its
+    own dead also says who holds the place, so this comes before the place rule."""
+    side = c.sentence.claim_side
+    return opposite(side) if side and c.fig.enemy_verb else side
 
 
 def _side_place(c: Cues) -> str | None:
@@ -222,6 +232,11 @@ def resolve_side(c: Cues) -> str | None:
     return None
 
 
+def before_places(before: str) -> list[tuple[int, str]]:
+    """The places of the sentence before, all standing before the figures (index -1)."""
+    return [(-1, side) for _, side in place_sides(tokenize(before))] if before else []
+
+
 def agent_side(sentence: str, enemy: str = "russia") -> str | None:
     """Side of the attacker: "shelling by Ukrainian troops", "the Russians killed".
 
@@ -255,9 +270,9 @@ def owner_side(sentence: str, enemy: str = "russia") -> tuple[str | None, str]:
 
 
 def claimant_side(claimant: str | None) -> str | None:
-    """The side of a claimant that reports its own people's losses (a local authority)."""
+    """The side a claimant speaks for (None for the UN, foreign governments, raw names)."""
     entry = claimant_entry(claimant)
-    return entry.side if entry is not None and entry.reports == "own" else None
+    return entry.side if entry is not None else None
 
 
 def enemy_side(claimant: str | None) -> str:
@@ -352,6 +367,20 @@ def per_cue(span: str) -> str | None:
     if PER_TOTAL.search(span):
         return "total"
     return None
+
+
+def shared_per(figs: list[Figure], local: list[str | None], lows: list[str]) -> list[str | None]:
+    """Figures listed together share the list's cue: "1 killed, 2 injured over the past day"."""
+    shared = list(local)
+    for i in range(len(figs) - 2, -1, -1):
+        between = lows[figs[i].last + 1 : figs[i + 1].first]
+        if shared[i] is None and shared[i + 1] and len(between) <= 2 and set(between) <= LIST_JOIN:
+            shared[i] = shared[i + 1]
+    return shared
+
+
+# What may stand between two figures of one list: "1 killed, 2 injured", "1 killed and 2 ...".
+LIST_JOIN = frozenset({",", "and", ";"})
 
 
 def resolve_per(sentence: str, span: tuple[int, int], local: str | None) -> str | None:

@@ -24,6 +24,7 @@ from .attributes import (
     resolve_per,
     resolve_period,
     resolve_side,
+    shared_per,
     unmarked_per,
 )
 from .shapes import (
@@ -89,29 +90,36 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
         text = MARKUP.sub(lambda m: " " * len(m.group()), text)
     out: list[dict] = []
     waiting: list[dict] = []  # figures of the previous sentence that name no claimant
+    before = ""  # the previous sentence: "A missile hit Kharkiv. Three people were killed."
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         if waiting:
             # "... 700,000 casualties. This ..., according to UK Chief of Defence Staff X."
             # The next sentence names the source when it carries no figure of its own.
-            if not KEYWORDS.search(sentence) or not _sentence_figures(text, start, end, ref_date):
+            if not KEYWORDS.search(sentence) or not _sentence_figures(
+                text, start, end, ref_date, before
+            ):
                 m = CLAIM_ACCORDING.search(sentence)
                 who = clean_claimant(m.group("c")) if m else None
                 for fig in waiting:
                     fig["claimant_raw"], fig["claimant"] = who, canonical_claimant(who)
             waiting = []
         if not KEYWORDS.search(sentence):
+            before = sentence
             continue
-        figs = _sentence_figures(text, start, end, ref_date)
+        figs = _sentence_figures(text, start, end, ref_date, before)
         out.extend(figs)
         waiting = [f for f in figs if f["claimant"] is None]
+        before = sentence
     return out
 
 
 # --- one sentence -------------------------------------------------------------------------
 
 
-def _sentence_figures(text: str, s0: int, s1: int, ref_date: date | None) -> list[dict]:
+def _sentence_figures(
+    text: str, s0: int, s1: int, ref_date: date | None, before: str = ""
+) -> list[dict]:
     sentence = text[s0:s1]
     toks = tokenize(sentence, s0)
     if not toks:
@@ -131,7 +139,7 @@ def _sentence_figures(text: str, s0: int, s1: int, ref_date: date | None) -> lis
     if not figs:
         return []
     figs.sort(key=lambda f: f.first)
-    return _describe(text, sentence, s0, toks, lows, figs, ref_date)
+    return _describe(text, sentence, s0, toks, lows, figs, ref_date, before)
 
 
 def _numbers(text: str, toks: list[Token], lows: list[str]) -> dict[int, Number]:
@@ -188,11 +196,12 @@ def _describe(
     lows: list[str],
     figs: list[Figure],
     ref_date: date | None,
+    before: str = "",
 ) -> list[dict]:
     """One row per figure: side, group, per, period, claimant and the quote."""
-    cues = SentenceCues.read(sentence, s0, toks, lows)
+    cues = SentenceCues.read(sentence, s0, toks, lows, before)
     clauses = [clause(toks, lows, f, s0) for f in figs]
-    local_per = [per_cue(sentence[a:b]) for a, b in clauses]
+    local_per = shared_per(figs, [per_cue(sentence[a:b]) for a, b in clauses], lows)
     dates = dates_in(sentence, ref_date)
     out = []
     prev = None

@@ -28,6 +28,7 @@ from .vocabulary import (
     DEAD_COMPOUNDS_SINGULAR,
     DEAD_WORDS,
     DIE_WORDS,
+    ENEMY_VERBS,
     EXCHANGE_AFTER,
     FAMILY_KILLING,
     FATAL_ADVERBS,
@@ -72,6 +73,7 @@ from .vocabulary import (
     TITLES,
     TOLL_KILLED_BEFORE,
     TOLL_KIND,
+    TOLL_NUMBER,
     TOLL_VERB,
     VERB_JOINERS,
 )
@@ -92,6 +94,7 @@ class Figure:
     singular: bool = False  # one person, from the "a woman died" shape
     agent_subject: str | None = None  # side of the subject of an active verb ("Russians killed")
     possessor: str | None = None  # side owning an aggregate noun ("Russian losses amounted to")
+    enemy_verb: bool = False  # a verb only an enemy's losses take ("eliminated", "destroyed")
 
 
 def number_figure(lows: list[str], num: Number, kind: str, last: int, np: list[int]) -> Figure:
@@ -271,11 +274,14 @@ def forward(
     kind, last = run
     if _not_forward(lows, k, num, has_people, aux):
         return None
+    enemy_verb = lows[k] in ENEMY_VERBS
     if fatal and kind == "injured":  # "fatally wounded"
         kind = "killed"
     if lows[k] == "lost" and lows[k + 1 : k + 3] in (["their", "lives"], ["lives"]):
         kind, last = "killed", k + (2 if lows[k + 1] == "their" else 1)
-    return number_figure(lows, num, kind, last, np)
+    fig = number_figure(lows, num, kind, last, np)
+    fig.enemy_verb = enemy_verb
+    return fig
 
 
 def _forward_modifiers(toks: list[Token], lows: list[str], k: int, np: list[int]) -> int:
@@ -314,9 +320,13 @@ def _forward_people(
         ):
             k += 1
             continue
+        if k + 1 < n and lows[k] == "," and lows[k + 1] == "including":
+            k += 1  # "198 civilians, including three children, had been killed"
         if k < n and lows[k] == "including":  # "Five civilians including two children die"
             e = k + 1
             while e < n and e - k <= 5 and lows[e] not in FORWARD_KIND and lows[e] not in AUX:
+                e += 1
+            if e < n and lows[e] == ",":
                 e += 1
             if e < n and (lows[e] in FORWARD_KIND or lows[e] in AUX) and e - k > 1:
                 k = e
@@ -374,10 +384,11 @@ def backward(toks: list[Token], lows: list[str], num: Number) -> Figure | None:
         return None
     last = np[-1] if np else num.stop - 1
     fig = number_figure(lows, num, kind, last, np)
+    fig.enemy_verb = verb in ENEMY_VERBS
     if verb in BACKWARD_KIND or verb in AGENT_VERBS:
         fig.agent_subject = _subject_side(lows, j)
     noun = toll_noun(lows, j) if verb in TOLL_VERB else None
-    if noun is not None:
+    if noun is not None and lows[noun] in TOLL_KIND:
         fig.possessor = _possessor(lows, noun)
     return fig
 
@@ -443,6 +454,8 @@ def _backward_kind(lows: list[str], j: int, np: list[int], k: int) -> str | None
         noun = toll_noun(lows, j)
         if noun is None or np and not any(lows[x] in PEOPLE for x in np):
             return None
+        if lows[noun] in TOLL_NUMBER:
+            return _counted_kind(lows, noun, j)
         return TOLL_KIND[lows[noun]]
     return None
 
@@ -456,7 +469,14 @@ def toll_noun(lows: list[str], j: int) -> int | None:
             lows[back] != "killed" or back >= 1 and lows[back - 1] in TOLL_KILLED_BEFORE
         ):
             return back
+        if lows[back] in TOLL_NUMBER and lows[back + 1] == "of" and _counted_kind(lows, back, j):
+            return back
     return None
+
+
+def _counted_kind(lows: list[str], noun: int, j: int) -> str | None:
+    """ "the number of residents who died ... rose to": the casualty word after "number of"."""
+    return next((FORWARD_KIND[w] for w in lows[noun + 2 : j] if w in FORWARD_KIND), None)
 
 
 def _possessor(lows: list[str], noun: int) -> str | None:
@@ -661,10 +681,13 @@ def _one_person(
         return None
     if any(x in used for x in range(b, m + 1)):
         return None
+    kind = SINGULAR_KIND[lows[m]]
+    if kind == "injured" and any(lows[x] in FATAL_ADVERBS for x in range(head + 1, m)):
+        kind = "killed"  # "a soldier fatally wounded"
     return Figure(
         value=1,
         value_max=None,
-        kind=SINGULAR_KIND[lows[m]],
+        kind=kind,
         first=b,
         last=m,
         np=list(range(b, head + 1)),

@@ -105,6 +105,8 @@ DEAD_WORDS = words("dead_words")
 DIE_WORDS = words("die_words")
 SINGULAR_NOUNS = words("singular_nouns")
 FATAL_ADVERBS = words("fatal_adverbs")
+ENEMY_VERBS = words("enemy_verbs")
+TOLL_NUMBER = words("toll_number")
 FIGHTING_WORDS = words("fighting_words")
 TAKEN = words("taken")
 PRISONER_WORDS = words("prisoner_words")
@@ -224,7 +226,7 @@ PER_MONTH = re.compile(
     r"December))\b"
 )
 PER_TOTAL = re.compile(
-    r"\b(?:total|in all|so far|to date|since|toll|rises to|rose to|risen to|increased to|"
+    r"\b(?:total|in all|so far|to date|since|death toll|rises to|rose to|risen to|increased to|"
     r"climbed to|overall|cumulative|in the war|of the war|during the war|throughout|this year|"
     r"last year|past week|one week|a week|this week|last week|past \w+ (?:days|weeks|months|years)|"
     r"over the years|in \d{4}|full-scale invasion|began|started)\b",
