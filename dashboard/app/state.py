@@ -33,9 +33,10 @@ KEYS = {
     "places": "f_place",
     "sources": "f_source",
     "text": "f_q",
+    "figures": "f_figures",
 }
 # Query-string keys the filters own (others, e.g. a page's ``item``, are left alone).
-FILTER_PARAMS = ("from", "to", "date", "q", *LIST_KEYS)
+FILTER_PARAMS = ("from", "to", "date", "q", "figures", *LIST_KEYS)
 # The date inputs accept anything the stored dates can be (Streamlit's default is 10 years).
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 
@@ -110,6 +111,7 @@ def _as_widgets(filters: Filters) -> dict:
         "places": list(filters.places),
         "sources": list(filters.sources),
         "text": filters.text,
+        "figures": filters.figures == "all",
     }
 
 
@@ -144,6 +146,7 @@ def current_filters() -> Filters:
         places=tuple(ss.get(KEYS["places"]) or ()),
         sources=tuple(ss.get(KEYS["sources"]) or ()),
         text=(ss.get(KEYS["text"]) or "").strip()[:200],
+        figures="all" if ss.get(KEYS["figures"]) else "this_war",
     )
 
 
@@ -201,6 +204,11 @@ def sidebar_filters() -> Filters:
             options=_with_selected(opts.get(name, []), ss.get(KEYS[name]) or []),
             key=KEYS[name],
         )
+    side.toggle(
+        "Casualty figures of other wars and off-topic items too",
+        key=KEYS["figures"],
+        help="By default only figures of the Russia–Ukraine war from items about it count.",
+    )
     side.button("Reset filters", on_click=reset_filters, key="f_reset", width="stretch")
     filters = current_filters()
     _sync_url(filters)
