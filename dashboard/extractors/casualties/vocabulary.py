@@ -182,7 +182,10 @@ LOSSES = re.compile(_alternatives("loss_stems"))
 # --- claimant -----------------------------------------------------------------------------
 
 # Who states it.
-CLAIM_TAIL = re.compile(r"\s[-–—]\s*(?P<c>[^-–—:;]{2,80}?)\s*$|:\s+(?P<d>[a-z][^:;]{2,50})$")
+# "... - Defense Ministry", "...: officials", "...: Kiev" (one capitalised word after a colon)
+CLAIM_TAIL = re.compile(
+    r"\s[-–—]\s*(?P<c>[^-–—:;]{2,80}?)\s*$|:\s+(?P<d>[a-z][^:;]{2,50})$|:\s+(?P<e>[A-Z][\w'’.]+)$"
+)
 CLAIM_ACCORDING = re.compile(
     r"\baccording to (?P<c>(?:[^,.;:()“”\"]|\.(?=\S)|(?<=\b[A-Z])\.){2,80})", re.I
 )
