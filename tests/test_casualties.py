@@ -300,6 +300,8 @@ def test_a_dateline_is_not_a_claimant():
         ("At least 12 bodies were found in the yard.", [(12, "killed")]),
         ("Two soldiers were fatally wounded.", [(2, "killed")]),
         ("An invasion would kill 50,000 civilians, officials warned.", []),
+        ("More than 46,000 people have lost $1 billion to scams.", []),
+        ("300 soldiers lost their lives.", [(300, "killed")]),
     ],
 )
 def test_issue_phrasings(text, expected):

@@ -41,7 +41,10 @@ from .vocabulary import (
     INCLUDING,
     KIND_JOINERS,
     LIST_JOINERS,
+    LIVES,
     LOOSE_END,
+    LOST_NOT_END,
+    LOST_WORDS,
     MEMBER_JOINERS,
     MODIFIERS,
     NEEDS_PEOPLE,
@@ -277,7 +280,7 @@ def forward(
     enemy_verb = lows[k] in ENEMY_VERBS
     if fatal and kind == "injured":  # "fatally wounded"
         kind = "killed"
-    if lows[k] == "lost" and lows[k + 1 : k + 3] in (["their", "lives"], ["lives"]):
+    if lows[k] == "lost" and lows[k + 1 : k + 3] in LIVES:
         kind, last = "killed", k + (2 if lows[k + 1] == "their" else 1)
     fig = number_figure(lows, num, kind, last, np)
     fig.enemy_verb = enemy_verb
@@ -344,6 +347,12 @@ def _forward_people(
     return k, has_people
 
 
+def _lost_alone(lows: list[str], k: int) -> bool:
+    """ "120 servicemen lost in a day", "300 soldiers lost their lives": nothing else lost."""
+    after = lows[k + 1 : k + 3]
+    return after[0] in LOOSE_END and after[0] not in LOST_NOT_END or after in LIVES
+
+
 def _not_forward(lows: list[str], k: int, num: Number, has_people: bool, aux: int) -> bool:
     """Casualty words at ``k`` that do not make a figure in this context."""
     n = len(lows)
@@ -351,6 +360,8 @@ def _not_forward(lows: list[str], k: int, num: Number, has_people: bool, aux: in
     nxt = lows[k + 1] if k + 1 < n else None
     if word in NEEDS_PEOPLE and not has_people:
         return True
+    if word in LOST_WORDS and nxt is not None and not _lost_alone(lows, k):
+        return True  # "46,000 people have lost $1 billion", "20 soldiers lost their way"
     if word in DEAD_WORDS and nxt in DEAD_COMPOUNDS_FORWARD:
         return True
     if word in DIE_WORDS and aux == 0 and not has_people:
