@@ -36,7 +36,7 @@ import pandas as pd
 
 from .charts import CHARTS
 from .charts import render as _render
-from .query import DATE_FIELDS, LIST_KEYS, Filters
+from .query import DATE_FIELDS, FIGURE_SCOPES, LIST_KEYS, Filters
 from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -248,7 +248,7 @@ def check_filters(query: str) -> Filters:
     line a typo would silently export the unfiltered charts, so it raises ValueError.
     """
     params = parse_qs(query.strip().lstrip("?"), keep_blank_values=False)
-    known = {"from", "to", "date", "q", *LIST_KEYS}
+    known = {"from", "to", "date", "q", "figures", *LIST_KEYS}
     unknown = sorted(set(params) - known)
     if unknown:
         raise ValueError(
@@ -260,6 +260,8 @@ def check_filters(query: str) -> Filters:
             raise ValueError(f"filter {key}={params[key][0]!r} is not a date (YYYY-MM-DD)")
     if "date" in params and params["date"][0] != filters.date_field:
         raise ValueError(f"filter date= must be one of {', '.join(DATE_FIELDS)}")
+    if "figures" in params and params["figures"][0] != filters.figures:
+        raise ValueError(f"filter figures= must be one of {', '.join(FIGURE_SCOPES)}")
     return filters
 
 

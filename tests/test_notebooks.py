@@ -127,8 +127,8 @@ def test_claims_compare_two_claimants_with_their_sentences(stores):
     nb = run("02_casualty_claims", STORE=str(stores["other"].root))
     text = text_of(nb)
     assert "side russia, kind killed" in text
-    assert "== Ukraine's General Staff: 2 figure(s)" in text
-    assert "== British intelligence: 1 figure(s)" in text
+    assert "== General Staff of the Armed Forces of Ukraine: 2 figure(s)" in text
+    assert "== UK Ministry of Defence: 1 figure(s)" in text
     assert "“Ukraine's General Staff said 1,230 Russian soldiers were killed" in text
     assert charts_of(nb)  # the claimants-over-time chart and the app's ranges chart
 
