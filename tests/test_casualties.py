@@ -354,6 +354,7 @@ def test_place_says_nothing_of_a_toll_of_fighting_or_of_soldiers():
         ("In March, 1,200 civilians were killed.", "month"),
         ("So far, 10,000 civilians have been killed.", "total"),
         ("Three civilians were killed in Kharkiv.", "event"),
+        ("The average daily number of victims, which in April amounted to 899, may rise.", "day"),
     ],
 )
 def test_per_rules(text, per):

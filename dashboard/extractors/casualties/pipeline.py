@@ -44,6 +44,8 @@ from .shapes import (
 )
 from .vocabulary import CLAIM_ACCORDING, EXCHANGE, KEYWORDS, MARKUP, NUMBER_STARTS, QUOTE_MAX
 
+# How many words before a toll's noun may qualify it: "the average daily number of victims".
+NOUN_REACH = 6
 # A list member waiting for the kind of what follows: (number, its people, next index).
 Pending = tuple[Number, list[int], int]
 
@@ -201,7 +203,11 @@ def _describe(
     """One row per figure: side, group, per, period, claimant and the quote."""
     cues = SentenceCues.read(sentence, s0, toks, lows, before)
     clauses = [clause(toks, lows, f, s0) for f in figs]
-    local_per = shared_per(figs, [per_cue(sentence[a:b]) for a, b in clauses], lows)
+    local_per = shared_per(
+        figs,
+        [_local_per(sentence, s0, toks, f, span) for f, span in zip(figs, clauses, strict=True)],
+        lows,
+    )
     dates = dates_in(sentence, ref_date)
     out = []
     prev = None
@@ -236,6 +242,18 @@ def _describe(
         )
         prev = Resolved(side=side, group=group, kind=fig.kind)
     return out
+
+
+def _local_per(sentence: str, s0: int, toks: list[Token], fig: Figure, clause: tuple[int, int]):
+    """The per cue of a figure's clause; for a toll, the words of its noun first: "the average
+    daily number of victims, which in April amounted to 899" is a daily figure."""
+    if fig.noun is not None:
+        start = toks[max(0, fig.noun - NOUN_REACH)].start - s0
+        cue = per_cue(sentence[start : toks[fig.noun].end - s0])
+        if cue:
+            return cue
+    a, b = clause
+    return per_cue(sentence[a:b])
 
 
 def _quote_span(toks: list[Token], lows: list[str], fig: Figure) -> tuple[int, int]:

@@ -98,6 +98,7 @@ class Figure:
     agent_subject: str | None = None  # side of the subject of an active verb ("Russians killed")
     possessor: str | None = None  # side owning an aggregate noun ("Russian losses amounted to")
     enemy_verb: bool = False  # a verb only an enemy's losses take ("eliminated", "destroyed")
+    noun: int | None = None  # the aggregate noun of a toll ("daily number", "losses")
 
 
 def number_figure(lows: list[str], num: Number, kind: str, last: int, np: list[int]) -> Figure:
@@ -399,8 +400,9 @@ def backward(toks: list[Token], lows: list[str], num: Number) -> Figure | None:
     if verb in BACKWARD_KIND or verb in AGENT_VERBS:
         fig.agent_subject = _subject_side(lows, j)
     noun = toll_noun(lows, j) if verb in TOLL_VERB else None
-    if noun is not None and lows[noun] in TOLL_KIND:
-        fig.possessor = _possessor(lows, noun)
+    if noun is not None:
+        fig.noun = noun
+        fig.possessor = _possessor(lows, noun) if lows[noun] in TOLL_KIND else None
     return fig
 
 
