@@ -302,6 +302,10 @@ def test_a_dateline_is_not_a_claimant():
         ("An invasion would kill 50,000 civilians, officials warned.", []),
         ("More than 46,000 people have lost $1 billion to scams.", []),
         ("300 soldiers lost their lives.", [(300, "killed")]),
+        (
+            "The Russians killed two residents of Donetsk region and wounded seven more.",
+            [(2, "killed"), (7, "injured")],
+        ),
     ],
 )
 def test_issue_phrasings(text, expected):

@@ -41,8 +41,17 @@ from .shapes import (
     number_figure,
     object_one,
     singulars,
+    skip_hedge,
 )
-from .vocabulary import CLAIM_ACCORDING, EXCHANGE, KEYWORDS, MARKUP, NUMBER_STARTS, QUOTE_MAX
+from .vocabulary import (
+    BACKWARD_KIND,
+    CLAIM_ACCORDING,
+    EXCHANGE,
+    KEYWORDS,
+    MARKUP,
+    NUMBER_STARTS,
+    QUOTE_MAX,
+)
 
 # How many words before a toll's noun may qualify it: "the average daily number of victims".
 NOUN_REACH = 6
@@ -175,7 +184,12 @@ def _number_figures(
             continue
         if is_noise(toks, lows, num):
             continue
-        fig = forward(toks, lows, num, numbers, pending) or backward(toks, lows, num)
+        # "killed two residents of Donetsk and wounded seven": the verb before the number
+        # owns it, whatever casualty word follows
+        if _after_verb(lows, num):
+            fig = backward(toks, lows, num) or forward(toks, lows, num, numbers, pending)
+        else:
+            fig = forward(toks, lows, num, numbers, pending) or backward(toks, lows, num)
         fig = fig or including(lows, num, figs)
         if fig is None or fig.kind == "captured" and EXCHANGE.search(sentence):
             continue
@@ -244,13 +258,19 @@ def _describe(
     return out
 
 
+def _after_verb(lows: list[str], num: Number) -> bool:
+    """The number is the object of a casualty verb just before it (a hedge between)."""
+    j = skip_hedge(lows, num.first - 1)
+    return j >= 0 and lows[j] in BACKWARD_KIND
+
+
 def _local_per(sentence: str, s0: int, toks: list[Token], fig: Figure, clause: tuple[int, int]):
     """The per cue of a figure's clause; for a toll, the words of its noun first: "the average
     daily number of victims, which in April amounted to 899" is a daily figure."""
     if fig.noun is not None:
         start = toks[max(0, fig.noun - NOUN_REACH)].start - s0
         cue = per_cue(sentence[start : toks[fig.noun].end - s0])
-        if cue:
+        if cue in ("day", "month"):  # not "death toll": its clause may say "past 24 hours"
             return cue
     a, b = clause
     return per_cue(sentence[a:b])

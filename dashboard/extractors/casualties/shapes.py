@@ -382,7 +382,7 @@ TOLL_REACH = 20
 
 def backward(toks: list[Token], lows: list[str], num: Number) -> Figure | None:
     """``VERB [hedge] N [people]``, ``the lives of N``, ``death toll rose to N``."""
-    j = _skip_hedge(lows, num.first - 1)
+    j = skip_hedge(lows, num.first - 1)
     if j < 0:
         return None
     np, k = object_np(lows, num.stop)
@@ -434,7 +434,7 @@ def _list_verb(lows: list[str], j: int) -> int:
     return j
 
 
-def _skip_hedge(lows: list[str], j: int) -> int:
+def skip_hedge(lows: list[str], j: int) -> int:
     """Index of the word before the hedge that ends at ``j`` (``j`` itself when none)."""
     if j >= 0 and lows[j] in HEDGE_ONE:
         return j - 1
