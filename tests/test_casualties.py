@@ -302,6 +302,7 @@ def test_a_dateline_is_not_a_claimant():
         ("An invasion would kill 50,000 civilians, officials warned.", []),
         ("More than 46,000 people have lost $1 billion to scams.", []),
         ("300 soldiers lost their lives.", [(300, "killed")]),
+        ("Two wounded Ukrainian soldiers die in hospital.", [(2, "killed")]),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",
             [(2, "killed"), (7, "injured")],
@@ -329,6 +330,11 @@ def test_a_range_with_a_shared_scale_and_fractions():
         ("Russian losses in the past day exceeded 1,000 personnel.", "russia"),
         # attacker -> victim
         ("A Russian strike on Kharkiv killed 3 civilians.", "ukraine"),
+        # the target of an attack
+        ("A missile strike on a Ukrainian mall left 18 dead.", "ukraine"),
+        ("Shelling of Russian positions killed 12 soldiers.", "russia"),
+        # "others" point back to the figure before
+        ("One Ukrainian officer killed, 5 others wounded.", "ukraine"),
         # place of a civilian event
         ("Two civilians were killed in Belgorod.", "russia"),
         ("Three people were killed in Kherson on Monday.", "ukraine"),
@@ -340,7 +346,7 @@ def test_a_range_with_a_shared_scale_and_fractions():
     ],
 )
 def test_side_rules(text, side):
-    assert find_casualties(text)[0]["side"] == side
+    assert [f["side"] for f in find_casualties(text)] == [side] * len(find_casualties(text))
 
 
 def test_place_says_nothing_of_a_toll_of_fighting_or_of_soldiers():

@@ -18,7 +18,7 @@ from dashboard.extractors.gazetteer import load_gazetteer
 from dashboard.extractors.numbers import Token, tokenize
 
 from .shapes import Figure
-from .sides import np_side, opposite, place_sides, words_side
+from .sides import np_side, opposite, place_sides, side_of_word, words_side
 from .vocabulary import (
     AGENT,
     AGENT_BY,
@@ -49,7 +49,9 @@ from .vocabulary import (
     PER_MONTH,
     PER_REACH,
     PER_TOTAL,
+    REFERENTIAL,
     SIDE_ENEMY,
+    TARGET,
 )
 
 
@@ -134,7 +136,7 @@ class Cues:
 
     def names_people(self) -> bool:
         lows = self.sentence.lows
-        return any(lows[k] in PEOPLE for k in self.fig.np)
+        return any(lows[k] in PEOPLE and lows[k] not in REFERENTIAL for k in self.fig.np)
 
 
 # --- side ---------------------------------------------------------------------------------
@@ -181,6 +183,15 @@ def _side_attacker(c: Cues) -> str | None:
     return opposite(c.sentence.agent())
 
 
+def _side_target(c: Cues) -> str | None:
+    """ "a missile strike on a Ukrainian mall left 18 dead": the target's side."""
+    for m in TARGET.finditer(c.sentence.sentence):
+        side = side_of_word(m.group("t"))
+        if side is not None:
+            return side
+    return None
+
+
 def _side_claimant(c: Cues) -> str | None:
     """The claimant's convention: its own people, unless the verb is one only an enemy's
     losses take ("eliminated 1,200 personnel - General Staff"). A claimant that counts its
@@ -217,6 +228,7 @@ SIDE_RULES: tuple[tuple[str, Rule], ...] = (
     ("owner", _side_owner),
     ("previous_figure", _side_previous_figure),
     ("attacker", _side_attacker),
+    ("target", _side_target),
     ("claimant", _side_claimant),
     ("place", _side_place),
     ("occupied_civilians", _side_occupied_civilians),

@@ -72,6 +72,7 @@ from .vocabulary import (
     SINGULAR_KIND,
     SINGULAR_NOUNS,
     TAKEN,
+    TARGET_PREPOSITIONS,
     TIME_WORDS,
     TITLES,
     TOLL_KILLED_BEFORE,
@@ -296,13 +297,25 @@ def _forward_modifiers(toks: list[Token], lows: list[str], k: int, np: list[int]
         k < n
         and skipped < 4
         and lows[k] not in PEOPLE
-        and lows[k] not in FORWARD_KIND
+        and (lows[k] not in FORWARD_KIND or _adjective(lows, k))
         and (lows[k] in MODIFIERS or (toks[k].text[:1].isupper() and lows[k] not in AUX))
     ):
         np.append(k)
         k += 1
         skipped += 1
     return k
+
+
+def _adjective(lows: list[str], k: int) -> bool:
+    """A casualty word before people who get another one: "Two wounded soldiers die"."""
+    j = k + 1
+    while j < len(lows) and j - k <= 3 and lows[j] in MODIFIERS and lows[j] not in PEOPLE:
+        j += 1
+    if j >= len(lows) or lows[j] not in PEOPLE:
+        return False
+    while j < len(lows) and (lows[j] in PEOPLE or lows[j] in AUX):
+        j += 1
+    return j < len(lows) and lows[j] in FORWARD_KIND
 
 
 def _forward_people(
@@ -411,7 +424,8 @@ def _subject_side(lows: list[str], j: int) -> str | None:
     for back in range(j - 1, max(-1, j - 5), -1):
         side = side_of_token(lows, back)
         if side:
-            return side
+            # "Shelling of Russian positions killed 12": the side is the target, not the subject
+            return None if back >= 1 and lows[back - 1] in TARGET_PREPOSITIONS else side
         if lows[back] in CLAUSE_END:
             break
     return None

@@ -40,6 +40,14 @@ def side_of_token(lows: list[str], k: int) -> str | None:
     return None
 
 
+def side_of_word(word: str) -> str | None:
+    """Side named by one adjective or force word ("Ukrainian", "DPR"); not a country name."""
+    low = word.lower().replace("’", "'")
+    if low in SIDE_WEAK:
+        return None
+    return SIDE_WORDS.get(low) or SIDE_WORDS.get(low.removesuffix("'s"))
+
+
 def np_side(
     lows: list[str], np: list[int], sentence_low: str, toks: list[Token], s0: int
 ) -> str | None:

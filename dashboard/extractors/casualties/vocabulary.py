@@ -105,6 +105,8 @@ DEAD_WORDS = words("dead_words")
 DIE_WORDS = words("die_words")
 SINGULAR_NOUNS = words("singular_nouns")
 FATAL_ADVERBS = words("fatal_adverbs")
+TARGET_PREPOSITIONS = words("target_prepositions")
+REFERENTIAL = words("referential")
 LOST_WORDS = words("lost_words")
 LOST_NOT_END = words("lost_not_end")
 # "lost their lives", "lost lives"
@@ -170,6 +172,13 @@ AGENT_BY = re.compile(
     r"\b(?:by|of|from)\s+(?:the\s+)?(armed forces of ukraine|ukrainian armed forces|russian federation|russian armed forces)"
     r"|\b(?:waged|launched|caused|carried out|committed|unleashed)\s+by\s+(?:the\s+)?(russia|ukraine|russians|ukrainians|moscow|kyiv|kiev)\b",
     re.I,
+)
+# The target of an attack: "a missile strike on a Ukrainian mall", "shelling of Russian
+# positions" -- its side is the victims' side.
+TARGET = re.compile(
+    r"\b(?:strikes?|attacks?|shelling|bombing|bombardment|raids?|assault)\s+(?:on|of|against)\s+"
+    r"(?:a|an|the)?\s*(?P<t>[\w'’\-]+)",
+    re.IGNORECASE,
 )
 # "Russia has suffered ...": the subject that owns the losses.
 OWNER = re.compile(
