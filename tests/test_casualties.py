@@ -303,6 +303,7 @@ def test_a_dateline_is_not_a_claimant():
         ("More than 46,000 people have lost $1 billion to scams.", []),
         ("300 soldiers lost their lives.", [(300, "killed")]),
         ("Two wounded Ukrainian soldiers die in hospital.", [(2, "killed")]),
+        ("0:53 Injured Russian soldiers taken to a helicopter", []),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",
             [(2, "killed"), (7, "injured")],

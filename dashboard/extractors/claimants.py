@@ -37,6 +37,7 @@ class ClaimantTable:
     alias_rx: re.Pattern  # every alias, longest first, as whole words
     alias_entry: dict[str, int]  # alias -> index of its claimant
     heads: frozenset[str]
+    fragments: frozenset[str]
     not_speakers: frozenset[str]
 
     def match(self, raw: str) -> Claimant | None:
@@ -72,6 +73,7 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
         alias_rx=re.compile(rf"(?<![\w'])({alternatives})(?!\w)"),
         alias_entry=alias_entry,
         heads=frozenset(speaker["heads"].split()),
+        fragments=frozenset(speaker["fragments"].split()),
         not_speakers=frozenset(speaker["not_speakers"].split()),
     )
 
@@ -105,6 +107,8 @@ def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
     words = _norm(phrase).split()
     if not words or words[0] in table.not_speakers or all(w in table.not_speakers for w in words):
         return False
+    if len(words) == 1 and words[0] in table.fragments and phrase[:1].isupper():
+        return False  # "the Ministry": a named body cut from its name ("- command" is not)
     if any(w.removesuffix("'s") in table.heads for w in words):
         return True
     gazetteer = load_gazetteer()

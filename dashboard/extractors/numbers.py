@@ -121,6 +121,8 @@ def read_number(toks: list[Token], i: int, text: str) -> Number | None:
         after = text[tok.end] if tok.end < len(text) else " "
         if GLUED_BEFORE.match(before) or GLUED_AFTER.match(after) and not _range_dash(text, tok):
             return None
+        if before == ":" and tok.start >= 2 and text[tok.start - 2].isdigit():
+            return None  # a clock time or a video timestamp: "0:53", "00:05-00:30"
         if after == "," and tok.end + 1 < len(text) and text[tok.end + 1].isdigit():
             return None
         read = _digits_value(tok, text, toks, i)

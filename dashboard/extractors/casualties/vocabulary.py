@@ -163,7 +163,8 @@ SIDE_ENEMY = _set(_SIDES["rules"], "enemy")
 # Attackers: "shelling by Ukrainian troops", "Russian rocket strikes", "the Russians killed".
 AGENT = re.compile(
     r"\b(?:by|of|from)\s+(?:the\s+)?(?P<a>[\w'’\-]+(?:\s+[\w'’\-]+){0,3}?)\s+"
-    r"(?:troops|forces|army|military|artillery|shelling|strikes?|attacks?|missiles?|drones?|invaders|occupiers|gunners)\b"
+    r"(?:troops|forces|army|military|artillery|shelling|strikes?|attacks?|missiles?|drones?|invaders|occupiers|gunners"
+    r"|weapons|fire|rockets?|shells|bombs?|airstrikes?|aircraft|aviation|mortars?)\b"
     r"|\b(?P<b>[\w'’\-]+)\s+(?:(?:forces|troops|army|military|militants|rebels)(?:['’]s?)?\s+)?(?:shelling|shells|strikes?|attacks?|bombardment|bombing|rockets?|missiles?|drones?|artillery|shelled|troops\s+killed|forces\s+killed)\b"
     r"|\b(?P<c>russians|ukrainians|russia|ukraine|moscow|kyiv|kiev|invaders|occupiers|enemy|rebels|separatists)\s+(?:has\s+|have\s+)?(?:killed|shelled|shells|fired|attacked|attacks|hit|hits|struck|strikes|bombed|pounded)\b",
     re.IGNORECASE,
