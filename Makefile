@@ -25,8 +25,9 @@ system-deps:
 		echo "installing Debian chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The sample store is stale when the sample, the taxonomy or the extractors changed.
-$(STORE)/manifest.json: $(wildcard $(SAMPLES)/*) data/taxonomy.toml $(wildcard dashboard/extractors/*.py) \
+# The sample store is stale when the sample, the taxonomy, the claimants, the schema or the
+# extractors changed.
+$(STORE)/manifest.json: $(wildcard $(SAMPLES)/*) data/taxonomy.toml data/claimants.toml dashboard/schema.py $(wildcard dashboard/extractors/*.py) \
 		$(wildcard dashboard/extractors/casualties/*.py) $(wildcard dashboard/data/*) | install
 	rm -rf $(STORE)
 	$(PY) -m dashboard ingest $(SAMPLES) --as-of $(AS_OF) --store $(STORE) --quiet

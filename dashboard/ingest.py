@@ -190,6 +190,7 @@ def ingest(
     started = time.perf_counter()
     as_of = to_reference_date(as_of)  # a bad --as-of fails before anything is read
     store = store if isinstance(store, Store) else Store(store)
+    store.check_columns()  # never mix parts of two extraction versions in one table
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
     summary = IngestSummary()
     deduper = Deduper(store)

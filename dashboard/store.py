@@ -222,11 +222,29 @@ class Store:
             data = pa.concat_tables([data, self.read_table("discovered_item_topics")])
         return from_arrow(data, TABLES[table])
 
+    def check_columns(self) -> None:
+        """Raise StoreError when a table lacks columns this code writes (an older store)."""
+        manifest = self.manifest()
+        for name, schema in TABLES.items():
+            parts = manifest["tables"].get(name, [])
+            if not parts:
+                continue
+            have = set(pq.read_schema(self.root / parts[0]).names)
+            missing = [n for n in schema.names if n not in have]
+            if missing:
+                raise StoreError(
+                    f"{self.root}: the {name} table was written by an older version of the "
+                    f"extractors (no {', '.join(missing)}); ingest the files again into a new "
+                    "store (or delete this one)"
+                )
+
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with one view per table over its Parquet parts.
 
         When the store has a full-text index, ``Filters.item_where(con=con)`` uses it.
+        Raises StoreError for a store written by an older version (missing columns).
         """
+        self.check_columns()
         con = duckdb.connect()
         manifest = self.manifest()
         views = {**{n: s.arrow for n, s in TABLES.items()}, "copies": COPIES}

@@ -160,3 +160,21 @@ def test_parallel_extraction_writes_the_same_store(tmp_path, corpus):
         frames[workers] = {t: store.frame(t) for t in ("items", "casualties", "entities", "topics")}
     for table, serial in frames[1].items():
         pd.testing.assert_frame_equal(serial, frames[2][table], obj=table)
+
+
+def test_a_store_of_an_older_extraction_version_is_refused_clearly(tmp_path):
+    """Parts without this version's columns are never mixed with new ones, nor half read."""
+    import pyarrow.parquet as pq
+
+    from dashboard.ingest import ingest
+    from dashboard.store import Store, StoreError
+
+    store = Store(tmp_path / "store")
+    ingest([SEED], store=store, as_of=SEED_AS_OF)
+    part = store.root / store.manifest()["tables"]["casualties"][0]
+    table = pq.read_table(part)
+    pq.write_table(table.drop_columns(["scope", "claimant_raw"]), part)
+    with pytest.raises(StoreError, match="older version.*claimant_raw, scope"):
+        store.connect()
+    with pytest.raises(StoreError, match="older version"):
+        ingest([SEED], store=store, as_of=SEED_AS_OF)

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.app import state
+from dashboard.store import StoreError
 
 # The favicon is a file served by the app itself: a Material or emoji page icon would be
 # fetched from fonts.gstatic.com / a CDN, and the app must work offline.
@@ -26,5 +27,9 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-state.sidebar_filters()
+try:
+    state.sidebar_filters()
+except StoreError as exc:  # an unreadable or outdated store: say so, no traceback
+    st.error(str(exc))
+    st.stop()
 page.run()
