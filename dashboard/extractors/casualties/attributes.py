@@ -402,10 +402,12 @@ def resolve_per(sentence: str, span: tuple[int, int], local: str | None) -> str 
 
 
 def unmarked_per(fig: Figure, period: tuple[date | None, date | None]) -> str:
-    """The per of a figure whose wording names none: a month's figure when its period is a
-    month ("In March, 1,200 civilians were killed"), a running total when it is large, else
-    one event."""
+    """The per of a figure whose wording names none: a day's or a month's figure when its
+    period is one ("1 soldier killed in Donbas on July 15", "In March, 1,200 civilians were
+    killed"), a running total when it is large, else one event."""
     start, end = period
+    if start is not None and start == end:
+        return "day"
     if start is not None and end is not None and start.day == 1 and (end - start).days >= 27:
         return "month"
     if fig.value is not None and fig.value >= CUMULATIVE_FROM:

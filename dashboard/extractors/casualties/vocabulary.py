@@ -225,15 +225,15 @@ CLAIMANT_OPENINGS = tuple(_WORDS["claimant_openings"])
 
 # How long the figure covers: "daily", "in a day", "a total of", "since 2014".
 PER_DAY = re.compile(
-    r"\b(?:daily|per day|a day|each day|every day|in a day|past day|last day|the day|"
+    r"\b(?:daily|per day|a day|each day|every day|in a day|past day|last day|the day|first day|"
     r"24 hours|today|single day|overnight|day before)\b",
     re.I,
 )
 # One incident, whatever its size: "in a single battle", "in one attack" (checked first, in
 # the figure's own clause, so "1,000 a day ..., and 5,000 in a single battle" is an event).
 PER_EVENT = re.compile(
-    r"\b(?:(?:in|during)\s+(?:a|one|the)\s+(?:single\s+)?(?:battle|attack|strike|assault|"
-    r"raid|explosion|blast|incident|ambush)|single (?:battle|attack|strike|assault|raid))\b",
+    r"\b(?:(?:in|during)\s+(?:a|one|the)\s+(?:single\s+)?(?:[\w\-]+\s+)?(?:battle|attack|strike|"
+    r"assault|raid|explosion|blast|incident|ambush)|single (?:battle|attack|strike|assault|raid))\b",
     re.I,
 )
 # Month names only capitalised ("in March", never the verb "march").
@@ -243,7 +243,7 @@ PER_MONTH = re.compile(
     r"December))\b"
 )
 PER_TOTAL = re.compile(
-    r"\b(?:total|in all|so far|to date|since|death toll|rises to|rose to|risen to|increased to|"
+    r"\b(?:total|in all|so far|to date|since|already|armed aggression|death toll|rises to|rose to|risen to|increased to|"
     r"climbed to|overall|cumulative|in the war|of the war|during the war|throughout|this year|"
     r"last year|past week|one week|a week|this week|last week|past \w+ (?:days|weeks|months|years)|"
     r"over the years|in \d{4}|full-scale invasion|began|started)\b",
