@@ -304,6 +304,15 @@ def test_a_dateline_is_not_a_claimant():
         ("300 soldiers lost their lives.", [(300, "killed")]),
         ("Two wounded Ukrainian soldiers die in hospital.", [(2, "killed")]),
         ("0:53 Injured Russian soldiers taken to a helicopter", []),
+        ("Five troops, 19 civilians, killed in east Ukraine", [(5, "killed"), (19, "killed")]),
+        ("Three militants, civilian killed in Donbass", [(3, "killed"), (1, "killed")]),
+        ("School where 19 pupils and two teachers were shot dead", [(19, "killed"), (2, "killed")]),
+        ("Three people are known to have died.", [(3, "killed")]),
+        (
+            "It claimed the lives of 14,000 people, injured at least 30,000.",
+            [(14000, "killed"), (30000, "injured")],
+        ),
+        ("Soldier, wounded during shelling on July 15, dies in hospital", [(1, "killed")]),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",
             [(2, "killed"), (7, "injured")],
@@ -348,6 +357,21 @@ def test_a_range_with_a_shared_scale_and_fractions():
 )
 def test_side_rules(text, side):
     assert [f["side"] for f in find_casualties(text)] == [side] * len(find_casualties(text))
+
+
+def test_killed_or_wounded_in_action_are_soldiers_and_owners_give_the_group():
+    kia, wia = find_casualties("Two KIA, nine WIA in Donbas - JFO HQ;-")
+    assert (kia["group"], wia["group"], kia["claimant"]) == (
+        "military",
+        "military",
+        "Joint Forces Operation HQ",
+    )
+    (fig,) = find_casualties(
+        "Losses of the Armed Forces of Ukraine amounted to 55 people - Basurin"
+    )
+    assert (fig["side"], fig["group"]) == ("ukraine", "military")
+    (fig,) = find_casualties("DPR militiaman killed by sniper, says operational command")
+    assert fig["claimant"] == "DPR headquarters"
 
 
 def test_place_says_nothing_of_a_toll_of_fighting_or_of_soldiers():

@@ -22,6 +22,8 @@ from dashboard.extractors.gazetteer import load_gazetteer
 DEFAULT_CLAIMANTS = Path(__file__).resolve().parents[2] / "data" / "claimants.toml"
 CLAIMANTS_ENV = "DASHBOARD_CLAIMANTS"
 # Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
+# An acronym of a body: two to five capitals.
+ACRONYM = re.compile(r"[A-Z]{2,5}")
 LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?", re.I)
 
 
@@ -115,8 +117,10 @@ def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
     entry = gazetteer.phrases.get(phrase)
     if entry is not None and entry.kind in ("person", "organisation"):
         return True
-    # a proper name of two to four capitalised words that is not a place: "Collin Cole"
     tokens = phrase.split()
+    if len(tokens) == 1 and ACRONYM.fullmatch(phrase) and entry is None:
+        return True  # "- JCCC", "- MO": an acronym standing for a body
+    # a proper name of two to four capitalised words that is not a place: "Collin Cole"
     return (
         2 <= len(tokens) <= 4
         and all(t[:1].isupper() for t in tokens)

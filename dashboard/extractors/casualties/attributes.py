@@ -36,6 +36,7 @@ from .vocabulary import (
     CLAUSE_END,
     CUMULATIVE_FROM,
     FIGHTING_WORDS,
+    IN_ACTION,
     LOSSES,
     MILITARY_NOUNS,
     MILITARY_TITLES,
@@ -327,10 +328,16 @@ def _group_occupier_words(c: Cues, side: str | None) -> str | None:
 
 
 def _group_owner(c: Cues, side: str | None) -> str | None:
-    """ "the Ukrainian army lost 40": the owner of unnamed losses."""
-    if c.fig.kind == "killed_or_injured" and not c.fig.np:
+    """ "the Ukrainian army lost 40", "Losses of the Armed Forces amounted to 55 people"."""
+    if c.fig.kind == "killed_or_injured" and c.sentence.owner_group != "unknown":
         return c.sentence.owner_group
     return None
+
+
+def _group_in_action(c: Cues, side: str | None) -> str | None:
+    """ "Two KIA, nine WIA": killed or wounded in action are soldiers."""
+    lows = c.sentence.lows
+    return "military" if lows[c.fig.last] in IN_ACTION else None
 
 
 GroupRule = Callable[[Cues, "str | None"], "str | None"]
@@ -338,6 +345,7 @@ GROUP_RULES: tuple[tuple[str, GroupRule], ...] = (
     ("previous_figure", _group_previous_figure),
     ("occupier_words", _group_occupier_words),
     ("owner", _group_owner),
+    ("in_action", _group_in_action),
 )
 
 
@@ -406,7 +414,8 @@ def unmarked_per(fig: Figure, period: tuple[date | None, date | None]) -> str:
     period is one ("1 soldier killed in Donbas on July 15", "In March, 1,200 civilians were
     killed"), a running total when it is large, else one event."""
     start, end = period
-    if start is not None and start == end:
+    large = fig.value is not None and fig.value >= CUMULATIVE_FROM
+    if start is not None and start == end and not large:
         return "day"
     if start is not None and end is not None and start.day == 1 and (end - start).days >= 27:
         return "month"
@@ -437,6 +446,8 @@ PERIOD_PRECISIONS = ("day", "month")
 
 # --- claimant -----------------------------------------------------------------------------
 
+# Left over at the end of a headline by the list it stood in.
+TRAILING_JOINERS = " ;-–—"
 CLAIM_PATTERNS = (CLAIM_ACCORDING, CLAIM_TAIL, CLAIM_VERB_AFTER, CLAIM_VERB_BEFORE, CLAIM_COLON)
 
 
@@ -458,6 +469,7 @@ def is_dateline(who: str) -> bool:
 
 def claimant_of(sentence: str) -> str | None:
     """Who states the figures of a sentence: "according to X", "X said", "..., X reports"."""
+    sentence = sentence.rstrip(TRAILING_JOINERS)  # "... - JFO HQ;-" ends a headline list
     for rx in CLAIM_PATTERNS:
         for m in rx.finditer(sentence):
             who = next((g for g in m.groups() if g), None)

@@ -262,7 +262,7 @@ def forward(
     if has_people:
         k = skip_ages(lows, k, numbers)
     aux, fatal = 0, False
-    while k < n and aux < 4 and (lows[k] in AUX) and lows[k] not in FORWARD_KIND:
+    while k < n and aux < 4 and _aux(lows, k):
         if lows[k] in NEGATIONS:
             return None
         fatal = fatal or lows[k] in FATAL_ADVERBS
@@ -333,6 +333,7 @@ def _forward_people(
             k + 1 < n
             and lows[k] in PEOPLE_JOINERS
             and lows[k + 1] in PEOPLE
+            and (lows[k] != "," or lows[k + 1] not in SINGULAR)  # "militants, civilian killed"
             and (k + 2 >= n or lows[k + 2] not in PEOPLE_JOINERS)
         ):
             k += 1
@@ -359,6 +360,27 @@ def _forward_people(
                 k = j
             break
     return k, has_people
+
+
+def _aux(lows: list[str], k: int) -> bool:
+    """A word between the people and their casualty word: "were", "reported", or a comma
+    right before it ("Five troops, 19 civilians, killed")."""
+    if lows[k] in FORWARD_KIND:
+        return False
+    return lows[k] in AUX or lows[k] == "," and _comma_before_kind(lows, k)
+
+
+def _comma_before_kind(lows: list[str], k: int) -> bool:
+    """ "Five troops, 19 civilians, killed": the comma closes a list of people before its
+    verb; not "14,000 people, injured at least 30,000", where the verb has its own object."""
+    nxt = lows[k + 2] if k + 2 < len(lows) else ""
+    return (
+        k + 1 < len(lows)
+        and lows[k + 1] in FORWARD_KIND
+        and lows[k - 1] in PEOPLE
+        and not (nxt[:1].isdigit() or nxt in HEDGE_ONE or nxt in NUMBER_STARTS)
+        and (lows[k + 2 : k + 4] == [] or tuple(lows[k + 2 : k + 4]) not in HEDGE_TWO)
+    )
 
 
 def _lost_alone(lows: list[str], k: int) -> bool:

@@ -105,6 +105,7 @@ DEAD_WORDS = words("dead_words")
 DIE_WORDS = words("die_words")
 SINGULAR_NOUNS = words("singular_nouns")
 FATAL_ADVERBS = words("fatal_adverbs")
+IN_ACTION = words("in_action")
 TARGET_PREPOSITIONS = words("target_prepositions")
 REFERENTIAL = words("referential")
 LOST_WORDS = words("lost_words")
@@ -210,6 +211,8 @@ CLAIM_VERB_AFTER = re.compile(
 CLAIM_VERB_BEFORE = re.compile(
     rf"(?:[-–—,]\s*|\b)(?:{_alternatives('claim_verbs_before')})\s+"
     r"(?P<c>the\s+[A-Z][^,.;:“”\"]{2,60}|[A-Z][^,.;:“”\"]{2,60})"
+    # ", says operational command" closing a headline, lower case
+    rf"|,\s*(?:{_alternatives('claim_verbs_before')})\s+(?P<l>[a-z][\w'’ .\-]{{2,40}})$"
 )
 CLAIM_COLON = re.compile(r"^(?P<c>[A-Z][\w.'’ -]{1,40}):\s")
 CLAIM_BAD = re.compile(
@@ -226,6 +229,7 @@ CLAIMANT_OPENINGS = tuple(_WORDS["claimant_openings"])
 # How long the figure covers: "daily", "in a day", "a total of", "since 2014".
 PER_DAY = re.compile(
     r"\b(?:daily|per day|a day|each day|every day|in a day|past day|last day|the day|first day|"
+    r"current day|since (?:early )?morning|"
     r"24 hours|today|single day|overnight|day before)\b",
     re.I,
 )
@@ -243,9 +247,10 @@ PER_MONTH = re.compile(
     r"December))\b"
 )
 PER_TOTAL = re.compile(
-    r"\b(?:total|in all|so far|to date|since|already|armed aggression|death toll|rises to|rose to|risen to|increased to|"
+    r"\b(?:total|in all|so far|to date|since|already|armed aggression|beginning of|start of|"
+    r"death toll|rises to|rose to|risen to|increased to|"
     r"climbed to|overall|cumulative|in the war|of the war|during the war|throughout|this year|"
-    r"last year|past week|one week|a week|this week|last week|past \w+ (?:days|weeks|months|years)|"
+    r"last year|past week|one week|a week|this week|last week|over (?:the )?week|past \w+ (?:days|weeks|months|years)|"
     r"over the years|in \d{4}|full-scale invasion|began|started)\b",
     re.I,
 )
