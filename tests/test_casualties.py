@@ -313,6 +313,11 @@ def test_a_dateline_is_not_a_claimant():
             [(14000, "killed"), (30000, "injured")],
         ),
         ("Soldier, wounded during shelling on July 15, dies in hospital", [(1, "killed")]),
+        ("Larry Storch dead at 99", []),
+        ("Valeriy Herovkin killed by an enemy sniper near Novotroyitske", [(1, "killed")]),
+        ("Donald Trump killed the deal.", []),
+        ("Israel killed 15 Palestinian kids", [(15, "killed")]),
+        ("The attack killed 12 senior Russian officers", [(12, "killed")]),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",
             [(2, "killed"), (7, "injured")],
@@ -340,6 +345,9 @@ def test_a_range_with_a_shared_scale_and_fractions():
         ("Russian losses in the past day exceeded 1,000 personnel.", "russia"),
         # attacker -> victim
         ("A Russian strike on Kharkiv killed 3 civilians.", "ukraine"),
+        # the attacker in another clause
+        ("Kiev's military are shelling Gorlovka, one civilian killed - mayor", "russia"),
+        ("Russian Lieutenant Colonel Roman Igolkin was killed in Melitopol", "russia"),
         # the target of an attack
         ("A missile strike on a Ukrainian mall left 18 dead.", "ukraine"),
         ("Shelling of Russian positions killed 12 soldiers.", "russia"),

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dashboard.extractors.gazetteer import load_gazetteer
 from dashboard.extractors.numbers import Number, Token, read_number
 
 from .sides import side_of_token
 from .vocabulary import (
     ACTIVE_OBJECTS,
+    AGE_AFTER,
     AGE_WORDS,
     AGENT_VERBS,
     APPOSITION_STOP,
@@ -500,6 +502,8 @@ def _backward_kind(lows: list[str], j: int, np: list[int], k: int) -> str | None
             return None
         return OF_KIND[lows[j - 1]]
     if verb in TOLL_VERB:
+        if verb == "at" and j >= 1 and lows[j - 1] in AGE_AFTER:
+            return None  # "dead at 99" is an age
         noun = toll_noun(lows, j)
         if noun is None or np and not any(lows[x] in PEOPLE for x in np):
             return None
@@ -762,14 +766,14 @@ def named_person(toks: list[Token], lows: list[str], j: int) -> int | None:
     while j >= 0 and toks[j].text[:1].isupper() and lows[j] not in TITLES and names < 3:
         j -= 1
         names += 1
-    if j < 0:
-        return None
-    if lows[j] == "." and j >= 1 and lows[j - 1] in TITLES:
+    if j >= 1 and lows[j] == "." and lows[j - 1] in TITLES:
         j -= 1
-    if names and lows[j] in TITLES:
+    if j >= 0 and names and lows[j] in TITLES:
         return j
-    if lows[j] in SINGULAR and names == 0:
+    if j >= 0 and lows[j] in SINGULAR and names == 0:
         return j
+    if names >= 2 and toks[j + 1].text in load_gazetteer().first_names:
+        return j + 1  # "Valeriy Herovkin killed by a sniper": a first name and a surname
     return None
 
 

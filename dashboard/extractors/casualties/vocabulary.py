@@ -60,7 +60,8 @@ PEOPLE = MILITARY_NOUNS | CIVILIAN_NOUNS | OTHER_PEOPLE
 SINGULAR = words("singular")
 TITLES = words("titles")
 MILITARY_TITLES = words("military_titles")
-MODIFIERS = words("modifiers")
+# ... and every word of a side ("Palestinian kids", "Wagner fighters"): sides.toml
+MODIFIERS = words("modifiers") | frozenset(side_words())
 AUX = words("aux")
 OF_PRONOUNS = words("of_pronouns")
 OBJECT_OF_PRONOUNS = words("object_of_pronouns")
@@ -105,6 +106,7 @@ DEAD_WORDS = words("dead_words")
 DIE_WORDS = words("die_words")
 SINGULAR_NOUNS = words("singular_nouns")
 FATAL_ADVERBS = words("fatal_adverbs")
+AGE_AFTER = words("age_after")
 IN_ACTION = words("in_action")
 TARGET_PREPOSITIONS = words("target_prepositions")
 REFERENTIAL = words("referential")
@@ -167,7 +169,11 @@ AGENT = re.compile(
     r"(?:troops|forces|army|military|artillery|shelling|strikes?|attacks?|missiles?|drones?|invaders|occupiers|gunners"
     r"|weapons|fire|rockets?|shells|bombs?|airstrikes?|aircraft|aviation|mortars?)\b"
     r"|\b(?P<b>[\w'’\-]+)\s+(?:(?:forces|troops|army|military|militants|rebels)(?:['’]s?)?\s+)?(?:shelling|shells|strikes?|attacks?|bombardment|bombing|rockets?|missiles?|drones?|artillery|shelled|troops\s+killed|forces\s+killed)\b"
-    r"|\b(?P<c>russians|ukrainians|russia|ukraine|moscow|kyiv|kiev|invaders|occupiers|enemy|rebels|separatists)\s+(?:has\s+|have\s+)?(?:killed|shelled|shells|fired|attacked|attacks|hit|hits|struck|strikes|bombed|pounded)\b",
+    r"|\b(?P<c>russians|ukrainians|russia|ukraine|moscow|kyiv|kiev|invaders|occupiers|enemy|rebels|separatists)"
+    # "Kiev's military are shelling Gorlovka", "as Kiev forces shell a village"
+    r"(?:['’]s)?\s+(?:(?:forces|troops|army|military|militants)\s+)?(?:are\s+|is\s+|has\s+|have\s+)?"
+    r"(?:killed|shelled|shelling|shells|shell|fired|firing|attacked|attacking|attacks|hit|hits|struck|"
+    r"strikes|bombed|pounded|breaches|breached|violated)\b",
     re.IGNORECASE,
 )
 AGENT_BY = re.compile(
