@@ -348,6 +348,9 @@ def test_a_range_with_a_shared_scale_and_fractions():
         # the attacker in another clause
         ("Kiev's military are shelling Gorlovka, one civilian killed - mayor", "russia"),
         ("Russian Lieutenant Colonel Roman Igolkin was killed in Melitopol", "russia"),
+        ("Kiev forces open fire at LPR, one civilian killed", "russia"),
+        ("Ukraine rebels say one killed in Donetsk despite truce", "russia"),
+        ("In Kharkov, the number of victims of shelling increased to six", "ukraine"),
         # the target of an attack
         ("A missile strike on a Ukrainian mall left 18 dead.", "ukraine"),
         ("Shelling of Russian positions killed 12 soldiers.", "russia"),

@@ -208,7 +208,8 @@ def _side_place(c: Cues) -> str | None:
     place says nothing of whose dead they are, nor for war-wide totals.
     """
     s = c.sentence
-    if c.per in ("total", "month") or c.group == "military" or not s.places:
+    war_wide = c.per == "month" or c.per == "total" and (c.fig.value or 0) >= CUMULATIVE_FROM
+    if war_wide or c.group == "military" or not s.places:
         return None
     if c.group == "unknown" and (s.fighting or c.prev is not None and c.prev.group == "military"):
         return None  # a toll of fighting; "Three soldiers killed, 15 wounded in east Ukraine"

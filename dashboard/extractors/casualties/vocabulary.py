@@ -173,7 +173,7 @@ AGENT = re.compile(
     # "Kiev's military are shelling Gorlovka", "as Kiev forces shell a village"
     r"(?:['’]s)?\s+(?:(?:forces|troops|army|military|militants)\s+)?(?:are\s+|is\s+|has\s+|have\s+)?"
     r"(?:killed|shelled|shelling|shells|shell|fired|firing|attacked|attacking|attacks|hit|hits|struck|"
-    r"strikes|bombed|pounded|breaches|breached|violated)\b",
+    r"strikes|bombed|pounded|breaches|breached|violated|opens? fire|opened fire)\b",
     re.IGNORECASE,
 )
 AGENT_BY = re.compile(
