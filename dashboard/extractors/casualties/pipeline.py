@@ -229,6 +229,8 @@ def _describe(
         per = resolve_per(sentence, (a, b), local)
         p_start, p_end = resolve_period(dates, (a, b), per, alone=len(figs) == 1)
         per = per or unmarked_per(fig, (p_start, p_end))
+        if fig.singular and per in ("total", "month"):
+            per = "event"  # one person is one event, whatever year the sentence names
         c = Cues(sentence=cues, fig=fig, group=np_group(lows, fig.np), per=per, prev=prev)
         side = resolve_side(c)
         group = resolve_group(c, side)

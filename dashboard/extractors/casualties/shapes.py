@@ -720,6 +720,8 @@ def _one_person(
         return None
     # walk back over the modifiers to the determiner
     b = head
+    if toks[head].text[:1].isupper() and _role_before_name(toks, lows, head):
+        b -= 1  # "the Ukrainian weightlifter Oleksandr Pielieshenko"
     while b - 1 >= 0 and (
         lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS or lows[b - 1] in SINGULAR_DETERMINERS
     ):
@@ -746,6 +748,17 @@ def _one_person(
         np=list(range(b, head + 1)),
         approx=False,
         singular=True,
+    )
+
+
+def _role_before_name(toks: list[Token], lows: list[str], head: int) -> bool:
+    """A lower-case role noun between a side word and a name: "Ukrainian weightlifter X"."""
+    b = head - 1
+    return (
+        b >= 1
+        and toks[b].text.isalpha()
+        and toks[b].text.islower()
+        and (lows[b - 1] in SIDE_WORDS or lows[b - 1] in MODIFIERS)
     )
 
 
