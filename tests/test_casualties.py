@@ -318,6 +318,9 @@ def test_a_dateline_is_not_a_claimant():
         ("Donald Trump killed the deal.", []),
         ("Israel killed 15 Palestinian kids", [(15, "killed")]),
         ("The attack killed 12 senior Russian officers", [(12, "killed")]),
+        ("A Russian shell killed a 70-year-old woman in Kherson", [(1, "killed")]),
+        ("With 30k+ soldiers killed, the offensive stalled", [(30000, "killed")]),
+        ("The column moved 5km and 3 soldiers were killed", [(3, "killed")]),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",
             [(2, "killed"), (7, "injured")],

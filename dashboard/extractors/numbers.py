@@ -119,6 +119,9 @@ def read_number(toks: list[Token], i: int, text: str) -> Number | None:
         # Glued characters: "46th", "15-year-old", "$60", "1,2,3,4", "10^100".
         before = text[tok.start - 1] if tok.start > 0 else " "
         after = text[tok.end] if tok.end < len(text) else " "
+        thousands = _k_suffix(text, tok)
+        if thousands:  # "30k+ soldiers"
+            return Number(int(tok.text) * 1000, None, i, i + 2 + (thousands == "k+"))
         if GLUED_BEFORE.match(before) or GLUED_AFTER.match(after) and not _range_dash(text, tok):
             return None
         if before == ":" and tok.start >= 2 and text[tok.start - 2].isdigit():
@@ -153,6 +156,16 @@ def read_number(toks: list[Token], i: int, text: str) -> Number | None:
             if other[0] > low:
                 return Number(low, other[0], i, other[1])
     return Number(value, None, i, j)
+
+
+def _k_suffix(text: str, tok: Token) -> str | None:
+    """ "30k", "30k+": thousands written with a k (the "+" is a hedge, the k no word)."""
+    tail = text[tok.end : tok.end + 3]
+    if not tok.text.isdigit() or len(tok.text) > 3 or tail[:1] not in ("k", "K"):
+        return None
+    if tail[1:2].isalnum():
+        return None  # "5km", "3kg"
+    return "k+" if tail[1:2] == "+" else "k"
 
 
 def _range_dash(text: str, tok: Token) -> bool:

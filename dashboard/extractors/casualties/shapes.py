@@ -113,7 +113,7 @@ def number_figure(lows: list[str], num: Number, kind: str, last: int, np: list[i
         first=num.first,
         last=last,
         np=np,
-        approx=hedged(lows, num.first),
+        approx=hedged(lows, num.first) or lows[num.stop - 1] == "+",  # "30k+"
     )
 
 
@@ -623,6 +623,24 @@ def list_tail(
 # --- one person ---------------------------------------------------------------------------
 
 
+def skip_age_compound(lows: list[str], k: int) -> int:
+    """Step over "70-year-old" (three tokens) or "eight-year-old" (one) at ``k``."""
+    if k < len(lows) and lows[k].endswith(AGE_SUFFIXES):
+        return k + 1
+    if (
+        k + 2 < len(lows)
+        and lows[k].isdigit()
+        and lows[k + 1] == "-"
+        and lows[k + 2].endswith(AGE_SUFFIXES)
+    ):
+        return k + 3
+    return k
+
+
+# "a 70-year-old woman", "a six-month-old baby": an age, not a number of people.
+AGE_SUFFIXES = ("year-old", "month-old", "week-old", "day-old")
+
+
 def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
     """One person as the object of a casualty verb: "killed a civilian", "wounding an officer"."""
     out = []
@@ -630,8 +648,8 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
     for j in range(n - 2):
         if lows[j] not in BACKWARD_KIND or lows[j + 1] not in ARTICLES or j + 1 in used:
             continue
-        k = j + 2
-        while k < n and k - j <= 4 and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
+        k = skip_age_compound(lows, j + 2)
+        while k < n and k - j <= 6 and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
             k += 1
         if k >= n or lows[k] not in SINGULAR or lows[k] in SIDE_WORDS:
             continue
