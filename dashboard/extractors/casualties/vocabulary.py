@@ -232,33 +232,11 @@ CLAIMANT_OPENINGS = tuple(_WORDS["claimant_openings"])
 
 # --- per and period -----------------------------------------------------------------------
 
-# How long the figure covers: "daily", "in a day", "a total of", "since 2014".
-PER_DAY = re.compile(
-    r"\b(?:daily|per day|a day|each day|every day|in a day|past day|last day|the day|first day|"
-    r"current day|since (?:early )?morning|"
-    r"24 hours|today|single day|overnight|day before)\b",
-    re.I,
-)
-# One incident, whatever its size: "in a single battle", "in one attack" (checked first, in
-# the figure's own clause, so "1,000 a day ..., and 5,000 in a single battle" is an event).
-PER_EVENT = re.compile(
-    r"\b(?:(?:in|during)\s+(?:a|one|the)\s+(?:single\s+)?(?:[\w\-]+\s+)?(?:battle|attack|strike|"
-    r"assault|raid|explosion|blast|incident|ambush)|single (?:battle|attack|strike|assault|raid))\b",
-    re.I,
-)
-# Month names only capitalised ("in March", never the verb "march").
-PER_MONTH = re.compile(
-    r"\b(?:(?i:per month|a month|monthly|each month|every month|month of)|(?i:in|during) "
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December))\b"
-)
-PER_TOTAL = re.compile(
-    r"\b(?:total|in all|so far|to date|since|already|armed aggression|beginning of|start of|"
-    r"death toll|rises to|rose to|risen to|increased to|"
-    r"climbed to|overall|cumulative|in the war|of the war|during the war|throughout|this year|"
-    r"last year|past week|one week|a week|this week|last week|over (?:the )?week|past \w+ (?:days|weeks|months|years)|"
-    r"over the years|in \d{4}|full-scale invasion|began|started)\b",
-    re.I,
+# How long a figure covers: the cues of each per (dashboard/data/casualty_words.toml [per]),
+# case-insensitive except where a cue says otherwise (month names only capitalised).
+PER_EVENT, PER_DAY, PER_MONTH, PER_TOTAL = (
+    re.compile(rf"\b(?:{'|'.join(_DATA['per'][name])})\b", re.I)
+    for name in ("event", "day", "month", "total")
 )
 
 # --- quotes and markup --------------------------------------------------------------------
