@@ -85,12 +85,13 @@ def test_devset_quality_gate():
     paragraphs = quality.score(quality.devset_cases(rows, "dev", "paragraphs"))
     holdout = quality.score(quality.devset_cases(rows, "holdout"))
     assert headlines["f1"] >= 0.95, headlines["errors"]
-    assert paragraphs["f1"] >= 0.80, paragraphs["errors"]
-    assert holdout["f1"] >= 0.88, holdout["errors"]
+    assert paragraphs["f1"] >= 0.86, paragraphs["errors"]
+    assert holdout["f1"] >= 0.90, holdout["errors"]
     assert headlines["accuracy"]["side"][0] >= 0.80
-    assert paragraphs["accuracy"]["side"][0] >= 0.65
-    assert headlines["accuracy"]["group"][0] >= 0.90
-    assert paragraphs["accuracy"]["scope"][0] >= 0.90
+    assert paragraphs["accuracy"]["side"][0] >= 0.80
+    assert headlines["accuracy"]["group"][0] >= 0.93
+    assert paragraphs["accuracy"]["per"][0] >= 0.90
+    assert paragraphs["accuracy"]["scope"][0] >= 0.95
 
 
 @pytest.mark.parametrize(
