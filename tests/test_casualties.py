@@ -355,6 +355,10 @@ def test_a_range_with_a_shared_scale_and_fractions():
         ("Kiev forces open fire at LPR, one civilian killed", "russia"),
         ("Ukraine rebels say one killed in Donetsk despite truce", "russia"),
         ("In Kharkov, the number of victims of shelling increased to six", "ukraine"),
+        ("One civilian killed when the APU hit a bus stop in Donetsk", "russia"),
+        ("Russian troops destroyed more than 240 military APU in a day", "ukraine"),
+        ("Separatists down army helicopter, killing 14 troops", "ukraine"),
+        ("Ukraine fighting kills 45", "unknown"),
         # the target of an attack
         ("A missile strike on a Ukrainian mall left 18 dead.", "ukraine"),
         ("Shelling of Russian positions killed 12 soldiers.", "russia"),
@@ -372,6 +376,13 @@ def test_a_range_with_a_shared_scale_and_fractions():
 )
 def test_side_rules(text, side):
     assert [f["side"] for f in find_casualties(text)] == [side] * len(find_casualties(text))
+
+
+def test_headline_tails_name_the_claimant():
+    (fig,) = find_casualties("Six Ukrainian soldiers killed in past 24 hours: Kiev military")
+    assert fig["claimant"] == "Ministry of Defence of Ukraine"
+    (fig,) = find_casualties("Two soldiers killed in past 24 hours- Ukrainian military")
+    assert fig["claimant_raw"] == "Ukrainian military"
 
 
 def test_killed_or_wounded_in_action_are_soldiers_and_owners_give_the_group():

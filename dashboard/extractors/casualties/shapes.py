@@ -53,6 +53,7 @@ from .vocabulary import (
     NEGATIONS,
     NOISE_AFTER,
     NOISE_BEFORE,
+    NOT_ATTACKER_AFTER,
     NOT_ONE,
     NUMBER_STARTS,
     NUMBER_WORDS,
@@ -68,6 +69,7 @@ from .vocabulary import (
     PEOPLE,
     PEOPLE_JOINERS,
     PRISONER_WORDS,
+    SIDE_PLACES,
     SIDE_WORDS,
     SINGULAR,
     SINGULAR_DETERMINERS,
@@ -448,8 +450,11 @@ def _subject_side(lows: list[str], j: int) -> str | None:
     for back in range(j - 1, max(-1, j - 5), -1):
         side = side_of_token(lows, back)
         if side:
-            # "Shelling of Russian positions killed 12": the side is the target, not the subject
-            return None if back >= 1 and lows[back - 1] in TARGET_PREPOSITIONS else side
+            # "Shelling of Russian positions killed 12": the side is the target, not the subject;
+            # "Ukraine fighting kills 45": a place of fighting, not an attacker
+            if back >= 1 and lows[back - 1] in TARGET_PREPOSITIONS:
+                return None
+            return None if back + 1 < len(lows) and lows[back + 1] in NOT_ATTACKER_AFTER else side
         if lows[back] in CLAUSE_END:
             break
     return None
@@ -556,6 +561,9 @@ def object_np(lows: list[str], k: int) -> tuple[list[int], int]:
             break
     if not any(lows[x] in PEOPLE for x in np):
         return [], k
+    while j < n and j - k < 6 and lows[j] in SIDE_WORDS and lows[j] not in SIDE_PLACES:
+        np.append(j)  # "240 military APU": a force named after the people
+        j += 1
     # "of the Armed Forces of Ukraine"
     if j < n and lows[j] == "of":
         e = j + 1

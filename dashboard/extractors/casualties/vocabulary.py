@@ -106,6 +106,7 @@ DEAD_WORDS = words("dead_words")
 DIE_WORDS = words("die_words")
 SINGULAR_NOUNS = words("singular_nouns")
 FATAL_ADVERBS = words("fatal_adverbs")
+NOT_ATTACKER_AFTER = words("not_attacker_after")
 AGE_AFTER = words("age_after")
 IN_ACTION = words("in_action")
 TARGET_PREPOSITIONS = words("target_prepositions")
@@ -158,22 +159,26 @@ SIDE_COUNTRIES = _set(_SIDES["rules"], "countries")
 SIDE_PLACE_AFTER = _set(_SIDES["rules"], "place_after")
 SIDE_KOREAN = _set(_SIDES["rules"], "korean")
 # Country and capital names weigh less than adjectives in a run of words ("Russia's Ukrainian").
-SIDE_WEAK = frozenset(side_places())
+SIDE_WEAK = SIDE_PLACES = frozenset(side_places())
 SIDE_ENEMY = _set(_SIDES["rules"], "enemy")
 
 # --- attackers and owners -----------------------------------------------------------------
 
+# Who may be the subject of an attack verb: every side's words and places, and "the enemy".
+_SUBJECTS = "|".join(
+    sorted((re.escape(w) for w in {*SIDE_WORDS} if not w.endswith("'s")), key=len, reverse=True)
+)
 # Attackers: "shelling by Ukrainian troops", "Russian rocket strikes", "the Russians killed".
 AGENT = re.compile(
     r"\b(?:by|of|from)\s+(?:the\s+)?(?P<a>[\w'’\-]+(?:\s+[\w'’\-]+){0,3}?)\s+"
     r"(?:troops|forces|army|military|artillery|shelling|strikes?|attacks?|missiles?|drones?|invaders|occupiers|gunners"
     r"|weapons|fire|rockets?|shells|bombs?|airstrikes?|aircraft|aviation|mortars?)\b"
     r"|\b(?P<b>[\w'’\-]+)\s+(?:(?:forces|troops|army|military|militants|rebels)(?:['’]s?)?\s+)?(?:shelling|shells|strikes?|attacks?|bombardment|bombing|rockets?|missiles?|drones?|artillery|shelled|troops\s+killed|forces\s+killed)\b"
-    r"|\b(?P<c>russians|ukrainians|russia|ukraine|moscow|kyiv|kiev|invaders|occupiers|enemy|rebels|separatists)"
+    rf"|\b(?P<c>{_SUBJECTS})"
     # "Kiev's military are shelling Gorlovka", "as Kiev forces shell a village"
     r"(?:['’]s)?\s+(?:(?:forces|troops|army|military|militants)\s+)?(?:are\s+|is\s+|has\s+|have\s+)?"
     r"(?:killed|shelled|shelling|shells|shell|fired|firing|attacked|attacking|attacks|hit|hits|struck|"
-    r"strikes|bombed|pounded|breaches|breached|violated|opens? fire|opened fire)\b",
+    r"strikes|bombed|pounded|breaches|breached|violated|opens? fire|opened fire|downs?|downed)\b",
     re.IGNORECASE,
 )
 AGENT_BY = re.compile(
@@ -205,7 +210,8 @@ LOSSES = re.compile(_alternatives("loss_stems"))
 # Who states it.
 # "... - Defense Ministry", "...: officials", "...: Kiev" (one capitalised word after a colon)
 CLAIM_TAIL = re.compile(
-    r"\s[-–—]\s*(?P<c>[^-–—:;]{2,80}?)\s*$|:\s+(?P<d>[a-z][^:;]{2,50})$|:\s+(?P<e>[A-Z][\w'’.]+)$"
+    r"(?:\s[-–—]|[-–—]\s)\s*(?P<c>[^-–—:;]{2,80}?)\s*$|:\s+(?P<d>[a-z][^:;]{2,50})$"
+    r"|:\s+(?P<e>[A-Z][\w'’.]+(?:\s+[\w'’.]+){0,2})$"
 )
 CLAIM_ACCORDING = re.compile(
     r"\baccording to (?P<c>(?:[^,.;:()“”\"]|\.(?=\S)|(?<=\b[A-Z])\.){2,80})", re.I
