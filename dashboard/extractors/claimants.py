@@ -22,6 +22,7 @@ from dashboard.extractors.gazetteer import load_gazetteer
 DEFAULT_CLAIMANTS = Path(__file__).resolve().parents[2] / "data" / "claimants.toml"
 CLAIMANTS_ENV = "DASHBOARD_CLAIMANTS"
 # Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
+POSSESSIVE = re.compile(r"'s\b")
 # An acronym of a body: two to five capitals.
 ACRONYM = re.compile(r"[A-Z]{2,5}")
 LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?", re.I)
@@ -38,18 +39,23 @@ class ClaimantTable:
     claimants: tuple[Claimant, ...]
     alias_rx: re.Pattern  # every alias, longest first, as whole words
     alias_entry: dict[str, int]  # alias -> index of its claimant
+    alone_entry: dict[str, int]  # name that is a claimant only as the whole phrase -> index
     heads: frozenset[str]
     fragments: frozenset[str]
     not_speakers: frozenset[str]
 
     def match(self, raw: str) -> Claimant | None:
         """The claimant whose alias the phrase contains (earliest entry wins)."""
-        hits = [self.alias_entry[m.group(1)] for m in self.alias_rx.finditer(_norm(raw))]
+        phrase = _norm(raw)
+        hits = [self.alias_entry[m.group(1)] for m in self.alias_rx.finditer(phrase)]
+        if not hits and LEADING_NOISE.sub("", phrase) in self.alone_entry:
+            hits = [self.alone_entry[LEADING_NOISE.sub("", phrase)]]
         return self.claimants[min(hits)] if hits else None
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("’", "'").split())
+    """Lower case, one space, no possessive: "the DPR’s defense ministry" -> "the dpr defense ministry"."""
+    return " ".join(POSSESSIVE.sub("", text.lower().replace("’", "'")).split())
 
 
 @cache
@@ -61,7 +67,7 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
         entries, speaker = data["claimant"], data["speaker"]
     except (tomllib.TOMLDecodeError, KeyError) as exc:
         raise ValueError(f"{path}: not a claimant table: {exc!r}") from None
-    claimants, alias_entry = [], {}
+    claimants, alias_entry, alone_entry = [], {}, {}
     for n, entry in enumerate(entries):
         if not entry.get("name") or "side" not in entry:
             raise ValueError(f"{path}: claimant #{n + 1}: needs a name and a side")
@@ -69,11 +75,14 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
         claimants.append(Claimant(entry["name"], None if side == "none" else side))
         for alias in [entry["name"], *entry.get("aliases", [])]:
             alias_entry.setdefault(_norm(alias), n)
+        for name in entry.get("alone", []):
+            alone_entry.setdefault(_norm(name), n)
     alternatives = "|".join(re.escape(a) for a in sorted(alias_entry, key=len, reverse=True))
     return ClaimantTable(
         claimants=tuple(claimants),
         alias_rx=re.compile(rf"(?<![\w'])({alternatives})(?!\w)"),
         alias_entry=alias_entry,
+        alone_entry=alone_entry,
         heads=frozenset(speaker["heads"].split()),
         fragments=frozenset(speaker["fragments"].split()),
         not_speakers=frozenset(speaker["not_speakers"].split()),
