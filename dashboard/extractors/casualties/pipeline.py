@@ -228,7 +228,9 @@ def _describe(
     for fig, (a, b), local in zip(figs, clauses, local_per, strict=True):
         per = resolve_per(sentence, (a, b), local)
         p_start, p_end = resolve_period(dates, (a, b), per, alone=len(figs) == 1)
-        per = per or unmarked_per(fig, (p_start, p_end))
+        if per is None:
+            # one person's death on a date is one event; a count dated a day is that day's
+            per = "event" if fig.singular else unmarked_per(fig, (p_start, p_end))
         if fig.singular and per in ("total", "month"):
             per = "event"  # one person is one event, whatever year the sentence names
         c = Cues(sentence=cues, fig=fig, group=np_group(lows, fig.np), per=per, prev=prev)
