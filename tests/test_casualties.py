@@ -322,6 +322,9 @@ def test_a_dateline_is_not_a_claimant():
         ("A Russian shell killed a 70-year-old woman in Kherson", [(1, "killed")]),
         ("With 30k+ soldiers killed, the offensive stalled", [(30000, "killed")]),
         ("The column moved 5km and 3 soldiers were killed", [(3, "killed")]),
+        ("Twelve of Putin's officers are killed", [(12, "killed")]),
+        ("Eight people in Donetsk republic killed by shelling", [(8, "killed")]),
+        ("Two Ukrainian security service colonels killed", [(2, "killed")]),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",
             [(2, "killed"), (7, "injured")],

@@ -68,6 +68,7 @@ from .vocabulary import (
     ONE_MORE_AFTER,
     PEOPLE,
     PEOPLE_JOINERS,
+    PLACE_NOUNS,
     PRISONER_WORDS,
     SIDE_PLACES,
     SIDE_WORDS,
@@ -261,10 +262,12 @@ def forward(
     if k + 1 < n and lows[k] == "of" and lows[k + 1] in OF_PRONOUNS:
         np.append(k + 1)
         k += 2
+    elif k + 1 < n and lows[k] == "of" and toks[k + 1].text[:1].isupper():
+        k += 1  # "Twelve of Putin's officers are killed": a partitive of named people
     k = _forward_modifiers(toks, lows, k, np)
     k, has_people = _forward_people(lows, k, np, numbers)
     if has_people:
-        k = skip_ages(lows, k, numbers)
+        k = _skip_place(toks, lows, skip_ages(lows, k, numbers))
     aux, fatal = 0, False
     while k < n and aux < 4 and _aux(lows, k):
         if lows[k] in NEGATIONS:
@@ -293,6 +296,16 @@ def forward(
     return fig
 
 
+def _skip_place(toks: list[Token], lows: list[str], k: int) -> int:
+    """Step over "in Donetsk republic" between the people and their casualty word."""
+    if k + 1 >= len(lows) or lows[k] != "in" or not toks[k + 1].text[:1].isupper():
+        return k
+    j = k + 1
+    while j < len(lows) and j - k <= 3 and (toks[j].text[:1].isupper() or lows[j] in PLACE_NOUNS):
+        j += 1
+    return j if j < len(lows) and (lows[j] in FORWARD_KIND or lows[j] in AUX) else k
+
+
 def _forward_modifiers(toks: list[Token], lows: list[str], k: int, np: list[int]) -> int:
     """Step over up to four modifiers or capitalised words before the people noun."""
     n = len(lows)
@@ -300,7 +313,7 @@ def _forward_modifiers(toks: list[Token], lows: list[str], k: int, np: list[int]
     while (
         k < n
         and skipped < 4
-        and lows[k] not in PEOPLE
+        and (lows[k] not in PEOPLE or _nationality_before_noun(lows, k))
         and (lows[k] not in FORWARD_KIND or _adjective(lows, k))
         and (lows[k] in MODIFIERS or (toks[k].text[:1].isupper() and lows[k] not in AUX))
     ):
@@ -308,6 +321,12 @@ def _forward_modifiers(toks: list[Token], lows: list[str], k: int, np: list[int]
         k += 1
         skipped += 1
     return k
+
+
+def _nationality_before_noun(lows: list[str], k: int) -> bool:
+    """ "Ukrainian" in "two Ukrainian security service colonels": an adjective, not the people."""
+    nxt = lows[k + 1] if k + 1 < len(lows) else ""
+    return lows[k] in SIDE_WORDS and nxt in MODIFIERS and nxt not in PEOPLE
 
 
 def _adjective(lows: list[str], k: int) -> bool:
