@@ -425,6 +425,18 @@ def test_per_rules(text, per):
     assert find_casualties(text)[-1]["per"] == per
 
 
+def test_a_list_shares_its_date_and_a_named_official_keeps_the_name():
+    figs = find_casualties(
+        "One Ukrainian soldier killed, nine wounded in Donbas on July 10 - JFO HQ",
+        date(2021, 7, 12),
+    )
+    assert [(f["per"], f["period_start"]) for f in figs] == [("day", date(2021, 7, 10))] * 2
+    (fig,) = find_casualties("Two civilians killed in Kharkiv, Syniehubov says")
+    assert (fig["claimant"], fig["side"]) == ("Oleh Syniehubov", "ukraine")
+    (fig,) = find_casualties("Russian troops destroyed about 180 Ukrainian soldiers - MO")
+    assert fig["claimant"] == "Ministry of Defence of Russia"
+
+
 def test_period_is_the_date_the_timeline_reads():
     """A day without a year resolves as extractors.dates does (a week ahead is this year)."""
     (fig,) = find_casualties(

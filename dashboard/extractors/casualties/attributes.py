@@ -8,6 +8,7 @@ value wins. Sentence-level cues (claimant, owner, attacker) are read once per se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -390,12 +391,18 @@ def per_cue(span: str) -> str | None:
     return None
 
 
-def shared_per(figs: list[Figure], local: list[str | None], lows: list[str]) -> list[str | None]:
-    """Figures listed together share the list's cue: "1 killed, 2 injured over the past day"."""
-    shared = list(local)
+def shared_in_lists(figs: list[Figure], values: list, lows: list[str], missing=None) -> list:
+    """Figures listed together share what the list says once, at its end: the per cue or the
+    date of "1 killed, 2 injured in Donbas on July 10 over the past day"."""
+    shared = list(values)
     for i in range(len(figs) - 2, -1, -1):
         between = lows[figs[i].last + 1 : figs[i + 1].first]
-        if shared[i] is None and shared[i + 1] and len(between) <= 2 and set(between) <= LIST_JOIN:
+        if (
+            shared[i] == missing
+            and shared[i + 1] != missing
+            and len(between) <= 2
+            and set(between) <= LIST_JOIN
+        ):
             shared[i] = shared[i + 1]
     return shared
 
@@ -447,8 +454,9 @@ PERIOD_PRECISIONS = ("day", "month")
 
 # --- claimant -----------------------------------------------------------------------------
 
-# Left over at the end of a headline by the list it stood in.
+# Left over at the end of a headline by the list it stood in, or by a post.
 TRAILING_JOINERS = " ;-–—"
+HASHTAGS = re.compile(r"(?:[\s;]*#\w+)+\s*$")
 CLAIM_PATTERNS = (CLAIM_ACCORDING, CLAIM_TAIL, CLAIM_VERB_AFTER, CLAIM_VERB_BEFORE, CLAIM_COLON)
 
 
@@ -470,7 +478,8 @@ def is_dateline(who: str) -> bool:
 
 def claimant_of(sentence: str) -> str | None:
     """Who states the figures of a sentence: "according to X", "X said", "..., X reports"."""
-    sentence = sentence.rstrip(TRAILING_JOINERS)  # "... - JFO HQ;-" ends a headline list
+    # "... - JFO HQ;-" ends a headline list; "...;#WarinUkraine" a post
+    sentence = HASHTAGS.sub("", sentence).rstrip(TRAILING_JOINERS)
     for rx in CLAIM_PATTERNS:
         for m in rx.finditer(sentence):
             who = next((g for g in m.groups() if g), None)

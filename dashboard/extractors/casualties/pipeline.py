@@ -24,7 +24,7 @@ from .attributes import (
     resolve_per,
     resolve_period,
     resolve_side,
-    shared_per,
+    shared_in_lists,
     unmarked_per,
 )
 from .shapes import (
@@ -217,17 +217,27 @@ def _describe(
     """One row per figure: side, group, per, period, claimant and the quote."""
     cues = SentenceCues.read(sentence, s0, toks, lows, before)
     clauses = [clause(toks, lows, f, s0) for f in figs]
-    local_per = shared_per(
+    local_per = shared_in_lists(
         figs,
         [_local_per(sentence, s0, toks, f, span) for f, span in zip(figs, clauses, strict=True)],
         lows,
     )
+    pers = [
+        resolve_per(sentence, span, local) for span, local in zip(clauses, local_per, strict=True)
+    ]
     dates = dates_in(sentence, ref_date)
+    periods = shared_in_lists(
+        figs,
+        [
+            resolve_period(dates, span, per, alone=len(figs) == 1)
+            for span, per in zip(clauses, pers, strict=True)
+        ],
+        lows,
+        missing=(None, None),
+    )
     out = []
     prev = None
-    for fig, (a, b), local in zip(figs, clauses, local_per, strict=True):
-        per = resolve_per(sentence, (a, b), local)
-        p_start, p_end = resolve_period(dates, (a, b), per, alone=len(figs) == 1)
+    for fig, per, (p_start, p_end) in zip(figs, pers, periods, strict=True):
         if per is None:
             # one person's death on a date is one event; a count dated a day is that day's
             per = "event" if fig.singular else unmarked_per(fig, (p_start, p_end))
