@@ -216,60 +216,69 @@ def _describe(
 ) -> list[dict]:
     """One row per figure: side, group, per, period, claimant and the quote."""
     cues = SentenceCues.read(sentence, s0, toks, lows, before)
-    clauses = [clause(toks, lows, f, s0) for f in figs]
-    local_per = shared_in_lists(
-        figs,
-        [_local_per(sentence, s0, toks, f, span) for f, span in zip(figs, clauses, strict=True)],
-        lows,
-    )
-    pers = [
-        resolve_per(sentence, span, local) for span, local in zip(clauses, local_per, strict=True)
-    ]
-    dates = dates_in(sentence, ref_date)
-    periods = shared_in_lists(
-        figs,
-        [
-            resolve_period(dates, span, per, alone=len(figs) == 1)
-            for span, per in zip(clauses, pers, strict=True)
-        ],
-        lows,
-        missing=(None, None),
-    )
     out = []
     prev = None
-    for fig, per, (p_start, p_end) in zip(figs, pers, periods, strict=True):
-        if per is None:
-            # one person's death on a date is one event; a count dated a day is that day's
-            per = "event" if fig.singular else unmarked_per(fig, (p_start, p_end))
-        if fig.singular and per in ("total", "month"):
-            per = "event"  # one person is one event, whatever year the sentence names
+    timing = _pers_and_periods(sentence, s0, toks, lows, figs, ref_date)
+    for fig, (per, period) in zip(figs, timing, strict=True):
         c = Cues(sentence=cues, fig=fig, group=np_group(lows, fig.np), per=per, prev=prev)
         side = resolve_side(c)
         group = resolve_group(c, side)
-        start, end = _quote_span(toks, lows, fig)
-        value = fig.value if fig.value is not None and fig.value <= MAX_VALUE else None
-        out.append(
-            {
-                "value": value,
-                "value_max": fig.value_max,
-                "kind": fig.kind,
-                "side": side or "unknown",
-                "group": group,
-                "claimant": cues.claimant,
-                "claimant_raw": cues.claimant_raw,
-                "per": per,
-                "period_start": p_start,
-                "period_end": p_end,
-                "approximate": fig.approx,
-                "scope": None,  # set by extractors.scope, which reads the whole item
-                "quote": text[start:end],
-                "sentence": sentence,
-                "start": start,
-                "end": end,
-            }
-        )
+        out.append(_row(text, sentence, toks, lows, fig, cues, side, group, per, period))
         prev = Resolved(side=side, group=group, kind=fig.kind)
     return out
+
+
+def _pers_and_periods(
+    sentence: str,
+    s0: int,
+    toks: list[Token],
+    lows: list[str],
+    figs: list[Figure],
+    ref_date: date | None,
+) -> list[tuple[str, tuple[date | None, date | None]]]:
+    """Each figure's per and period; figures of one list share the cue and date it gives once."""
+    clauses = [clause(toks, lows, f, s0) for f in figs]
+    local = [_local_per(sentence, s0, toks, f, span) for f, span in zip(figs, clauses, strict=True)]
+    local = shared_in_lists(figs, local, lows)
+    pers = [resolve_per(sentence, span, cue) for span, cue in zip(clauses, local, strict=True)]
+    dates = dates_in(sentence, ref_date)
+    periods = [
+        resolve_period(dates, span, per, alone=len(figs) == 1)
+        for span, per in zip(clauses, pers, strict=True)
+    ]
+    periods = shared_in_lists(figs, periods, lows, missing=(None, None))
+    out = []
+    for fig, per, period in zip(figs, pers, periods, strict=True):
+        if per is None:
+            # one person's death on a date is one event; a count dated a day is that day's
+            per = "event" if fig.singular else unmarked_per(fig, period)
+        if fig.singular and per in ("total", "month"):
+            per = "event"  # one person is one event, whatever year the sentence names
+        out.append((per, period))
+    return out
+
+
+def _row(text, sentence, toks, lows, fig: Figure, cues, side, group, per, period) -> dict:
+    """The CASUALTIES columns of one figure (no ``item_id``; ``scope`` is set per item)."""
+    start, end = _quote_span(toks, lows, fig)
+    return {
+        "value": fig.value if fig.value is not None and fig.value <= MAX_VALUE else None,
+        "value_max": fig.value_max,
+        "kind": fig.kind,
+        "side": side or "unknown",
+        "group": group,
+        "claimant": cues.claimant,
+        "claimant_raw": cues.claimant_raw,
+        "per": per,
+        "period_start": period[0],
+        "period_end": period[1],
+        "approximate": fig.approx,
+        "scope": None,  # set by extractors.scope, which reads the whole item
+        "quote": text[start:end],
+        "sentence": sentence,
+        "start": start,
+        "end": end,
+    }
 
 
 def _after_verb(lows: list[str], num: Number) -> bool:
