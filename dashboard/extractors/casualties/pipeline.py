@@ -40,6 +40,7 @@ from .shapes import (
     list_tail,
     number_figure,
     object_one,
+    one_among,
     singulars,
     skip_hedge,
 )
@@ -139,7 +140,8 @@ def _sentence_figures(
     used: set[int] = set()
     numbers = _numbers(text, toks, lows)
     figs, pending = _number_figures(sentence, toks, lows, numbers, used)
-    singles = object_one(toks, lows, used) + singulars(toks, lows, used)
+    singles = object_one(toks, lows, used) + one_among(toks, lows, used)
+    singles += singulars(toks, lows, used)
     for p_num, p_np, _ in pending:  # "Three militants, civilian killed"
         head = next((f for f in singles if ends_before(p_num, p_np, f.first, lows)), None)
         if head is not None:

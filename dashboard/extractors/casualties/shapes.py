@@ -73,6 +73,7 @@ from .vocabulary import (
     SIDE_PLACES,
     SIDE_WORDS,
     SINGULAR,
+    SINGULAR_BE,
     SINGULAR_DETERMINERS,
     SINGULAR_KIND,
     SINGULAR_NOUNS,
@@ -666,6 +667,29 @@ def skip_age_compound(lows: list[str], k: int) -> int:
 
 # "a 70-year-old woman", "a six-month-old baby": an age, not a number of people.
 AGE_SUFFIXES = ("year-old", "month-old", "week-old", "day-old")
+
+
+def one_among(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
+    """ "X was one of the journalists injured", "X was among the dead": one person."""
+    out = []
+    n = len(lows)
+    for k in range(1, n - 2):
+        if lows[k - 1] not in SINGULAR_BE or k in used:
+            continue
+        if lows[k] == "among" and lows[k + 1] in ("the", "those"):
+            j = k + 2
+        elif lows[k : k + 2] == ["one", "of"] and k + 2 < n and lows[k + 2] in ("the", "those"):
+            j = k + 3
+        else:
+            continue
+        while j < n and j - k <= 6 and (lows[j] in MODIFIERS or lows[j] in PEOPLE):
+            j += 1
+        if j < n and lows[j] in FORWARD_KIND and lows[j] not in NEEDS_PEOPLE:
+            out.append(
+                Figure(1, None, FORWARD_KIND[lows[j]], k, j, list(range(k + 1, j)), singular=True)
+            )
+            used.update(range(k, j + 1))
+    return out
 
 
 def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
