@@ -325,6 +325,8 @@ def test_a_dateline_is_not_a_claimant():
         ("Twelve of Putin's officers are killed", [(12, "killed")]),
         ("Eight people in Donetsk republic killed by shelling", [(8, "killed")]),
         ("Two Ukrainian security service colonels killed", [(2, "killed")]),
+        ("Kira Oves was one of the journalists injured in the attack.", [(1, "injured")]),
+        ("His son was among the dead.", [(1, "killed")]),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",
             [(2, "killed"), (7, "injured")],

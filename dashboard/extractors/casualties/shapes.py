@@ -686,7 +686,15 @@ def one_among(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
             j += 1
         if j < n and lows[j] in FORWARD_KIND and lows[j] not in NEEDS_PEOPLE:
             out.append(
-                Figure(1, None, FORWARD_KIND[lows[j]], k, j, list(range(k + 1, j)), singular=True)
+                Figure(
+                    value=1,
+                    value_max=None,
+                    kind=FORWARD_KIND[lows[j]],
+                    first=k,
+                    last=j,
+                    np=list(range(k + 1, j)),
+                    singular=True,
+                )
             )
             used.update(range(k, j + 1))
     return out
