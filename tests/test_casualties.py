@@ -383,6 +383,11 @@ def test_side_rules(text, side):
     assert [f["side"] for f in find_casualties(text)] == [side] * len(find_casualties(text))
 
 
+def test_an_aside_does_not_hide_the_owner_nor_the_speaker():
+    (fig,) = find_casualties("Russia, Kahl said, has had approximately 70,000-80,000 casualties.")
+    assert (fig["side"], fig["claimant"], fig["value_max"]) == ("russia", "Kahl", 80000)
+
+
 def test_headline_tails_name_the_claimant():
     (fig,) = find_casualties("Six Ukrainian soldiers killed in past 24 hours: Kiev military")
     assert fig["claimant"] == "Ministry of Defence of Ukraine"

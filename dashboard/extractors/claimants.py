@@ -23,6 +23,8 @@ DEFAULT_CLAIMANTS = Path(__file__).resolve().parents[2] / "data" / "claimants.to
 CLAIMANTS_ENV = "DASHBOARD_CLAIMANTS"
 # Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
 POSSESSIVE = re.compile(r"'s\b")
+# A surname on its own: a capital, then lower-case letters.
+SURNAME = re.compile(r"[A-Z][a-z’'\-]{2,}")
 # An acronym of a body: two to five capitals.
 ACRONYM = re.compile(r"[A-Z]{2,5}")
 LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?", re.I)
@@ -129,6 +131,8 @@ def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
     tokens = phrase.split()
     if len(tokens) == 1 and ACRONYM.fullmatch(phrase) and entry is None:
         return True  # "- JCCC", "- MO": an acronym standing for a body
+    if len(tokens) == 1 and SURNAME.fullmatch(phrase) and entry is None:
+        return True  # "Russia, Kahl said, has had ...": a surname (places are entries)
     # a proper name of two to four capitalised words that is not a place: "Collin Cole"
     return (
         2 <= len(tokens) <= 4
