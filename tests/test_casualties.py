@@ -327,6 +327,7 @@ def test_a_dateline_is_not_a_claimant():
         ("Two Ukrainian security service colonels killed", [(2, "killed")]),
         ("Kira Oves was one of the journalists injured in the attack.", [(1, "injured")]),
         ("His son was among the dead.", [(1, "killed")]),
+        ("2 dead civilians after the shelling", [(2, "killed")]),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",
             [(2, "killed"), (7, "injured")],
@@ -364,6 +365,8 @@ def test_a_range_with_a_shared_scale_and_fractions():
         ("Russian troops destroyed more than 240 military APU in a day", "ukraine"),
         ("Separatists down army helicopter, killing 14 troops", "ukraine"),
         ("Ukraine fighting kills 45", "unknown"),
+        ("Two civilians killed in DPR shelling by Ukrainian military", "russia"),
+        ("One killed in shelling from Ukraine", "russia"),
         # the target of an attack
         ("A missile strike on a Ukrainian mall left 18 dead.", "ukraine"),
         ("Shelling of Russian positions killed 12 soldiers.", "russia"),

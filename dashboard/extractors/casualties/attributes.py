@@ -257,16 +257,23 @@ def agent_side(sentence: str, enemy: str = "russia") -> str | None:
 
     ``enemy`` is the side "the enemy" stands for in this sentence's claimant's mouth.
     """
-    m = AGENT_BY.search(sentence)
-    if m:
-        return words_side(m.group(1) or m.group(2))
-    for m in AGENT.finditer(sentence):
-        words = m.group("a") or m.group("b") or m.group("c")
-        if words.lower() in SIDE_ENEMY:
-            return enemy
-        side = words_side(words)
+    for m in AGENT_BY.finditer(sentence):
+        side = words_side(next(g for g in m.groups() if g))
         if side:
             return side
+    # "DPR shelling by Ukrainian military": "by X" names the attacker, "X shelling" may name
+    # the target, so the by/of/from shape is read first, then the subject shapes
+    matches = list(AGENT.finditer(sentence))
+    for group in ("a", "c", "b"):
+        for m in matches:
+            words = m.group(group)
+            if not words:
+                continue
+            if words.lower() in SIDE_ENEMY:
+                return enemy
+            side = words_side(words)
+            if side:
+                return side
     return None
 
 

@@ -292,6 +292,9 @@ def forward(
         kind = "killed"
     if lows[k] == "lost" and lows[k + 1 : k + 3] in LIVES:
         kind, last = "killed", k + (2 if lows[k + 1] == "their" else 1)
+    while last + 1 < n and lows[last + 1] in PEOPLE and not np:
+        last += 1  # "2 dead civilians": the people after the casualty adjective
+        np.append(last)
     fig = number_figure(lows, num, kind, last, np)
     fig.enemy_verb = enemy_verb
     return fig
