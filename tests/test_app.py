@@ -195,3 +195,17 @@ def test_upload_ingests_with_the_chosen_reference_date(tmp_path, monkeypatch):
     assert any("new 10" in s.value for s in at.success), [s.value for s in at.success]
     assert store.version == 1 and len(store.frame("items")) == 10
     assert set(store.frame("items")["as_of"].dt.date.astype(str)) == {"2024-11-15"}
+
+
+def test_other_wars_figures_only_when_asked(corpus_store, monkeypatch):
+    """By default the casualty chart holds this war's figures; figures=all adds the others."""
+    at = _ok(_app(corpus_store, monkeypatch))
+    assert at.toggle(key="f_figures").value is False
+    at = _ok(at.switch_page("app_pages/casualties.py").run())
+    default = _chart(at, "Casualty figures over time")
+    at = _ok(_app(corpus_store, monkeypatch, {"figures": "all"}))
+    assert at.toggle(key="f_figures").value is True
+    at = _ok(at.switch_page("app_pages/casualties.py").run())
+    everything = _chart(at, "Casualty figures over time")
+    assert default["value"].max() < 1_500_000 <= everything["value"].max()
+    assert at.query_params.get("figures") in ("all", ["all"])
