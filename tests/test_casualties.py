@@ -328,6 +328,7 @@ def test_a_dateline_is_not_a_claimant():
         ("Kira Oves was one of the journalists injured in the attack.", [(1, "injured")]),
         ("His son was among the dead.", [(1, "killed")]),
         ("2 dead civilians after the shelling", [(2, "killed")]),
+        ("Russian troops destroyed more than 50 military units of the Armed Forces of Ukraine", []),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",
             [(2, "killed"), (7, "injured")],

@@ -55,6 +55,7 @@ from .vocabulary import (
     NOISE_BEFORE,
     NOT_ATTACKER_AFTER,
     NOT_ONE,
+    NOT_PEOPLE_AFTER,
     NUMBER_STARTS,
     NUMBER_WORDS,
     NUMBERS_ABOVE_ONE,
@@ -582,8 +583,8 @@ def object_np(lows: list[str], k: int) -> tuple[list[int], int]:
         j += 1
         if lows[j - 1] in PEOPLE and not (j < n and lows[j] in PEOPLE):
             break
-    if not any(lows[x] in PEOPLE for x in np):
-        return [], k
+    if not any(lows[x] in PEOPLE for x in np) or j < n and lows[j] in NOT_PEOPLE_AFTER:
+        return [], k  # "destroyed 150 military units": formations or equipment, not people
     while j < n and j - k < 6 and lows[j] in SIDE_WORDS and lows[j] not in SIDE_PLACES:
         np.append(j)  # "240 military APU": a force named after the people
         j += 1
