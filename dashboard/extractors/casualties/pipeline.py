@@ -220,7 +220,7 @@ def _describe(
     cues = SentenceCues.read(sentence, s0, toks, lows, before)
     out = []
     prev = None
-    timing = _pers_and_periods(sentence, s0, toks, lows, figs, ref_date)
+    timing = _pers_and_periods(cues, figs, ref_date)
     for fig, (per, period) in zip(figs, timing, strict=True):
         c = Cues(sentence=cues, fig=fig, group=np_group(lows, fig.np), per=per, prev=prev)
         side = resolve_side(c)
@@ -231,14 +231,10 @@ def _describe(
 
 
 def _pers_and_periods(
-    sentence: str,
-    s0: int,
-    toks: list[Token],
-    lows: list[str],
-    figs: list[Figure],
-    ref_date: date | None,
+    cues: SentenceCues, figs: list[Figure], ref_date: date | None
 ) -> list[tuple[str, tuple[date | None, date | None]]]:
     """Each figure's per and period; figures of one list share the cue and date it gives once."""
+    sentence, s0, toks, lows = cues.sentence, cues.s0, cues.toks, cues.lows
     clauses = [clause(toks, lows, f, s0) for f in figs]
     local = [_local_per(sentence, s0, toks, f, span) for f, span in zip(figs, clauses, strict=True)]
     local = shared_in_lists(figs, local, lows)
