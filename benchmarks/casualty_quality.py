@@ -148,21 +148,29 @@ def devset_rows() -> list[dict]:
         return [json.loads(line) for line in fh]
 
 
-def devset_cases(rows, split, part=None):
+def extract_rows(rows) -> dict[str, tuple[list[dict], bool]]:
+    """Row id -> (figures, on_topic), from one extraction over the rows."""
+    figures, on_topic = extracted([r["text"] for r in rows], None)
+    pairs = zip(figures, on_topic, strict=True)
+    return {r["id"]: pair for r, pair in zip(rows, pairs, strict=True)}
+
+
+def devset_cases(rows, split, part=None, found=None):
+    """(key, labelled figures, extracted figures) of one split (and part); ``found`` is
+    :func:`extract_rows` of the rows when already computed."""
     chosen = [
         r
         for r in rows
         if r["split"] == split
         and (part is None or (int(r["id"][1:]) >= FIRST_PASSAGE) == (part == "paragraphs"))
     ]
-    preds, _ = extracted([r["text"] for r in chosen], None)
-    return [((r["id"], r["text"]), r["figures"], p) for r, p in zip(chosen, preds, strict=True)]
+    found = found or extract_rows(chosen)
+    return [((r["id"], r["text"]), r["figures"], found[r["id"]][0]) for r in chosen]
 
 
-def on_topic_accuracy(rows) -> tuple[float, int]:
+def on_topic_accuracy(rows, found) -> tuple[float, int]:
     labelled = [r for r in rows if "on_topic" in r]
-    _, found = extracted([r["text"] for r in labelled], None)
-    right = sum(f == r["on_topic"] for f, r in zip(found, labelled, strict=True))
+    right = sum(found[r["id"]][1] == r["on_topic"] for r in labelled)
     return right / len(labelled), len(labelled)
 
 
@@ -193,15 +201,16 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     rows = devset_rows()
-    results = {split: score(devset_cases(rows, split)) for split in ("dev", "holdout")}
+    found = extract_rows(rows)  # once: each text's extraction does not depend on the others
+    results = {split: score(devset_cases(rows, split, found=found)) for split in ("dev", "holdout")}
     for split in ("dev", "holdout"):
         for part in ("headlines", "paragraphs"):
-            results[f"{split}/{part}"] = score(devset_cases(rows, split, part))
+            results[f"{split}/{part}"] = score(devset_cases(rows, split, part, found))
     if SEED.exists() and SEED_GOLD.exists():
         results["seed"] = score(seed_cases())
     for name, result in results.items():
         report(name, result)
-    accuracy, n = on_topic_accuracy(rows)
+    accuracy, n = on_topic_accuracy(rows, found)
     print(f"on_topic accuracy (labelled rows, both splits): {accuracy:.2f} (n={n})")
     if args.errors:
         for key, what, fig in results[args.errors]["errors"]:

@@ -155,7 +155,8 @@ class Filters:
             params.extend(self.places)
         if self.sides:
             # A side filter also matches items naming that side's country.
-            countries = [side_countries()[s] for s in self.sides if s in side_countries()]
+            country = side_countries()
+            countries = [country[s] for s in self.sides if s in country]
             # One semi-join over a union, not an OR of two (which DuckDB cannot hash-join).
             ids = f"SELECT item_id FROM casualties WHERE side IN ({_marks(self.sides)})"
             params.extend(self.sides)

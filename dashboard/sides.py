@@ -64,10 +64,6 @@ def side_countries() -> dict[str, str]:
     return {s.code: s.country for s in load_sides()}
 
 
-def side_labels() -> dict[str, str]:
-    return {**{s.code: s.label for s in load_sides()}, UNKNOWN: "Unknown"}
-
-
 def war_parties() -> frozenset[str]:
     """The sides that fight this war."""
     return frozenset(s.code for s in load_sides() if s.party)

@@ -21,12 +21,12 @@ from dashboard.extractors.gazetteer import load_gazetteer
 
 DEFAULT_CLAIMANTS = Path(__file__).resolve().parents[2] / "data" / "claimants.toml"
 CLAIMANTS_ENV = "DASHBOARD_CLAIMANTS"
-# Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
 POSSESSIVE = re.compile(r"'s\b")
 # A surname on its own: a capital, then lower-case letters.
 SURNAME = re.compile(r"[A-Z][a-z’'\-]{2,}")
 # An acronym of a body: two to five capitals.
 ACRONYM = re.compile(r"[A-Z]{2,5}")
+# Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
 LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?", re.I)
 
 
@@ -39,6 +39,7 @@ class Claimant:
 @dataclass(frozen=True)
 class ClaimantTable:
     claimants: tuple[Claimant, ...]
+    by_name: dict[str, Claimant]  # canonical name -> entry
     alias_rx: re.Pattern  # every alias, longest first, as whole words
     alias_entry: dict[str, int]  # alias -> index of its claimant
     alone_entry: dict[str, int]  # name that is a claimant only as the whole phrase -> index
@@ -82,6 +83,7 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
     alternatives = "|".join(re.escape(a) for a in sorted(alias_entry, key=len, reverse=True))
     return ClaimantTable(
         claimants=tuple(claimants),
+        by_name={c.name: c for c in claimants},
         alias_rx=re.compile(rf"(?<![\w'])({alternatives})(?!\w)"),
         alias_entry=alias_entry,
         alone_entry=alone_entry,
@@ -111,9 +113,7 @@ def canonical_claimant(raw: str | None) -> str | None:
 
 def claimant_entry(name: str | None) -> Claimant | None:
     """The table entry of a canonical name (None for a raw speaker kept as written)."""
-    if not name:
-        return None
-    return next((c for c in load_claimants().claimants if c.name == name), None)
+    return load_claimants().by_name.get(name) if name else None
 
 
 def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
@@ -122,7 +122,7 @@ def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
         return False
     if len(words) == 1 and words[0] in table.fragments and phrase[:1].isupper():
         return False  # "the Ministry": a named body cut from its name ("- command" is not)
-    if any(w.removesuffix("'s") in table.heads for w in words):
+    if any(w in table.heads for w in words):
         return True
     gazetteer = load_gazetteer()
     entry = gazetteer.phrases.get(phrase)

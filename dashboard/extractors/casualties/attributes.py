@@ -39,6 +39,7 @@ from .vocabulary import (
     FIGHTING_WORDS,
     IN_ACTION,
     LOSSES,
+    MEMBER_JOINERS,
     MILITARY_NOUNS,
     MILITARY_TITLES,
     MILITARY_WORDS,
@@ -82,10 +83,10 @@ class SentenceCues:
     owner_group: str
     occupied: bool  # the sentence speaks of occupied land
     fighting: bool  # the sentence speaks of fighting between armed men
-    places: list[tuple[int, str]]  # (token index, side) of the places it names
     before: str  # the sentence before, for an attacker it names ("A missile hit Kharkiv.")
     _agent: str | None = None
     _agent_done: bool = False
+    _places: list[tuple[int, str]] | None = None
 
     @classmethod
     def read(
@@ -112,7 +113,6 @@ class SentenceCues:
             owner_group=owner_group,
             occupied="occupied" in sentence_low,
             fighting=any(w in FIGHTING_WORDS for w in lows),
-            places=place_sides(toks) or before_places(before),
             before=before,
         )
 
@@ -124,6 +124,13 @@ class SentenceCues:
                 agent = agent_side(self.before, self.enemy)
             self._agent, self._agent_done = agent, True
         return self._agent
+
+    def places(self) -> list[tuple[int, str]]:
+        """(token index, side) of the places it names, else of the sentence before; on first
+        use (gazetteer look-ups only for figures that reach the place rule)."""
+        if self._places is None:
+            self._places = place_sides(self.toks) or before_places(self.before)
+        return self._places
 
 
 @dataclass(slots=True)
@@ -210,12 +217,12 @@ def _side_place(c: Cues) -> str | None:
     """
     s = c.sentence
     war_wide = c.per == "month" or c.per == "total" and (c.fig.value or 0) >= CUMULATIVE_FROM
-    if war_wide or c.group == "military" or not s.places:
+    if war_wide or c.group == "military":
         return None
     if c.group == "unknown" and (s.fighting or c.prev is not None and c.prev.group == "military"):
         return None  # a toll of fighting; "Three soldiers killed, 15 wounded in east Ukraine"
-    _, side = min(s.places, key=lambda place: abs(place[0] - c.fig.first))
-    return side
+    places = s.places()
+    return min(places, key=lambda place: abs(place[0] - c.fig.first))[1] if places else None
 
 
 def _side_occupied_civilians(c: Cues) -> str | None:
@@ -408,14 +415,10 @@ def shared_in_lists(figs: list[Figure], values: list, lows: list[str], missing=N
             shared[i] == missing
             and shared[i + 1] != missing
             and len(between) <= 2
-            and set(between) <= LIST_JOIN
+            and set(between) <= MEMBER_JOINERS
         ):
             shared[i] = shared[i + 1]
     return shared
-
-
-# What may stand between two figures of one list: "1 killed, 2 injured", "1 killed and 2 ...".
-LIST_JOIN = frozenset({",", "and", ";"})
 
 
 def resolve_per(sentence: str, span: tuple[int, int], local: str | None) -> str | None:

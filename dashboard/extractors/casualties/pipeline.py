@@ -105,21 +105,18 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
     before = ""  # the previous sentence: "A missile hit Kharkiv. Three people were killed."
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        if waiting:
+        figs = (
+            _sentence_figures(text, start, end, ref_date, before)
+            if KEYWORDS.search(sentence)
+            else []
+        )
+        if waiting and not figs:
             # "... 700,000 casualties. This ..., according to UK Chief of Defence Staff X."
             # The next sentence names the source when it carries no figure of its own.
-            if not KEYWORDS.search(sentence) or not _sentence_figures(
-                text, start, end, ref_date, before
-            ):
-                m = CLAIM_ACCORDING.search(sentence)
-                who = clean_claimant(m.group("c")) if m else None
-                for fig in waiting:
-                    fig["claimant_raw"], fig["claimant"] = who, canonical_claimant(who)
-            waiting = []
-        if not KEYWORDS.search(sentence):
-            before = sentence
-            continue
-        figs = _sentence_figures(text, start, end, ref_date, before)
+            m = CLAIM_ACCORDING.search(sentence)
+            who = clean_claimant(m.group("c")) if m else None
+            for fig in waiting:
+                fig["claimant_raw"], fig["claimant"] = who, canonical_claimant(who)
         out.extend(figs)
         waiting = [f for f in figs if f["claimant"] is None]
         before = sentence

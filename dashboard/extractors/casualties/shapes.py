@@ -16,6 +16,7 @@ from .sides import side_of_token
 from .vocabulary import (
     ACTIVE_OBJECTS,
     AGE_AFTER,
+    AGE_SUFFIXES,
     AGE_WORDS,
     AGENT_VERBS,
     APPOSITION_STOP,
@@ -667,10 +668,6 @@ def skip_age_compound(lows: list[str], k: int) -> int:
     ):
         return k + 3
     return k
-
-
-# "a 70-year-old woman", "a six-month-old baby": an age, not a number of people.
-AGE_SUFFIXES = ("year-old", "month-old", "week-old", "day-old")
 
 
 def one_among(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:

@@ -1,7 +1,7 @@
-"""Which side a word or a run of words names: "Ukrainian", "the APU", "Donetsk People's Republic".
+"""Which side a word, a run of words or a place names: "Ukrainian", "the APU", "Kharkiv".
 
-Built on ``SIDE_WORDS`` and ``SIDE_PHRASES`` alone, so that a shared sides table can replace
-them here without touching the rules.
+The words and phrases come from the shared sides table (``dashboard/data/sides.toml``, through
+:mod:`.vocabulary`); places from the gazetteer, mapped to the side whose country holds them.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from dashboard.extractors.numbers import Token
 from dashboard.sides import side_countries, war_parties
 
 from .vocabulary import (
+    LOCATIVES,
     SIDE_COUNTRIES,
     SIDE_KOREAN,
     SIDE_OPPOSITE,
     SIDE_PHRASES,
     SIDE_PLACE_AFTER,
-    SIDE_WEAK,
+    SIDE_PLACES,
     SIDE_WORDS,
 )
 
@@ -43,7 +44,7 @@ def side_of_token(lows: list[str], k: int) -> str | None:
 def side_of_word(word: str) -> str | None:
     """Side named by one adjective or force word ("Ukrainian", "DPR"); not a country name."""
     low = word.lower().replace("’", "'")
-    if low in SIDE_WEAK:
+    if low in SIDE_PLACES:
         return None
     return SIDE_WORDS.get(low) or SIDE_WORDS.get(low.removesuffix("'s"))
 
@@ -79,19 +80,16 @@ def words_side(words: str) -> str | None:
             return side
     for w in WORD.findall(low):
         w = w.replace("’", "'")
-        if w in SIDE_WORDS and w not in SIDE_WEAK:
+        if w in SIDE_WORDS and w not in SIDE_PLACES:
             return SIDE_WORDS[w]
         if w.endswith("'s") and w[:-2] in SIDE_WORDS:
             return SIDE_WORDS[w[:-2]]
     for w in WORD.findall(low):
-        if w in SIDE_WEAK:
+        if w in SIDE_PLACES:
             return SIDE_WORDS[w]
     return None
 
 
-# Words before a country name that make it the place of an event ("in Ukraine", "across
-# Russia"); elsewhere a country name is a speaker or an actor ("Russia said", "Ukraine's").
-LOCATIVES = frozenset({"in", "across", "throughout", "eastern", "western", "southern", "northern"})
 # How many capitalised words a place name may span ("Novo Vodolaha", "Kryvyi Rih").
 PLACE_WORDS = 3
 

@@ -116,8 +116,9 @@ TARGET_PREPOSITIONS = words("target_prepositions")
 REFERENTIAL = words("referential")
 LOST_WORDS = words("lost_words")
 LOST_NOT_END = words("lost_not_end")
-# "lost their lives", "lost lives"
-LIVES = (["their", "lives"], ["lives"])
+LIVES = [phrase.split() for phrase in _WORDS["lost_lives"]]
+AGE_SUFFIXES = tuple(_WORDS["age_suffixes"].split())
+LOCATIVES = words("locatives")
 ENEMY_VERBS = words("enemy_verbs")
 TOLL_NUMBER = words("toll_number")
 FIGHTING_WORDS = words("fighting_words")
@@ -162,7 +163,7 @@ SIDE_COUNTRIES = _set(_SIDES["rules"], "countries")
 SIDE_PLACE_AFTER = _set(_SIDES["rules"], "place_after")
 SIDE_KOREAN = _set(_SIDES["rules"], "korean")
 # Country and capital names weigh less than adjectives in a run of words ("Russia's Ukrainian").
-SIDE_WEAK = SIDE_PLACES = frozenset(side_places())
+SIDE_PLACES = frozenset(side_places())
 SIDE_ENEMY = _set(_SIDES["rules"], "enemy")
 
 # --- attackers and owners -----------------------------------------------------------------
