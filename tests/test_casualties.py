@@ -329,6 +329,12 @@ def test_a_dateline_is_not_a_claimant():
         ("Kira Oves was one of the journalists injured in the attack.", [(1, "injured")]),
         ("His son was among the dead.", [(1, "killed")]),
         ("2 dead civilians after the shelling", [(2, "killed")]),
+        ("Russian losses include the destruction of 579 tanks", []),
+        (
+            "Shelling kills two people, leaves eight wounded in course of one week",
+            [(2, "killed"), (8, "injured")],
+        ),
+        ("The death toll of 12 was confirmed", [(12, "killed")]),
         ("Russian troops destroyed more than 50 military units of the Armed Forces of Ukraine", []),
         (
             "The Russians killed two residents of Donetsk region and wounded seven more.",

@@ -537,6 +537,8 @@ def _backward_kind(lows: list[str], j: int, np: list[int], k: int) -> str | None
         noun = toll_noun(lows, j)
         if noun is None or np and not any(lows[x] in PEOPLE for x in np):
             return None
+        if not np and k < n and lows[k] not in LOOSE_END and lows[k] not in AUX:
+            return None  # "losses include ... the destruction of 579 tanks": things counted
         if lows[noun] in TOLL_NUMBER:
             return _counted_kind(lows, noun, j)
         return TOLL_KIND[lows[noun]]
