@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-# Debian packages the browser tests and the plotly exporter need, only when missing.
+# Debian packages the browser tests need, only when missing.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "installing Debian chromium"; \

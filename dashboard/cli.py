@@ -131,7 +131,12 @@ def _ingest(args) -> int:
 def _add_export(sub) -> None:
     exp = sub.add_parser("export", help="write every chart, its CSV and a manifest")
     exp.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
-    exp.add_argument("--filters", default="", metavar="QUERY", help="as in the app's URL")
+    exp.add_argument(
+        "--filters",
+        default="",
+        metavar="QUERY",
+        help="as in the app's URL; without from/to: the app's default date range",
+    )
     exp.add_argument("--out", type=Path, required=True, help="folder to write into")
     exp.add_argument("--format", default="png,svg,html", help="any of png,svg,html,pdf")
     exp.add_argument("--chart", action="append", metavar="NAME", help="only this chart")
@@ -139,12 +144,12 @@ def _add_export(sub) -> None:
 
 
 def _export(args) -> int:
-    from .export import check_filters, export_charts
+    from .export import export_charts, with_default_dates
 
     result = export_charts(
         args.store,
         args.out,
-        check_filters(args.filters),
+        with_default_dates(args.filters, args.store),
         args.format,
         charts=args.chart,
         make_zip=args.zip,

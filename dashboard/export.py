@@ -6,9 +6,11 @@ writes, for each chart of :data:`dashboard.charts.CHARTS`, ``<name>.png|svg|html
 version, source files, extraction versions, time) and optionally ``<out>.zip``.
 
 The bytes come from :func:`chart_file`, which goes through the shared rendering layer
-(:func:`dashboard.charts.render.chart_bytes`) and adds what it lacks: PDF, and plotly
-images through kaleido. The app's
-download buttons call the same :func:`chart_file` and :func:`frame_csv`.
+(:func:`dashboard.charts.render.chart_bytes`) and adds PDF. The app's download buttons call
+the same :func:`chart_file` and :func:`frame_csv`.
+
+Without ``--filters`` (or with filters naming no date) the export shows what the app's first
+view shows: the store's default date range (``views.default_span``), this war's figures.
 
 Examples
 --------
@@ -19,11 +21,9 @@ Examples
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import time
-import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,6 +34,7 @@ from urllib.parse import parse_qs
 import altair as alt
 import pandas as pd
 
+from . import views
 from .charts import CHARTS
 from .charts import render as _render
 from .query import DATE_FIELDS, FIGURE_SCOPES, LIST_KEYS, Filters
@@ -48,8 +49,6 @@ DEFAULT_FORMATS = ("png", "svg", "html")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Pixel scale of PNGs: the charts are ~640 px wide, so 2x gives a crisp ~1300 px slide image.
 PNG_SCALE = 2.0
-# Plotly figures have no intrinsic size: a 16:9-ish slide area.
-PLOTLY_SIZE = (1000, 560)
 # Caption lines longer than this are cut (Vega does not wrap subtitles).
 CAPTION_CHARS = 120
 # How many source files the caption names before "and N more".
@@ -94,37 +93,11 @@ def _is_altair(chart) -> bool:
     return isinstance(chart, alt.TopLevelMixin)
 
 
-def _is_plotly(chart) -> bool:
-    return type(chart).__module__.startswith("plotly")
-
-
-class _Kaleido:
-    """One kaleido (Chromium) server per export run: ~0.13 s per figure instead of ~1.7 s."""
-
-    def __init__(self):
-        self.started = False
-
-    def ensure(self):
-        if not self.started:
-            import kaleido
-
-            kaleido.start_sync_server(silence_warnings=True)
-            self.started = True
-
-    def stop(self):
-        if self.started:
-            import kaleido
-
-            kaleido.stop_sync_server(silence_warnings=True)
-            self.started = False
-
-
 def chart_file(chart, fmt: str, *, scale: float = PNG_SCALE) -> bytes:
     """The bytes of ``chart`` saved as ``fmt`` (png, svg, html or pdf), fetched from nowhere.
 
     PNG, SVG and HTML come from the shared ``render.chart_bytes`` (vl-convert; HTML with
-    Vega inlined and the spec embedded script-safely); this adds PDF (vl-convert) and plotly
-    images (kaleido with Debian Chromium; start one server per run, see :func:`export_charts`).
+    Vega inlined and the spec embedded script-safely); this adds PDF (vl-convert).
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -134,14 +107,7 @@ def chart_file(chart, fmt: str, *, scale: float = PNG_SCALE) -> bytes:
 
             return vlc.vegalite_to_pdf(chart.to_json())
         return _render.chart_bytes(chart, fmt, scale=scale)
-    if _is_plotly(chart):
-        if fmt == "html":
-            return _render.chart_bytes(chart, "html")
-        width, height = PLOTLY_SIZE
-        with warnings.catch_warnings():  # plotly warns that kaleido's server ignores kopts
-            warnings.simplefilter("ignore", UserWarning)
-            return chart.to_image(format=fmt, width=width, height=height, scale=scale)
-    raise TypeError(f"cannot export a {type(chart).__name__}: not an altair or plotly chart")
+    raise TypeError(f"cannot export a {type(chart).__name__}: not an altair chart")
 
 
 # -- titles and captions --------------------------------------------------------------------
@@ -191,13 +157,6 @@ def titled(chart, title: str, caption: Sequence[str]):
             subtitleColor="#555555",
         )
         return chart.properties(title=params)
-    if _is_plotly(chart):
-        fig = chart.__class__(chart)  # a copy: the caller's figure is left alone
-        text = fig.layout.title.text or title
-        # Plotly titles are pseudo-HTML: the caption (filter text, file names) is escaped.
-        lines = "<br>".join(html.escape(line) for line in caption)
-        fig.update_layout(title={"text": f"{text}<br><sup>{lines}</sup>"})
-        return fig
     raise TypeError(f"cannot title a {type(chart).__name__}")
 
 
@@ -265,6 +224,24 @@ def check_filters(query: str) -> Filters:
     return filters
 
 
+def with_default_dates(query: str, store: Store | str | Path) -> Filters:
+    """``check_filters(query)``, with the app's default date range when the query names no
+    date (a URL without dates opens on that range in the app too)."""
+    filters = check_filters(query)
+    params = parse_qs(query.strip().lstrip("?"))
+    if "from" in params or "to" in params:
+        return filters
+    store = store if isinstance(store, Store) else Store(store)
+    if not store.exists():
+        return filters
+    con = store.connect()
+    try:
+        first_view = views.default_filters(con)
+    finally:
+        con.close()
+    return filters.replace(date_from=first_view.date_from, date_to=first_view.date_to)
+
+
 def export_charts(
     store: Store | str | Path,
     out: str | Path,
@@ -276,6 +253,8 @@ def export_charts(
 ) -> ExportResult:
     """Write every chart of the app (or the named ``charts``) for ``filters`` into ``out``.
 
+    ``filters=None`` exports the app's first view (:func:`dashboard.views.default_filters`);
+    the manifest's ``filters.first_view`` says whether the filters are those.
     Each chart gets one file per format and ``<name>.csv`` with exactly the frame it was
     drawn from; ``manifest.json`` records the filters, the store version, the source files,
     the extraction versions and the time. With ``make_zip``, ``<out>.zip`` holds them all.
@@ -283,7 +262,6 @@ def export_charts(
     """
     started = time.perf_counter()
     store = store if isinstance(store, Store) else Store(store)
-    filters = filters or Filters()
     formats = parse_formats(formats)
     names = list(charts) if charts else list(CHARTS)
     unknown = [n for n in names if n not in CHARTS]
@@ -294,11 +272,12 @@ def export_charts(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     manifest = store.manifest()
-    caption = caption_lines(filters, store)
     con = store.connect()
     # Parallel scans may break ties and pick any_value() rows differently from run to run.
     con.execute("SET threads TO 1")
-    kaleido = _Kaleido()
+    first_view = views.default_filters(con)
+    filters = first_view if filters is None else filters
+    caption = caption_lines(filters, store)
     written: list[str] = []
     entries = []
     try:
@@ -309,8 +288,6 @@ def export_charts(
             files = {"csv": f"{name}.csv"}
             (out / files["csv"]).write_bytes(frame_csv(frame))
             for fmt in formats:
-                if _is_plotly(chart) and fmt != "html":
-                    kaleido.ensure()
                 files[fmt] = f"{name}.{fmt}"
                 (out / files[fmt]).write_bytes(chart_file(chart, fmt))
             written.extend(files.values())
@@ -325,10 +302,13 @@ def export_charts(
                 }
             )
     finally:
-        kaleido.stop()
         con.close()
     record = {
-        "filters": {"query": filters.to_query_string(), "description": filters.describe()},
+        "filters": {
+            "query": filters.to_query_string(),
+            "description": filters.describe(),
+            "first_view": filters == first_view,
+        },
         "store": {"path": str(store.root), "version": manifest["version"]},
         "sources": [
             {"sha256": digest, **info} for digest, info in sorted(manifest["files"].items())

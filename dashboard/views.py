@@ -104,6 +104,44 @@ def filter_options(con: duckdb.DuckDBPyConnection, max_places: int = 300) -> dic
     }
 
 
+# The default date range: where the middle 98% of the on-topic items are dated, widened to
+# whole months, so one 1939 documentary or a "Blade Runner 2099" item does not stretch
+# every time axis across decades.
+SPAN_QUANTILES = (0.01, 0.99)
+
+
+def default_span(con: duckdb.DuckDBPyConnection) -> dict:
+    """The date range a first view shows, and what it leaves out.
+
+    Keys: ``date_from``, ``date_to`` (whole months around the 1st-99th percentile of the
+    on-topic items' event dates; all items' when none is on topic), ``first`` and ``last``
+    (the earliest and latest item dates in the store) and ``n_outside`` (items dated outside
+    the range). The range bounds event dates, the column the date filter applies to by
+    default; event dates already lie within a year of an item's publication date.
+    """
+    lo, hi = SPAN_QUANTILES
+    row = con.execute(
+        f"""WITH d AS (SELECT CAST(event_date AS DATE) AS d, on_topic FROM items
+                       WHERE event_date IS NOT NULL),
+        s AS (SELECT quantile_disc(d, {lo}) AS lo, quantile_disc(d, {hi}) AS hi FROM d
+              WHERE on_topic OR NOT EXISTS (SELECT 1 FROM d WHERE on_topic)),
+        m AS (SELECT CAST(date_trunc('month', lo) AS DATE) AS date_from,
+                     CAST(last_day(hi) AS DATE) AS date_to FROM s)
+        SELECT m.date_from, m.date_to, (SELECT min(d) FROM d), (SELECT max(d) FROM d),
+               (SELECT count(*) FROM d WHERE d < m.date_from OR d > m.date_to)
+        FROM m"""
+    ).fetchone()
+    keys = ("date_from", "date_to", "first", "last", "n_outside")
+    return dict(zip(keys, row, strict=True))
+
+
+def default_filters(con: duckdb.DuckDBPyConnection) -> Filters:
+    """The filters of a first view (the app's opening page, ``dashboard export`` without
+    ``--filters``): the default date range, this war's figures from on-topic items."""
+    span = default_span(con)
+    return Filters(date_from=span["date_from"], date_to=span["date_to"])
+
+
 # -- overview -------------------------------------------------------------------------------
 def overview_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row: items, first and last date, sources, casualty figures, places."""
@@ -320,17 +358,53 @@ def item_counts(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "w
 
 
 # -- places ---------------------------------------------------------------------------------
-def place_counts(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 400):
-    """Places named by the filtered items, with coordinates and the number of items."""
+# The map's layers: places named in the text (gazetteer coordinates), and the coordinates
+# dataset records carry themselves (CIR, UCDP), pooled in cells of COORDINATE_CELL degrees.
+PLACE_LAYERS = ("text place", "dataset coordinates")
+COORDINATE_CELL = 0.1
+MAX_COORDINATE_CELLS = 2000
+
+
+def place_counts(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    top: int = 400,
+    max_cells: int = MAX_COORDINATE_CELLS,
+):
+    """What the map draws, both layers in one frame, most items first.
+
+    Columns: ``layer`` (:data:`PLACE_LAYERS`), ``name``, ``country``, ``admin1``, ``lat``,
+    ``lon``, ``n_items``, ``files``. ``text place`` rows come first: the places named by the
+    filtered items (at most ``top``). Then ``dataset coordinates``: the filtered items' own
+    ``lat``/``lon`` pooled per cell of :data:`COORDINATE_CELL` degrees, at the cell's mean
+    position, with the files the records came from (no name; at most ``max_cells``).
+    """
     cte, params = _filtered(con, filters)
-    sql = f"""WITH {cte}
-    SELECT e.name, any_value(e.country) AS country, any_value(e.admin1) AS admin1,
-           avg(e.lat) AS lat, avg(e.lon) AS lon, count(DISTINCT e.item_id) AS n_items
-    FROM entities e
-    WHERE e.kind = 'place' AND e.lat IS NOT NULL AND e.lon IS NOT NULL
-          AND {_in_filtered(filters, "e")}
-    GROUP BY e.name ORDER BY n_items DESC, e.name LIMIT {int(top)}"""
-    return _df(con, sql, params)
+    where, wparams = filters.item_where("i", con=con)
+    k = 1 / COORDINATE_CELL
+    sql = f"""WITH {cte},
+    named AS (
+        SELECT 'text place' AS layer, e.name, any_value(e.country) AS country,
+               any_value(e.admin1) AS admin1, avg(e.lat) AS lat, avg(e.lon) AS lon,
+               count(DISTINCT e.item_id) AS n_items, CAST(NULL AS VARCHAR) AS files
+        FROM entities e
+        WHERE e.kind = 'place' AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+              AND {_in_filtered(filters, "e")}
+        GROUP BY e.name ORDER BY n_items DESC, e.name LIMIT {int(top)}),
+    cells AS (
+        SELECT 'dataset coordinates' AS layer, CAST(NULL AS VARCHAR) AS name,
+               CAST(NULL AS VARCHAR) AS country, CAST(NULL AS VARCHAR) AS admin1,
+               avg(i.lat) AS lat, avg(i.lon) AS lon, count(*) AS n_items,
+               array_to_string(
+                   list_sort(list(DISTINCT regexp_extract(i.file, '[^/\\\\]+$'))), ', '
+               ) AS files
+        FROM items i
+        WHERE {where} AND i.lat BETWEEN -90 AND 90 AND i.lon BETWEEN -180 AND 180
+        GROUP BY round(i.lat * {k}), round(i.lon * {k})
+        ORDER BY n_items DESC, lat, lon LIMIT {int(max_cells)})
+    SELECT * FROM named UNION ALL SELECT * FROM cells
+    ORDER BY layer DESC, n_items DESC, name, lat, lon"""
+    return _df(con, sql, params + wparams)
 
 
 def place_items(

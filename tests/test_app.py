@@ -209,3 +209,21 @@ def test_other_wars_figures_only_when_asked(corpus_store, monkeypatch):
     everything = _chart(at, "Casualty figures over time")
     assert default["value"].max() < 1_500_000 <= everything["value"].max()
     assert at.query_params.get("figures") in ("all", ["all"])
+
+
+def test_first_view_opens_on_the_data_span_and_can_show_all(corpus_store, monkeypatch):
+    from dashboard import views
+
+    span = views.default_span(corpus_store.connect())
+    assert span["n_outside"] > 0  # the corpora hold a 1939 item and other outliers
+    at = _ok(_app(corpus_store, monkeypatch))
+    assert at.date_input(key="f_from").value == span["date_from"]
+    assert at.date_input(key="f_to").value == span["date_to"]
+    assert at.query_params["from"] in (str(span["date_from"]), [str(span["date_from"])])
+    note = " ".join(c.value for c in at.sidebar.caption)
+    assert f"{span['n_outside']:,} items are dated outside it" in note
+    shown = _chart(at, "Items per period")["n_items"].sum()
+    at.button(key="f_all_dates").click().run()
+    _ok(at)
+    assert at.date_input(key="f_from").value == span["first"]
+    assert _chart(at, "Items per period")["n_items"].sum() > shown

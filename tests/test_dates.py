@@ -82,10 +82,10 @@ def test_seed_item_event_dates(seed_items):
     ]
     assert by_item[0] == ("2024-10-01", "month")
     assert by_item[4] == ("2024-11-07", "day")
-    assert by_item[7] == ("2014-01-01", "year")  # no publication date: the year is all there is
-    # The seed has no publication dates: items naming no date stay missing, never as_of.
-    for n in (1, 2, 3, 5, 6, 8, 9):
-        assert by_item[n] == (None, None)
+    # "since 2014" is background, never the item's date, with or without a publication date;
+    # the seed has no publication dates, so items naming no near date take the digest's date.
+    for n in (1, 2, 3, 5, 6, 7, 8, 9):
+        assert by_item[n] == ("2024-11-15", "reference")
 
 
 # --- hand cases: (text, published, expected [(phrase, date, date_end, precision)]) ---------
@@ -254,10 +254,16 @@ def _event_date(text, published=None):
         # a short range beats a month; a year-only date is background when published is known
         ("in May, between May 3 and May 5", None, ("2024-05-03", "range")),
         ("as in 2014", "2022-06-22", ("2022-06-22", "day")),
-        ("as in 2014", None, ("2014-01-01", "year")),
-        # no date named: the publication date, else missing (never as_of)
+        ("as in 2014", None, ("2024-11-15", "reference")),
+        ("territories seized since 2014", None, ("2024-11-15", "reference")),
+        # a day long before or after the item's own date is history or a plan
+        ("On 24 February 2022 Russia invaded.", "2024-03-01", ("2024-03-01", "day")),
+        ("In the Second World War, on 22 June 1941", None, ("2024-11-15", "reference")),
+        ("The vote is set for 5 May 2027.", None, ("2024-11-15", "reference")),
+        ("On 24 February 2024, a year before", "2024-11-01", ("2024-02-24", "day")),
+        # no date named: the publication date, else the reference date (as_of)
         ("no date here", "2022-06-22T10:00Z", ("2022-06-22", "day")),
-        ("no date here", None, None),
+        ("no date here", None, ("2024-11-15", "reference")),
     ],
 )
 def test_item_event_date_rule(text, published, expected):
@@ -265,12 +271,12 @@ def test_item_event_date_rule(text, published, expected):
 
 
 def test_item_event_dates_keep_item_order_and_dtypes():
-    items = _items(["nothing", "on 5 March 2022", "yesterday"], [None, None, "2022-06-22"])
+    items = _items(["nothing", "on 5 November 2024", "yesterday"], [None, None, "2022-06-22"])
     out = item_event_dates(items, extract_events(items))
     assert out["item_id"].tolist() == items["item_id"].tolist()
     assert str(out["event_date"].dtype) == "datetime64[us]"
     assert str(out["event_precision"].dtype) == "string"
-    assert out["event_precision"].isna().tolist() == [True, False, False]
+    assert out["event_precision"].tolist() == ["reference", "day", "day"]
 
 
 # --- real corpora -------------------------------------------------------------------------

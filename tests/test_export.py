@@ -15,17 +15,16 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SEED, SEED_AS_OF
 
-from dashboard import EXTRACTION_VERSION, Filters, ingest, open_store
+from dashboard import EXTRACTION_VERSION, Filters, ingest, open_store, views
 from dashboard.charts import CHARTS
 from dashboard.cli import main
 from dashboard.export import (
     FORMULA_PREFIXES,
-    chart_file,
     check_filters,
     csv_safe,
     export_charts,
     frame_csv,
-    titled,
+    with_default_dates,
 )
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -289,29 +288,6 @@ def test_exported_csv_neutralises_formulas(hostile):
             assert not any(cell.startswith(FORMULA_PREFIXES) and cell[:1] != "-" for cell in row)
 
 
-# -- plotly -------------------------------------------------------------------------------------
-def test_plotly_figures_export_through_kaleido():
-    import kaleido
-    import plotly.graph_objects as go
-
-    fig = go.Figure(go.Bar(x=["Kyiv", "<b>Lviv</b>"], y=[3, 5]))
-    fig = titled(fig, "Items per city", ["Filters: text contains “<i>x</i>”", "Sources: a.csv"])
-    # the caption is escaped pseudo-HTML: markup from filters/files is not applied
-    assert "&lt;i&gt;x&lt;/i&gt;" in fig.layout.title.text
-    kaleido.start_sync_server(silence_warnings=True)
-    try:
-        width, height = png_size(chart_file(fig, "png"))
-        svg = ET.fromstring(chart_file(fig, "svg"))
-        pdf = chart_file(fig, "pdf")
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
-    assert (width, height) == (2000, 1120)
-    assert svg.tag.endswith("svg")
-    assert pdf.startswith(b"%PDF-")
-    page = chart_file(fig, "html")
-    assert not REMOTE_SCRIPT.search(page)
-
-
 # -- command line ---------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("query", "message"),
@@ -402,3 +378,15 @@ def test_app_downloads_equal_the_exported_files(seed, exported):
     exported_svg = (exported.out / f"{spec.name}.svg").read_text()
     strip_ids = re.compile(r'(id|clip-path|fill)="[^"]*"')
     assert strip_ids.sub("", svg) == strip_ids.sub("", exported_svg)
+
+
+def test_export_without_filters_is_the_apps_first_view(seed_store, tmp_path):
+    result = export_charts(seed_store, tmp_path / "first", None, ("svg",), charts=["item_counts"])
+    first_view = views.default_filters(seed_store.connect())
+    assert result.manifest["filters"]["first_view"] is True
+    assert result.manifest["filters"]["query"] == first_view.to_query_string()
+    assert f"from={first_view.date_from}" in result.manifest["filters"]["query"]
+    # the command line: a query naming no date gets the same range; one naming a date keeps it
+    assert with_default_dates("side=russia", seed_store).date_from == first_view.date_from
+    assert with_default_dates("side=russia", seed_store).sides == ("russia",)
+    assert with_default_dates("from=2024-01-01", seed_store).date_to is None

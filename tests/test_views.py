@@ -107,10 +107,12 @@ def test_places_and_their_items(big):
 def test_item_marks_point_into_the_text(seed, seed_store):
     items = seed_store.frame("items").set_index("item_id")
     figures = views.casualty_figures(seed, Filters())
-    item_id = figures["item_id"].iloc[0]
-    marks = views.item_marks(seed, item_id)
+    marked = {i: views.item_marks(seed, i) for i in figures["item_id"].unique()}
+    both = [i for i, m in marked.items() if {"figure", "date"} <= set(m["mark"])]
+    assert both  # the seed has items with both a figure and a date
+    item_id = both[0]
+    marks = marked[item_id]
     text = items.loc[item_id, "text"]
-    assert {"figure", "date"} <= set(marks["mark"])
     fig = marks[marks["mark"] == "figure"]
     quotes = set(figures.loc[figures["item_id"] == item_id, "quote"])
     assert {text[s:e] for s, e in zip(fig["start"], fig["end"], strict=True)} == quotes
@@ -146,3 +148,47 @@ def test_timeline_events_lie_in_the_filtered_range(big):
     assert len(events)
     assert (pd.to_datetime(events["date"]) >= "2022-03-01").all()
     assert (pd.to_datetime(events["date"]) <= "2022-06-30").all()
+
+
+# -- the default date range ------------------------------------------------------------------
+def _dated_store(tmp_path, dates: list[str]):
+    import json
+
+    from dashboard.ingest import ingest
+    from dashboard.store import Store
+
+    path = tmp_path / "items.jsonl"
+    rows = [
+        {
+            "title": f"Russian strike on Kharkiv, Ukraine, item {n}",
+            "text": f"Russian forces shelled Kharkiv in Ukraine; item {n} of the war.",
+            "published": d,
+        }
+        for n, d in enumerate(dates)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    store = Store(tmp_path / "store")
+    ingest([path], store=store, as_of="2024-11-15")
+    return store
+
+
+def test_default_span_leaves_outliers_out_and_counts_them(tmp_path):
+    dates = [f"2022-{m:02d}-{d:02d}" for m in (3, 4, 5, 6) for d in range(3, 28)]
+    store = _dated_store(tmp_path, ["1939-12-01", *dates, "2099-01-05"])
+    span = views.default_span(store.connect())
+    # whole months around the bulk, the 1939 and 2099 items outside and counted
+    assert (span["date_from"].isoformat(), span["date_to"].isoformat()) == (
+        "2022-03-01",
+        "2022-06-30",
+    )
+    assert (span["first"].isoformat(), span["last"].isoformat()) == ("1939-12-01", "2099-01-05")
+    assert span["n_outside"] == 2
+    first_view = views.default_filters(store.connect())
+    assert views.overview_stats(store.connect(), first_view).iloc[0].n_items == len(dates)
+
+
+def test_default_span_of_an_empty_range_is_open(tmp_path):
+    store = _dated_store(tmp_path, [None, None])  # undated, no reference date but as_of
+    span = views.default_span(store.connect())
+    assert span["date_from"].isoformat() == "2024-11-01"  # dated by the reference date
+    assert span["n_outside"] == 0

@@ -90,14 +90,43 @@ def options() -> dict:
     return _options(str(s.root.resolve()), s.version)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _span(path: str, version: int) -> dict:
+    con, lock = _connection(path, version)
+    with lock:
+        return views.default_span(con)
+
+
+def span() -> dict:
+    """The store's default date range and what it leaves out (``views.default_span``)."""
+    s = store()
+    if not s.exists():
+        return {"date_from": None, "date_to": None, "first": None, "last": None, "n_outside": 0}
+    return _span(str(s.root.resolve()), s.version)
+
+
 # -- filters <-> widgets <-> URL ------------------------------------------------------------
 def _url_filters() -> Filters:
+    """The URL's filters; a URL naming no date gets the default date range."""
     params = st.query_params
-    return Filters.from_query({k: params.get_all(k) for k in params.keys()})
+    filters = Filters.from_query({k: params.get_all(k) for k in params.keys()})
+    if "from" in params or "to" in params:
+        return filters
+    return _default_range(filters)
+
+
+def _default_range(filters: Filters) -> Filters:
+    return filters.replace(date_from=span()["date_from"], date_to=span()["date_to"])
 
 
 def _defaults() -> dict:
-    return {KEYS[name]: value for name, value in _as_widgets(Filters()).items()}
+    return {KEYS[name]: value for name, value in _as_widgets(_default_range(Filters())).items()}
+
+
+def show_all_dates() -> None:
+    """Button callback: the date range widened to every dated item."""
+    st.session_state[KEYS["date_from"]] = span()["first"]
+    st.session_state[KEYS["date_to"]] = span()["last"]
 
 
 def _as_widgets(filters: Filters) -> dict:
@@ -191,6 +220,7 @@ def sidebar_filters() -> Filters:
     col2.date_input(
         "To", key=KEYS["date_to"], min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD"
     )
+    _outside_note(side)
     side.text_input("Text contains", key=KEYS["text"], placeholder="e.g. drone")
     for name, label in (
         ("topics", "Topics"),
@@ -214,3 +244,27 @@ def sidebar_filters() -> Filters:
     _sync_url(filters)
     side.caption(f"Showing: {escape_markdown(filters.describe())}")
     return filters
+
+
+def _outside_note(side) -> None:
+    """Under the dates: how many items the range leaves out, and a way to show them."""
+    whole = span()
+    ss = st.session_state
+    left_out = whole["n_outside"]
+    if (
+        ss.get(KEYS["date_from"]) != whole["date_from"]
+        or ss.get(KEYS["date_to"]) != whole["date_to"]
+    ):
+        return
+    if left_out:
+        side.caption(
+            f"Default range: where {_share_in_span()} of on-topic items are dated. "
+            f"{left_out:,} items are "
+            f"dated outside it ({whole['first']} to {whole['last']} in all)."
+        )
+        side.button("Show all dates", on_click=show_all_dates, key="f_all_dates")
+
+
+def _share_in_span() -> str:
+    lo, hi = views.SPAN_QUANTILES
+    return f"{hi - lo:.0%}"

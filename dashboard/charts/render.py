@@ -27,15 +27,14 @@ class ScriptSafeJSON(json.JSONEncoder):
 
 
 def formats(chart) -> tuple[str, ...]:
-    """The formats a chart can be saved as: png/svg/html for altair, html for plotly."""
-    return ("png", "svg", "html") if isinstance(chart, alt.TopLevelMixin) else ("html",)
+    """The formats a chart can be saved as (every chart is altair: png, svg, html)."""
+    return tuple(FORMATS) if isinstance(chart, alt.TopLevelMixin) else ()
 
 
 def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
     """Serialise ``chart`` as ``fmt`` ('png', 'svg' or 'html'); nothing is fetched.
 
-    Altair HTML inlines the Vega libraries (``inline=True``); plotly HTML includes
-    plotly.js (``include_plotlyjs=True``), so both open without the internet.
+    HTML inlines the Vega libraries (``inline=True``), so it opens without the internet.
 
     Examples
     --------
@@ -43,17 +42,15 @@ def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {tuple(FORMATS)}, not {fmt!r}")
-    if isinstance(chart, alt.TopLevelMixin):
-        if fmt == "html":
-            buf = io.StringIO()
-            chart.save(buf, format="html", inline=True, json_kwds={"cls": ScriptSafeJSON})
-            return buf.getvalue().encode("utf-8")
-        import vl_convert as vlc
+    if not isinstance(chart, alt.TopLevelMixin):
+        raise TypeError(f"cannot render a {type(chart).__name__}: not an altair chart")
+    if fmt == "html":
+        buf = io.StringIO()
+        chart.save(buf, format="html", inline=True, json_kwds={"cls": ScriptSafeJSON})
+        return buf.getvalue().encode("utf-8")
+    import vl_convert as vlc
 
-        spec = chart.to_json()
-        if fmt == "png":
-            return vlc.vegalite_to_png(spec, scale=scale)
-        return vlc.vegalite_to_svg(spec).encode("utf-8")
-    if fmt != "html":
-        raise ValueError(f"{type(chart).__name__}: only html export is supported for plotly here")
-    return chart.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+    spec = chart.to_json()
+    if fmt == "png":
+        return vlc.vegalite_to_png(spec, scale=scale)
+    return vlc.vegalite_to_svg(spec).encode("utf-8")

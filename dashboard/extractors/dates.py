@@ -37,10 +37,12 @@ Resolution rules (what a reader does with a news item dated ``ref``):
 ``item_event_dates(items, events)`` picks, per item, the date it is about: the most
 specific event date (the shortest span: day, then short ranges, then month, year);
 among equally specific ones the latest not after the reference date (else the earliest
-after it). Year-only dates and multi-year ranges are background in an item that has a
-publication date ("the situation in 2014" in a 2024 commentary), so they are used only
-when the item has none. Otherwise the publication date (precision "day"), else missing:
-never the ingest date ``as_of``.
+after it). Dates far from the item's own date are background, never its event date: spans
+longer than four months (a year, "since 2014", "from 2014 to 2022"), dates starting more
+than a year before the reference date ("in 1939", "on 24 February 2022" in a 2024
+commentary) and dates more than a year after it ("by 2031", "Blade Runner 2099"). With no
+event date left, the item is dated by its publication date (precision "day"), else by its
+reference date ``as_of`` (precision "reference": the date the user gave the digest).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from dashboard.extractors.sentences import reference_dates, sentence_spans
@@ -568,18 +571,23 @@ _RESOLVERS = {
 
 # --- the date each item is about ---------------------------------------------------------
 
-# Spans longer than this (years, multi-year ranges) are background when a published date exists.
+# Spans longer than this (years, multi-year ranges) are background, never an item's date.
 _BACKGROUND_DAYS = 120
-# How far after its reference date an item's event date may lie (plans, schedules).
+# How far before and after its reference date an item's event date may lie: history and
+# anniversaries before, plans and schedules after.
+_PAST_HORIZON = pd.Timedelta(days=366)
 _FUTURE_HORIZON = pd.Timedelta(days=366)
+# The precision of an item dated only by its reference date (``as_of``).
+REFERENCE_PRECISION = "reference"
 
 
 def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Per item, the date it is about: ``item_id``, ``event_date``, ``event_precision``.
 
     ``event_date`` is a naive calendar date (``datetime64[us]``): the most specific event date
-    the item names (see the module docstring for the rule), else the publication date with
-    precision ``"day"``, else missing. ``as_of`` (the ingest date) is never used as a date.
+    near the item's own date (see the module docstring for the rule), else the publication
+    date (precision ``"day"``), else the reference date ``as_of`` (precision
+    ``"reference"``), else missing.
     """
     ids = items["item_id"].astype("string").reset_index(drop=True)
     refs = reference_dates(items).reset_index(drop=True)
@@ -589,30 +597,46 @@ def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         .dt.normalize()
         .reset_index(drop=True)
     )
+    fallback = published.fillna(refs)
+    precision = pd.Series(
+        np.select([published.notna(), refs.notna()], ["day", REFERENCE_PRECISION], ""),
+        dtype="string",
+    )
     out = pd.DataFrame(
         {
             "item_id": ids,
-            "event_date": published.astype("datetime64[us]"),
-            "event_precision": pd.Series(
-                ["day" if pd.notna(p) else None for p in published], dtype="string"
-            ),
+            "event_date": fallback.astype("datetime64[us]"),
+            "event_precision": precision.mask(precision == ""),
         }
     )
-    if len(events) == 0 or len(items) == 0:
+    best = _best_event_dates(events, pd.DataFrame({"item_id": ids, "ref": refs}))
+    if best.empty:
         return out
+    date = out["item_id"].map(best["date"])
+    has = date.notna().to_numpy()
+    out["event_date"] = date.where(has, out["event_date"]).astype("datetime64[us]")
+    chosen = out["item_id"].map(best["precision"]).astype("string")
+    out["event_precision"] = chosen.where(has, out["event_precision"])
+    return out
+
+
+def _best_event_dates(events: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:
+    """Per item id, the event (``date``, ``precision``) that dates it, among those near its
+    reference date ``ref``."""
+    if len(events) == 0 or len(refs) == 0:
+        return pd.DataFrame(columns=["date", "precision"])
     ev = events[["item_id", "date", "date_end", "precision"]].copy()
     ev["item_id"] = ev["item_id"].astype("string")
     ev = ev.dropna(subset=["date", "date_end"])
-    info = pd.DataFrame({"item_id": ids, "ref": refs, "has_pub": published.notna()})
-    info = info.drop_duplicates("item_id")
-    ev = ev.merge(info, on="item_id", how="inner")
-    ev["span"] = (ev["date_end"] - ev["date"]).dt.days
-    ev = ev[~(ev["has_pub"] & (ev["span"] > _BACKGROUND_DAYS))]
-    # A date far beyond the item's own date is a plan or a title ("by January 2031", "Blade
-    # Runner 2099"), not what the item is about; keep it in `events`, not on the timeline.
-    ev = ev[~(ev["date"] > ev["ref"] + _FUTURE_HORIZON).fillna(False)]
+    ev = ev.merge(refs.drop_duplicates("item_id"), on="item_id", how="inner")
+    span = (ev["date_end"] - ev["date"]).dt.days
+    near = (ev["date"] >= ev["ref"] - _PAST_HORIZON) & (ev["date"] <= ev["ref"] + _FUTURE_HORIZON)
+    # Background years and history, plans and titles ("by January 2031", "Blade Runner 2099")
+    # stay in `events`, not on the item's date.
+    ev = ev[(span <= _BACKGROUND_DAYS) & near.fillna(False)].copy()
     if ev.empty:
-        return out
+        return pd.DataFrame(columns=["date", "precision"])
+    ev["span"] = span
     # Most specific first; then dates not after ref (latest first), then later ones (earliest
     # first): one ascending sort on (span, after, +-date).
     after = (ev["date"] > ev["ref"]).fillna(False)
@@ -620,10 +644,4 @@ def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     ev["_after"] = after.astype(int)
     ev["_key"] = ticks.where(after, -ticks)
     ev = ev.sort_values(["item_id", "span", "_after", "_key"], kind="stable")
-    best = ev.drop_duplicates("item_id").set_index("item_id")
-    date = out["item_id"].map(best["date"])
-    has = date.notna().to_numpy()
-    out["event_date"] = date.where(has, out["event_date"]).astype("datetime64[us]")
-    precision = out["item_id"].map(best["precision"]).astype("string")
-    out["event_precision"] = precision.where(has, out["event_precision"])
-    return out
+    return ev.drop_duplicates("item_id").set_index("item_id")[["date", "precision"]]
