@@ -18,6 +18,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from . import labels
 from .query import Filters
 
 FREQS = ("day", "week", "month")
@@ -26,23 +27,26 @@ TIMELINE_PER_PERIOD = 40
 TIMELINE_MAX_POINTS = 4000
 # How many topics the over-time and co-occurrence charts show (the most frequent ones).
 TOP_TOPICS = 12
-# Claimants shown per comparison in the claimant chart (those with the most figures).
-CLAIMANTS_PER_COMPARISON = 8
+# A period's topic shares are shown only when it has at least this many items.
+MIN_PERIOD_ITEMS = 10
+# Claimants shown per comparison in the claimant chart (those with the most figures), and
+# how many comparisons (side · kind · per) it draws.
+CLAIMANTS_PER_COMPARISON = 6
+COMPARISONS_SHOWN = 6
+# The claims charts: how many claimants and (side, kind) series they draw.
+CLAIMANTS_SHOWN = 8
+SERIES_SHOWN = 4
+# The claimant of figures nobody is named for.
+UNATTRIBUTED = "unattributed"
 # Tables the Data page offers for download, filtered by the items they belong to.
 DOWNLOAD_TABLES = ("items", "casualties", "events", "entities", "topics")
-# Labels of the casualty ``per`` values on the charts: they are different measures and
-# must never be summed into one line.
-PER_LABELS = {
-    "event": "figures per event (summed)",
-    "day": "daily rate (largest reported)",
-    "month": "monthly figure (largest reported)",
-    "total": "cumulative total (largest reported)",
-}
 
 
 # The item columns the views read. Not ``i.*``: DuckDB materialises a CTE used more than
 # once, and carrying every item's full text through it costs seconds at a million items.
-F_COLUMNS = "i.item_id, i.title, i.source, i.published, i.event_date, i.n_words, i.n_copies"
+F_COLUMNS = (
+    "i.item_id, i.title, i.source, i.url, i.published, i.event_date, i.n_words, i.n_copies"
+)
 
 
 def _date_expr(filters: Filters, alias: str = "i") -> str:
@@ -180,11 +184,13 @@ def items_per_source(con: duckdb.DuckDBPyConnection, filters: Filters, top: int 
 
 # -- topics ---------------------------------------------------------------------------------
 def topic_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Items per topic (taxonomy and discovered), most frequent first."""
+    """Items per taxonomy topic, most frequent first, with ``share``: the fraction of the
+    filtered items that carry the topic (discovered topics: :func:`discovered_topics`)."""
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
-    SELECT t.topic, t.origin, count(*) AS n_items  -- one row per item and topic
-    FROM topics t WHERE {_in_filtered(filters, "t")}
+    SELECT t.topic, t.origin, count(*) AS n_items,  -- one row per item and topic
+           count(*) / greatest((SELECT count(*) FROM f), 1) AS share
+    FROM topics t WHERE t.origin = 'taxonomy' AND {_in_filtered(filters, "t")}
     GROUP BY t.topic, t.origin ORDER BY n_items DESC, t.topic"""
     return _df(con, sql, params)
 
@@ -192,15 +198,33 @@ def topic_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 def topics_over_time(
     con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week", top: int = TOP_TOPICS
 ) -> pd.DataFrame:
-    """Items per period and topic, for the ``top`` most frequent taxonomy topics."""
+    """Items per period and topic, for the ``top`` most frequent taxonomy topics, with
+    ``share``: the fraction of the period's items carrying the topic (so a month with few
+    items does not make every topic "fall"); missing for periods with fewer than
+    ``MIN_PERIOD_ITEMS`` items, where a share is noise. A period without the topic counts 0
+    next to one with it, so lines never join periods across a gap."""
     cte, params = _filtered(con, filters)
+    unit = _freq(freq)
     sql = f"""WITH {cte},
-    tt AS (SELECT t.topic, f.d FROM topics t JOIN f ON f.item_id = t.item_id
-           WHERE t.origin = 'taxonomy' AND f.d IS NOT NULL),
-    top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)})
-    SELECT CAST(date_trunc('{_freq(freq)}', d) AS DATE) AS period, topic, count(*) AS n_items
-    FROM tt WHERE topic IN (SELECT topic FROM top)
-    GROUP BY ALL ORDER BY period, topic"""
+    fp AS (SELECT item_id, CAST(date_trunc('{unit}', d) AS DATE) AS period FROM f
+           WHERE d IS NOT NULL),
+    per AS (SELECT period, count(*) AS n_period FROM fp GROUP BY period),
+    tt AS (SELECT t.topic, fp.period FROM topics t JOIN fp ON fp.item_id = t.item_id
+           WHERE t.origin = 'taxonomy'),
+    top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)}),
+    n AS (SELECT period, topic, count(*) AS n_items FROM tt
+          WHERE topic IN (SELECT topic FROM top) GROUP BY ALL),
+    g AS (SELECT per.period, top.topic, coalesce(n.n_items, 0) AS n_items,
+                 CASE WHEN per.n_period >= {int(MIN_PERIOD_ITEMS)}
+                      THEN coalesce(n.n_items, 0) / per.n_period END AS share
+          FROM per CROSS JOIN top LEFT JOIN n ON n.period = per.period AND n.topic = top.topic),
+    -- a zero is kept only next to a non-zero period: the line drops to 0 and comes back,
+    -- and long empty stretches cost no rows
+    z AS (SELECT *, lag(n_items) OVER w AS before, lead(n_items) OVER w AS after FROM g
+          WINDOW w AS (PARTITION BY topic ORDER BY period))
+    SELECT period, topic, n_items, share FROM z
+    WHERE n_items > 0 OR coalesce(before, 0) > 0 OR coalesce(after, 0) > 0
+    ORDER BY period, topic"""
     return _df(con, sql, params)
 
 
@@ -246,13 +270,14 @@ def casualty_figures(
     # Pick the rows on narrow keys first, then fetch their sentences: sorting every
     # joined figure with its sentence attached costs several times more.
     sql = f"""WITH {cte},
-    k AS (SELECT c.item_id, c.start, c.kind, c.value, f.d, f.title, f.source
+    k AS (SELECT c.item_id, c.start, c.kind, c.value, f.d, f.title, f.source, f.url
           FROM casualties c JOIN f ON f.item_id = c.item_id
           WHERE {cwhere}
           ORDER BY f.d DESC NULLS LAST, c.item_id, c.start LIMIT {int(limit)})
     SELECT c.value, c.value_max, c.kind, c.side, c."group", c.per, c.claimant,
            CAST(c.period_start AS DATE) AS period_start, CAST(c.period_end AS DATE) AS period_end,
-           c.approximate, c.quote, c.sentence, k.d AS date, k.title, k.source, c.item_id
+           c.approximate, c.quote, c.sentence, k.d AS date, k.title, k.source, k.url,
+           c.item_id
     FROM k JOIN casualties c ON c.item_id = k.item_id AND c.start = k.start
          AND c.kind = k.kind AND c.value IS NOT DISTINCT FROM k.value
     ORDER BY k.d DESC NULLS LAST, c.item_id, c.start"""
@@ -262,36 +287,69 @@ def casualty_figures(
 def casualties_over_time(
     con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week"
 ) -> pd.DataFrame:
-    """Figures per period, side and kind, one series per ``per`` (never mixed).
+    """Figures of single events, summed per period, side and kind.
 
-    Per-event figures are summed within a period (they count different events); daily
-    rates, monthly figures and cumulative totals are repeated by many items, so a period
-    keeps the largest one reported rather than a meaningless sum.
+    Only ``per = 'event'`` figures are summed: they count different events. Daily rates,
+    monthly figures and cumulative totals are claims about a span of time, repeated by many
+    items; adding them up would be meaningless (see :func:`casualty_claims`).
     """
     cte, params = _filtered(con, filters)
     cwhere, cparams = filters.casualty_where("c")
     sql = f"""WITH {cte},
-    c AS (SELECT c.*, coalesce(CAST(c.period_end AS DATE), f.d) AS cd
+    c AS (SELECT c.side, c.kind, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS cd
           FROM casualties c JOIN f ON f.item_id = c.item_id
-          WHERE {cwhere} AND c.value IS NOT NULL)
-    SELECT CAST(date_trunc('{_freq(freq)}', cd) AS DATE) AS period, side, kind, per,
-           CASE WHEN per = 'event' THEN sum(value) ELSE max(value) END AS value,
-           count(*) AS n_figures
-    FROM c WHERE cd IS NOT NULL GROUP BY 1, side, kind, per ORDER BY per, side, kind, period"""
-    out = _df(con, sql, params + cparams)
-    out["measure"] = out["per"].map(PER_LABELS).fillna(out["per"])
-    return out
+          WHERE {cwhere} AND c.value IS NOT NULL AND c.per = 'event')
+    SELECT CAST(date_trunc('{_freq(freq)}', cd) AS DATE) AS period, side, kind,
+           sum(value) AS value, count(*) AS n_figures
+    FROM c WHERE cd IS NOT NULL GROUP BY ALL ORDER BY side, kind, period"""
+    return _df(con, sql, params + cparams)
+
+
+def casualty_claims(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    per: str = "total",
+    top_claimants: int = CLAIMANTS_SHOWN,
+    top_series: int = SERIES_SHOWN,
+) -> pd.DataFrame:
+    """Claims of one measure (``per``: total, day or month) as series: one row per date,
+    side, kind and claimant with the largest figure that claimant gave that day.
+
+    Only the ``top_series`` (side, kind) pairs and, across them, the ``top_claimants``
+    claimants with the most figures are kept, so the chart stays readable; unattributed
+    figures count as the claimant "unattributed".
+    """
+    if per not in ("total", "day", "month"):
+        raise ValueError(f"per must be total, day or month, not {per!r}")
+    cte, params = _filtered(con, filters)
+    cwhere, cparams = filters.casualty_where("c")
+    sql = f"""WITH {cte},
+    c AS (SELECT c.side, c.kind, coalesce(nullif(trim(c.claimant), ''), ?) AS claimant, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS date
+          FROM casualties c JOIN f ON f.item_id = c.item_id
+          WHERE {cwhere} AND c.value IS NOT NULL AND c.per = ?),
+    s AS (SELECT side, kind FROM c GROUP BY ALL ORDER BY count(*) DESC, side, kind
+          LIMIT {int(top_series)}),
+    k AS (SELECT claimant FROM c WHERE (side, kind) IN (SELECT (side, kind) FROM s)
+          GROUP BY claimant ORDER BY count(*) DESC, claimant LIMIT {int(top_claimants)})
+    SELECT date, side, kind, claimant, max(value) AS value, count(*) AS n_figures
+    FROM c WHERE date IS NOT NULL AND (side, kind) IN (SELECT (side, kind) FROM s)
+         AND claimant IN (SELECT claimant FROM k)
+    GROUP BY ALL ORDER BY side, kind, claimant, date"""
+    return _df(con, sql, [*params, UNATTRIBUTED, *cparams, per])
 
 
 def claimant_ranges(
-    con: duckdb.DuckDBPyConnection, filters: Filters, top: int = CLAIMANTS_PER_COMPARISON
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    top: int = CLAIMANTS_PER_COMPARISON,
+    comparisons: int = COMPARISONS_SHOWN,
 ) -> pd.DataFrame:
     """For each side, kind and per: the range of figures each claimant gave.
 
     Only totals, monthly figures and daily rates (figures of single events are about
     different events and do not compare), and only (side, kind, per) groups with at least
-    two claimants, each keeping its ``top`` claimants with the most figures: the point is
-    to set one claimant's figures against another's.
+    two claimants: the ``comparisons`` groups with the most figures, each keeping its
+    ``top`` claimants with the most figures.
     """
     cte, params = _filtered(con, filters)
     cwhere, cparams = filters.casualty_where("c")
@@ -306,12 +364,19 @@ def claimant_ranges(
                  count(*) AS n_figures FROM c GROUP BY ALL),
     r AS (SELECT *, row_number() OVER (PARTITION BY side, kind, per
                                        ORDER BY n_figures DESC, claimant) AS k,
-                 count(*) OVER (PARTITION BY side, kind, per) AS n_claimants FROM g)
-    SELECT side, kind, per, claimant, low, high, n_figures,
-           side || ' · ' || kind || ' · ' || per AS comparison
-    FROM r WHERE n_claimants >= 2 AND k <= {int(top)}
-    ORDER BY comparison, high DESC, claimant"""
-    return _df(con, sql, params + cparams)
+                 count(*) OVER (PARTITION BY side, kind, per) AS n_claimants,
+                 sum(n_figures) OVER (PARTITION BY side, kind, per) AS n_group FROM g),
+    top AS (SELECT side, kind, per FROM r WHERE n_claimants >= 2 GROUP BY ALL
+            ORDER BY max(n_group) DESC, side, kind, per LIMIT {int(comparisons)})
+    SELECT side, kind, per, claimant, low, high, n_figures
+    FROM r WHERE k <= {int(top)} AND (side, kind, per) IN (SELECT (side, kind, per) FROM top)
+    ORDER BY side, kind, per, high DESC, claimant"""
+    out = _df(con, sql, params + cparams)
+    out["comparison"] = [
+        " · ".join(labels.label(f, v) for f, v in zip(("side", "kind", "per"), row, strict=True))
+        for row in zip(out["side"], out["kind"], out["per"], strict=True)
+    ]
+    return out
 
 
 # -- timeline -------------------------------------------------------------------------------
@@ -371,7 +436,7 @@ def place_counts(
     top: int = 400,
     max_cells: int = MAX_COORDINATE_CELLS,
 ):
-    """What the map draws, both layers in one frame, most items first.
+    """What the map draws: both layers in one frame, each with most items first.
 
     Columns: ``layer`` (:data:`PLACE_LAYERS`), ``name``, ``country``, ``admin1``, ``lat``,
     ``lon``, ``n_items``, ``files``. ``text place`` rows come first: the places named by the
@@ -380,7 +445,6 @@ def place_counts(
     position, with the files the records came from (no name; at most ``max_cells``).
     """
     cte, params = _filtered(con, filters)
-    where, wparams = filters.item_where("i", con=con)
     k = 1 / COORDINATE_CELL
     sql = f"""WITH {cte},
     named AS (
@@ -399,12 +463,12 @@ def place_counts(
                    list_sort(list(DISTINCT regexp_extract(i.file, '[^/\\\\]+$'))), ', '
                ) AS files
         FROM items i
-        WHERE {where} AND i.lat BETWEEN -90 AND 90 AND i.lon BETWEEN -180 AND 180
+        WHERE {_in_filtered(filters, "i")} AND i.lat BETWEEN -90 AND 90 AND i.lon BETWEEN -180 AND 180
         GROUP BY round(i.lat * {k}), round(i.lon * {k})
         ORDER BY n_items DESC, lat, lon LIMIT {int(max_cells)})
     SELECT * FROM named UNION ALL SELECT * FROM cells
     ORDER BY layer DESC, n_items DESC, name, lat, lon"""
-    return _df(con, sql, params + wparams)
+    return _df(con, sql, params)
 
 
 def place_items(

@@ -89,7 +89,7 @@ def test_every_page_runs_on_the_corpora(corpus_store, monkeypatch):
     assert counts == {
         "overview": 5,
         "topics": 4,
-        "casualties": 2,
+        "casualties": 4,
         "timeline": 2,
         "map": 1,
         "items": 0,
@@ -122,8 +122,9 @@ def test_a_query_string_restores_the_filters(corpus_store, monkeypatch):
     assert at.multiselect(key="f_kind").value == ["killed"]
     assert str(at.date_input(key="f_from").value) == "2022-03-01"
     at = _ok(at.switch_page("app_pages/casualties.py").run())
-    frame = _chart(at, "Casualty figures over time")
-    assert len(frame) and set(frame["side"]) == {"ukraine"} and set(frame["kind"]) == {"killed"}
+    frame = _chart(at, "Casualties in single events")
+    # charts show labels, not codes
+    assert len(frame) and set(frame["side"]) == {"Ukraine"} and set(frame["kind"]) == {"Killed"}
     periods = pd.to_datetime(frame["period"])
     assert periods.min() >= pd.Timestamp("2022-02-28") and periods.max() <= pd.Timestamp(
         "2022-06-30"
@@ -202,11 +203,11 @@ def test_other_wars_figures_only_when_asked(corpus_store, monkeypatch):
     at = _ok(_app(corpus_store, monkeypatch))
     assert at.toggle(key="f_figures").value is False
     at = _ok(at.switch_page("app_pages/casualties.py").run())
-    default = _chart(at, "Casualty figures over time")
+    default = at.dataframe[0].value  # the figures table
     at = _ok(_app(corpus_store, monkeypatch, {"figures": "all"}))
     assert at.toggle(key="f_figures").value is True
     at = _ok(at.switch_page("app_pages/casualties.py").run())
-    everything = _chart(at, "Casualty figures over time")
+    everything = at.dataframe[0].value
     assert default["value"].max() < 1_500_000 <= everything["value"].max()
     assert at.query_params.get("figures") in ("all", ["all"])
 

@@ -50,15 +50,21 @@ def test_casualty_views_obey_side_and_kind(seed):
 
 
 def test_over_time_keeps_measures_apart(big):
+    # Single-event figures are summed; nothing else is in that sum.
     frame = views.casualties_over_time(big, Filters(), freq="month")
-    # One row per (period, side, kind, per): rates, event counts and totals never merge.
-    assert not frame.duplicated(["period", "side", "kind", "per"]).any()
-    assert {"event", "day", "total"} <= set(frame["per"])
-    assert frame["measure"].notna().all()
-    # Totals are the largest reported in the period, not a sum of repeated totals.
-    raw = views.casualty_figures(big, Filters())
-    totals = raw[(raw["per"] == "total") & raw["value"].notna()]
-    assert frame.loc[frame["per"] == "total", "value"].max() <= totals["value"].max()
+    raw = views.casualty_figures(big, Filters(), limit=1_000_000)
+    events = raw[(raw["per"] == "event") & raw["value"].notna() & raw["date"].notna()]
+    assert frame["value"].sum() == events["value"].sum()
+    assert not frame.duplicated(["period", "side", "kind"]).any()
+    # Totals and rates are series per claimant: the largest figure a claimant gave that day,
+    # never a sum of repeated totals.
+    totals = views.casualty_claims(big, Filters(), per="total")
+    assert len(totals) and not totals.duplicated(["date", "side", "kind", "claimant"]).any()
+    assert totals["value"].max() <= raw.loc[raw["per"] == "total", "value"].max()
+    rates = views.casualty_claims(big, Filters(), per="day")
+    day_values = set(raw.loc[raw["per"] == "day", "value"])
+    assert len(rates) and set(rates["value"]) <= day_values
+    assert totals["claimant"].nunique() <= views.CLAIMANTS_SHOWN
 
 
 def test_claimant_ranges_compare_at_least_two_claimants(big):

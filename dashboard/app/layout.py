@@ -7,10 +7,11 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from .. import labels
 from ..charts import CHARTS, FORMATS, formats
 from ..export import frame_csv, report_chart_bytes
 from ..query import Filters
-from . import state
+from . import markup, state
 
 GRANULARITIES = ("day", "week", "month")
 FIXED_SIZE = {"place_map"}
@@ -62,6 +63,46 @@ def chart(name: str, filters: Filters, *, selection: str | None = None, **option
         result = st.altair_chart(figure, width=width, key=f"chart_{name}")
     downloads(name, figure, frame, filters)
     return result
+
+
+# The casualty table's columns, in order.
+FIGURE_COLUMNS = [
+    "value", "value_max", "kind", "side", "group", "per", "evidence", "claimant",
+    "period_start", "period_end", "date", "title", "source", "url",
+]  # fmt: skip
+
+
+def figures_table(figures: pd.DataFrame):
+    """The casualty figures as a table (labels, evidence, the item and a link to the
+    original); returns the selected figure's row, or None."""
+    shown = labels.labelled(figures).assign(
+        evidence=[
+            markup.mark_quote(s, q)
+            for s, q in zip(figures["sentence"], figures["quote"], strict=True)
+        ],
+        claimant=figures["claimant"].fillna(labels.MISSING),
+        url=markup.web_links(figures["url"]),
+    )[FIGURE_COLUMNS]
+    picked = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="figures_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            **{c: labels.column_label(c) for c in FIGURE_COLUMNS},
+            "value": st.column_config.NumberColumn("People", format="localized"),
+            "value_max": st.column_config.NumberColumn("Up to", format="localized"),
+            "period_start": st.column_config.DateColumn("Period from", format="YYYY-MM-DD"),
+            "period_end": st.column_config.DateColumn("Period to", format="YYYY-MM-DD"),
+            "date": st.column_config.DateColumn("Item date", format="YYYY-MM-DD"),
+            "evidence": st.column_config.TextColumn("Evidence sentence", width="large"),
+            "url": st.column_config.LinkColumn("Original", display_text="open"),
+        },
+    )
+    rows = picked.selection.rows if picked is not None else []
+    return figures.iloc[rows[0]] if rows else None
 
 
 def downloads(name: str, figure, frame: pd.DataFrame, filters: Filters) -> None:

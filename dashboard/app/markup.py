@@ -75,3 +75,24 @@ def mark_quote(sentence: str | None, quote: str | None, left: str = "»", right:
         i = sentence.index(quote)
         return f"{sentence[:i]}{left}{quote}{right}{sentence[i + len(quote) :]}"
     return sentence
+
+
+def highlight_quote(sentence: str | None, quote: str | None) -> str:
+    """Escaped markdown of ``sentence`` with ``quote`` (a figure's words) highlighted."""
+    sentence, quote = sentence or "", quote or ""
+    at = sentence.find(quote) if quote else -1
+    marks = pd.DataFrame(
+        {
+            "start": [at] if at >= 0 else [],
+            "end": [at + len(quote)] if at >= 0 else [],
+            "mark": ["figure"] if at >= 0 else [],
+        }
+    )
+    return highlight(sentence, marks)
+
+
+def web_links(urls: pd.Series) -> pd.Series:
+    """Item URLs fit for a link: http(s) only (a ``javascript:`` URL from an untrusted
+    record must never become a clickable link); others missing."""
+    text = urls.astype("string")
+    return text.where(text.str.match(r"(?i)https?://[^\s]+$").fillna(False).astype(bool))

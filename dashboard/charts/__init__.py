@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import views
-from .casualties import casualties_over_time_chart, claimant_ranges_chart
+from .casualties import (
+    casualties_over_time_chart,
+    casualty_rates_chart,
+    casualty_totals_chart,
+    claimant_ranges_chart,
+)
 from .overview import source_chart
 from .places import PLACE_SELECTION, place_map_chart
 from .render import FORMATS, chart_bytes, formats
@@ -37,6 +42,8 @@ __all__ = [
     "PLACE_SELECTION",
     "ChartSpec",
     "casualties_over_time_chart",
+    "casualty_rates_chart",
+    "casualty_totals_chart",
     "chart_bytes",
     "claimant_ranges_chart",
     "discovered_topics_chart",
@@ -91,7 +98,7 @@ CHARTS: dict[str, ChartSpec] = _specs(
         "topics",
         views.topics_over_time,
         topics_over_time_chart,
-        {"freq": "week"},
+        {"freq": "month"},
     ),
     ChartSpec(
         "topic_cooccurrence",
@@ -108,8 +115,24 @@ CHARTS: dict[str, ChartSpec] = _specs(
         discovered_topics_chart,
     ),
     ChartSpec(
+        "casualty_totals",
+        "Cumulative totals claimed, by claimant",
+        "casualties",
+        views.casualty_claims,
+        casualty_totals_chart,
+        {"per": "total"},
+    ),
+    ChartSpec(
+        "casualty_rates",
+        "Daily rates claimed",
+        "casualties",
+        views.casualty_claims,
+        casualty_rates_chart,
+        {"per": "day"},
+    ),
+    ChartSpec(
         "casualties_over_time",
-        "Casualty figures over time",
+        "Casualties in single events, summed per period",
         "casualties",
         views.casualties_over_time,
         casualties_over_time_chart,
@@ -117,7 +140,7 @@ CHARTS: dict[str, ChartSpec] = _specs(
     ),
     ChartSpec(
         "claimant_ranges",
-        "Claimants compared",
+        "Claimants compared: lowest to highest figure",
         "casualties",
         views.claimant_ranges,
         claimant_ranges_chart,

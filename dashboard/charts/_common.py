@@ -1,25 +1,37 @@
-"""Shared chart settings: sizes, labels and the frame -> altair data guard."""
+"""Shared chart conventions: sizes, axes, fixed colours, human labels, the data guard.
+
+Every chart draws every category label in full (no ``labelOverlap`` dropping, no ``…``
+cuts: ``labelLimit=0``) and sizes itself to its number of categories; time axes carry
+years; counts have whole-number ticks and thousands separators; sides and kinds have one
+colour each on every chart and under every filter (:mod:`dashboard.labels`).
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
+from .. import labels
+
 # A readable default size; the app stretches charts to the column width anyway.
 WIDTH = 640
 HEIGHT = 320
+# Pixels per bar or row of a category axis.
+STEP = 20
 # At most this many ticks on a count axis.
 MAX_COUNT_TICKS = 8
 
 
 def data(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy altair serialises to valid JSON: missing values become null, never NaN.
+    """Copy altair serialises to valid JSON, codes shown by their labels.
 
-    Altair 6 turns missing values of pandas 3's default ``str`` and of ``object`` columns
-    into NaN (invalid JSON that vl-convert rejects), but handles the nullable ``string``
-    dtype; so text columns are cast to ``string``. Numbers and datetimes are left alone.
+    Missing values become null, never NaN: altair 6 turns missing values of pandas 3's
+    default ``str`` and of ``object`` columns into NaN (invalid JSON that vl-convert
+    rejects), but handles the nullable ``string`` dtype; so text columns are cast to
+    ``string``. Numbers and datetimes are left alone. Side, kind, group, per and scope
+    codes become their labels ("Killed or injured", "United States").
     """
-    out = frame.copy()
+    out = labels.labelled(frame)
     for col in out.columns:
         dtype = out[col].dtype
         if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
@@ -39,12 +51,102 @@ def empty_note(chart: alt.Chart, frame: pd.DataFrame, title: str) -> alt.Chart:
     return chart.properties(title=title)
 
 
-def count_axis(values: pd.Series) -> alt.Axis:
-    """An axis for whole counts: no 0.5 ticks when the counts are small.
+def count_axis(values: pd.Series, title: str | None = None) -> alt.Axis:
+    """An axis for whole counts: "1,200", and no 0.5 ticks when the counts are small.
 
     (Vega's ``tickMinStep`` is ignored by the renderer vl-convert ships, so the tick count
     is capped at the largest count instead.)
     """
     top = pd.to_numeric(values, errors="coerce").max()
     ticks = int(min(max(top, 1), MAX_COUNT_TICKS)) if pd.notna(top) else MAX_COUNT_TICKS
-    return alt.Axis(format="d", tickCount=ticks)
+    return alt.Axis(format=",d", tickCount=ticks, title=title)
+
+
+# Labels of whole numbers only: a panel of small counts would otherwise read "0 0.5 1".
+WHOLE_LABELS = "datum.value % 1 ? '' : format(datum.value, ',d')"
+
+
+def people_axis(title: str = "People (reported)", log: bool = False) -> alt.Axis:
+    """People counts: whole numbers with thousands separators; on a log scale, few ticks
+    (Vega would label every minor tick, "3040 50 70 90")."""
+    if log:
+        return alt.Axis(format=",d", tickCount=6, labelOverlap="greedy", title=title)
+    return alt.Axis(format=",d", tickMinStep=1, labelExpr=WHOLE_LABELS, title=title)
+
+
+def time_axis(dates: pd.Series, title: str | None = None) -> alt.Axis:
+    """A time axis whose labels carry the year: "2023" over several years, "Mar 2023" over
+    months, "5 Mar 2023" over weeks."""
+    dates = pd.to_datetime(dates, errors="coerce").dropna()
+    days = (dates.max() - dates.min()).days if len(dates) else 0
+    if days > 3 * 365:
+        fmt, unit = "%Y", "year"
+    elif days > 90:
+        fmt, unit = "%b %Y", "month"
+    else:
+        fmt, unit = "%-d %b %Y", None
+    axis = {"format": fmt, "labelOverlap": True, "labelAngle": 0, "title": title}
+    if unit:
+        axis["tickCount"] = {"interval": unit, "step": 1 if unit == "year" or days < 800 else 3}
+    return alt.Axis(**axis)
+
+
+def bars_height(n: int) -> int:
+    """Height of a bar chart of ``n`` categories: a row each, never a sliver."""
+    return max(HEIGHT // 2, STEP * n)
+
+
+def category_axis(title: str | None, **extra) -> alt.Axis:
+    """Every label drawn, in full."""
+    return alt.Axis(title=title, labelLimit=0, labelOverlap=False, **extra)
+
+
+def kind_scale() -> alt.Scale:
+    colours = labels.kind_colours()
+    return alt.Scale(domain=list(colours), range=list(colours.values()))
+
+
+def present_sides(frame: pd.DataFrame) -> list[str]:
+    """The side labels of ``frame``, in the fixed order (a legend lists only these)."""
+    have = set(frame["side"]) if "side" in frame else set()
+    return [s for s in labels.domain("side") if s in have]
+
+
+def by_side(frame: pd.DataFrame, title: str = "Side") -> alt.Color:
+    """Colour by side: fixed colours, a legend of the sides present."""
+    colours = labels.side_colours()
+    return alt.Color(
+        "side:N",
+        title=title,
+        scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+        legend=alt.Legend(values=present_sides(frame) or alt.Undefined, symbolType="circle"),
+    )
+
+
+def by_kind(frame: pd.DataFrame, title: str = "Kind") -> alt.Color:
+    have = set(frame["kind"]) if "kind" in frame else set()
+    return alt.Color(
+        "kind:N",
+        title=title,
+        scale=kind_scale(),
+        legend=alt.Legend(values=[k for k in labels.domain("kind") if k in have] or alt.Undefined),
+    )
+
+
+def break_gaps(frame: pd.DataFrame, x: str, series: str, y: str) -> pd.DataFrame:
+    """``frame`` plus a row with a missing ``y`` inside every gap of a series longer than
+    the data's own step, so a line (``invalid="break-paths-show-domains"``) stops there
+    instead of joining periods months apart as a steady trend."""
+    if frame.empty:
+        return frame
+    dates = pd.to_datetime(frame[x])
+    steps = dates.drop_duplicates().sort_values().diff().dropna()
+    if steps.empty:
+        return frame
+    step = steps.min()
+    ordered = frame.assign(_t=dates).sort_values([series, "_t"])
+    gap = ordered.groupby(series)["_t"].diff() > step * 1.5
+    breaks = ordered[gap].assign(_t=lambda d: d["_t"] - step, **{y: None})
+    breaks[x] = breaks["_t"].dt.date if not hasattr(frame[x], "dt") else breaks["_t"]
+    out = pd.concat([ordered, breaks]).sort_values([series, "_t"]).drop(columns="_t")
+    return out.reset_index(drop=True)

@@ -1,12 +1,32 @@
-"""Casualty charts: figures over time (one panel per measure) and claimant ranges."""
+"""Casualty charts: single-event figures summed, claims as series, claimants compared.
+
+Three measures are never mixed: figures of single events (summed per period), cumulative
+totals (each claimant's step line of their latest figure) and daily rates (points).
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from ._common import HEIGHT, WIDTH, data, empty_note
+from ..views import UNATTRIBUTED
+from ._common import (
+    STEP,
+    by_side,
+    category_axis,
+    data,
+    empty_note,
+    people_axis,
+    time_axis,
+)
 
+CLAIMANT_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
+                    "#9c755f", "#e15759", "#bab0ac")  # fmt: skip
+# Figures run from one person to hundreds of thousands.
+LOG = alt.Scale(type="log")
+# Casualty charts are full width: faceted charts do not stretch to a column in the app.
+WIDE = 900
+PANEL_HEIGHT = 170
 # Panel labels above each panel (not beside it), so the chart keeps its width.
 HEADER = alt.Header(
     labelAngle=0,
@@ -15,41 +35,107 @@ HEADER = alt.Header(
     labelOrient="top",
     labelFontWeight="bold",
     labelFontSize=12,
+    labelLimit=0,
 )
 
 
 def casualties_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Lines per side (colour) and kind (dash), one row per measure with its own y scale.
-
-    Per-event figures, daily rates, monthly figures and cumulative totals are different
-    quantities: they get separate panels and are never summed into one line (frame from
-    ``views.casualties_over_time``).
-    """
+    """Bars: people in single-event figures per period, stacked by side, a panel per kind
+    (frame from ``views.casualties_over_time``)."""
+    frame = data(frame)
     chart = (
-        alt.Chart(data(frame))
-        .mark_line(point=True)
+        alt.Chart(frame)
+        .mark_bar()
         .encode(
-            x=alt.X("period:T", title="Period (start date)"),
-            y=alt.Y("value:Q", title="People (reported)"),
-            color=alt.Color("side:N", title="Side"),
-            strokeDash=alt.StrokeDash(
-                "kind:N", title="Kind", legend=alt.Legend(symbolType="stroke")
-            ),
-            detail="kind:N",
+            x=alt.X("period:T", axis=time_axis(frame["period"], "Period (start date)")),
+            y=alt.Y("sum(value):Q", axis=people_axis("People (summed)")),
+            color=by_side(frame),
             tooltip=[
-                alt.Tooltip("period:T", title="Period from"),
-                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("period:T", title="Period from", format="%-d %b %Y"),
                 alt.Tooltip("side:N", title="Side"),
                 alt.Tooltip("kind:N", title="Kind"),
                 alt.Tooltip("value:Q", title="People", format=","),
-                alt.Tooltip("n_figures:Q", title="Figures"),
+                alt.Tooltip("n_figures:Q", title="Figures", format=","),
             ],
         )
-        .properties(width=WIDTH, height=HEIGHT // 2)
-        .facet(row=alt.Row("measure:N", title=None, header=HEADER))
+        .properties(width=WIDE, height=PANEL_HEIGHT)
+        .facet(row=alt.Row("kind:N", title=None, header=HEADER))
         .resolve_scale(y="independent")
     )
-    return empty_note(chart, frame, "Casualty figures over time, by measure")
+    return empty_note(chart, frame, "Casualties in single events, summed per period")
+
+
+def casualty_totals_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Step lines: each claimant's cumulative totals, held until their next claim, a panel
+    per side · kind, on a log scale (totals run from a town's toll to a war's); unattributed
+    totals are points only, since they are no one's series (frame from
+    ``views.casualty_claims`` with ``per="total"``)."""
+    frame = data(frame)
+    frame["series"] = frame["side"] + " · " + frame["kind"]
+    base = alt.Chart(frame).encode(
+        x=alt.X("date:T", axis=time_axis(frame["date"], "Date of the claim")),
+        y=alt.Y(
+            "value:Q",
+            axis=people_axis("People (cumulative total, log scale)", log=True),
+            scale=LOG,
+        ),
+        color=_claimant_color(frame),
+        tooltip=_claim_tooltip(),
+    )
+    lines = base.mark_line(interpolate="step-after").transform_filter(
+        alt.datum.claimant != UNATTRIBUTED
+    )
+    chart = (
+        alt.layer(lines, base.mark_point(filled=True, size=40))
+        .properties(width=WIDE, height=PANEL_HEIGHT)
+        .facet(row=alt.Row("series:N", title=None, header=HEADER))
+        .resolve_scale(y="independent")
+    )
+    return empty_note(chart, frame, "Cumulative totals claimed, by claimant")
+
+
+def _claimant_color(frame: pd.DataFrame) -> alt.Color:
+    """Claimants in order of their number of figures; unattributed in grey, last."""
+    order = frame.groupby("claimant")["n_figures"].sum().sort_values(ascending=False).index
+    named = [c for c in order if c != UNATTRIBUTED]
+    domain = [*named, UNATTRIBUTED] if UNATTRIBUTED in set(order) else named
+    palette = list(CLAIMANT_COLOURS[: len(named)]) + ["#9e9e9e"]
+    return alt.Color(
+        "claimant:N",
+        title="Claimant",
+        scale=alt.Scale(domain=domain, range=palette[: len(domain)]),
+        legend=alt.Legend(labelLimit=0, orient="bottom", columns=3),
+    )
+
+
+def casualty_rates_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Points: daily rates claimed, coloured by side, shaped by kind (frame from
+    ``views.casualty_claims`` with ``per="day"``)."""
+    frame = data(frame)
+    chart = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=60, opacity=0.8)
+        .encode(
+            x=alt.X("date:T", axis=time_axis(frame["date"], "Date of the claim")),
+            y=alt.Y("value:Q", axis=people_axis("People per day (claimed)")),
+            color=by_side(frame),
+            shape=alt.Shape("kind:N", title="Kind"),
+            tooltip=_claim_tooltip(),
+        )
+        .properties(width=WIDE, height=PANEL_HEIGHT + 40)
+    )
+    return empty_note(chart, frame, "Daily rates claimed")
+
+
+def _claim_tooltip() -> list:
+    return [
+        alt.Tooltip("date:T", title="Date", format="%-d %b %Y"),
+        alt.Tooltip("claimant:N", title="Claimant"),
+        alt.Tooltip("side:N", title="Side"),
+        alt.Tooltip("kind:N", title="Kind"),
+        alt.Tooltip("value:Q", title="People", format=","),
+        alt.Tooltip("n_figures:Q", title="Figures that day"),
+    ]
 
 
 def claimant_ranges_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -58,8 +144,9 @@ def claimant_ranges_chart(frame: pd.DataFrame) -> alt.Chart:
     Frame from ``views.claimant_ranges``: compares, e.g., one ministry's totals with
     another's for the same side and kind.
     """
-    base = alt.Chart(data(frame)).encode(
-        y=alt.Y("claimant:N", title="Claimant"),
+    frame = data(frame)
+    base = alt.Chart(frame).encode(
+        y=alt.Y("claimant:N", axis=category_axis(None), sort="-x"),
         tooltip=[
             alt.Tooltip("claimant:N", title="Claimant"),
             alt.Tooltip("comparison:N", title="Side · kind · per"),
@@ -68,21 +155,21 @@ def claimant_ranges_chart(frame: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("n_figures:Q", title="Figures"),
         ],
     )
-    rule = base.mark_rule(strokeWidth=3).encode(
-        x=alt.X("low:Q", title="People (reported)"),
+    rule = base.mark_rule(strokeWidth=3, color="#555555").encode(
+        x=alt.X("low:Q", axis=people_axis("People (reported, log scale)", log=True), scale=LOG),
         x2="high:Q",
-        color=alt.Color("claimant:N", legend=None),
     )
-    low = base.mark_point(filled=True, size=60).encode(
-        x="low:Q", color=alt.Color("claimant:N", legend=None)
+    low = base.mark_point(filled=True, size=60, color="#555555").encode(x="low:Q")
+    high = base.mark_point(filled=True, size=70, shape="diamond", color="#111111").encode(
+        x="high:Q"
     )
-    high = base.mark_point(filled=True, size=60, shape="diamond").encode(
-        x="high:Q", color=alt.Color("claimant:N", legend=None)
+    count = base.mark_text(align="left", dx=8, fontSize=10, color="#555555").encode(
+        x="high:Q", text=alt.Text("n_figures:Q", format=",")
     )
     chart = (
-        alt.layer(rule, low, high)
-        .properties(width=WIDTH - 160, height=alt.Step(24))
+        alt.layer(rule, low, high, count)
+        .properties(width=WIDE - 300, height=alt.Step(STEP + 4))
         .facet(row=alt.Row("comparison:N", title=None, header=HEADER))
         .resolve_scale(x="independent", y="independent")
     )
-    return empty_note(chart, frame, "Claimants compared: range of figures given")
+    return empty_note(chart, frame, "Claimants compared: lowest to highest figure (and how many)")

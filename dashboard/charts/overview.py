@@ -5,22 +5,23 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ._common import HEIGHT, WIDTH, count_axis, data, empty_note
+from ._common import WIDTH, bars_height, category_axis, count_axis, data, empty_note
 
 
 def source_chart(frame: pd.DataFrame) -> alt.Chart:
     """Horizontal bars: items per source (frame from ``views.items_per_source``)."""
+    frame = data(frame)
     chart = (
-        alt.Chart(data(frame))
+        alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
-            y=alt.Y("source:N", sort="-x", title="Source"),
+            x=alt.X("n_items:Q", axis=count_axis(frame["n_items"], "Items (count)")),
+            y=alt.Y("source:N", sort="-x", axis=category_axis("Source")),
             tooltip=[
                 alt.Tooltip("source:N", title="Source"),
-                alt.Tooltip("n_items:Q", title="Items"),
+                alt.Tooltip("n_items:Q", title="Items", format=","),
             ],
         )
-        .properties(width=WIDTH, height=HEIGHT)
+        .properties(width=WIDTH - 200, height=bars_height(len(frame)))
     )
     return empty_note(chart, frame, "Items per source")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ._common import HEIGHT, WIDTH, count_axis, data, empty_note
+from ._common import HEIGHT, WIDTH, count_axis, data, empty_note, time_axis
+
+# Date precisions in a fixed order, so each keeps its colour under every filter.
+PRECISIONS = ["day", "range", "month", "year"]
 
 
 def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -13,17 +16,20 @@ def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
 
     Hovering shows the item's title and the sentence with the date expression.
     """
+    frame = data(frame)
     chart = (
-        alt.Chart(data(frame))
+        alt.Chart(frame)
         .mark_circle(size=40, opacity=0.75)
         .encode(
-            x=alt.X("period:T", title="Period (start date)"),
-            y=alt.Y(
-                "slot:Q", title="Events in the period (stacked)", axis=count_axis(frame["slot"])
+            x=alt.X("period:T", axis=time_axis(frame["period"], "Period (start date)")),
+            y=alt.Y("slot:Q", axis=count_axis(frame["slot"], "Events in the period (stacked)")),
+            color=alt.Color(
+                "precision:N",
+                title="Date precision",
+                scale=alt.Scale(domain=PRECISIONS),
             ),
-            color=alt.Color("precision:N", title="Date precision"),
             tooltip=[
-                alt.Tooltip("date:T", title="Date"),
+                alt.Tooltip("date:T", title="Date", format="%-d %b %Y"),
                 alt.Tooltip("phrase:N", title="Written as"),
                 alt.Tooltip("title:N", title="Item"),
                 alt.Tooltip("sentence:N", title="Sentence"),
@@ -37,15 +43,16 @@ def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
 
 def item_counts_chart(frame: pd.DataFrame) -> alt.Chart:
     """Bars: items per period (frame from ``views.item_counts``)."""
+    frame = data(frame)
     chart = (
-        alt.Chart(data(frame))
+        alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("period:T", title="Period (start date)"),
-            y=alt.Y("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
+            x=alt.X("period:T", axis=time_axis(frame["period"], "Period (start date)")),
+            y=alt.Y("n_items:Q", axis=count_axis(frame["n_items"], "Items (count)")),
             tooltip=[
-                alt.Tooltip("period:T", title="Period from"),
-                alt.Tooltip("n_items:Q", title="Items"),
+                alt.Tooltip("period:T", title="Period from", format="%-d %b %Y"),
+                alt.Tooltip("n_items:Q", title="Items", format=","),
             ],
         )
         .properties(width=WIDTH, height=HEIGHT * 2 // 3)

@@ -1,95 +1,132 @@
-"""Topic charts: frequency, over time, co-occurrence, discovered topics."""
+"""Topic charts: frequency with shares, shares over time, co-occurrence, discovered topics."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from ._common import HEIGHT, WIDTH, count_axis, data, empty_note
+from ._common import (
+    WIDTH,
+    bars_height,
+    break_gaps,
+    category_axis,
+    count_axis,
+    data,
+    empty_note,
+    time_axis,
+)
+
+# Bars of the taxonomy and of the discovered topics have different colours everywhere.
+TAXONOMY_COLOUR = "#1f5fa8"
+DISCOVERED_COLOUR = "#8c6bb1"
+# Pixels per cell of the co-occurrence heatmap: four-digit counts fit.
+CELL = 46
 
 
 def topic_frequency_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Bars: items per topic, coloured by origin (frame from ``views.topic_counts``)."""
-    chart = (
-        alt.Chart(data(frame))
-        .mark_bar()
-        .encode(
-            x=alt.X("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
-            y=alt.Y("topic:N", sort="-x", title="Topic"),
-            color=alt.Color(
-                "origin:N", title="Origin", scale=alt.Scale(domain=["taxonomy", "discovered"])
-            ),
-            tooltip=[
-                alt.Tooltip("topic:N", title="Topic"),
-                alt.Tooltip("origin:N", title="Origin"),
-                alt.Tooltip("n_items:Q", title="Items"),
-            ],
-        )
-        .properties(width=WIDTH, height=max(HEIGHT, 18 * len(frame)))
+    """Bars: items per taxonomy topic, with the share of the filtered items written at the
+    end of each bar (frame from ``views.topic_counts``)."""
+    frame = data(frame)
+    base = alt.Chart(frame).encode(
+        x=alt.X("n_items:Q", axis=count_axis(frame["n_items"], "Items (count)")),
+        y=alt.Y("topic:N", sort="-x", axis=category_axis("Topic")),
+        tooltip=[
+            alt.Tooltip("topic:N", title="Topic"),
+            alt.Tooltip("n_items:Q", title="Items", format=","),
+            alt.Tooltip("share:Q", title="Share of the items", format=".1%"),
+        ],
     )
-    return empty_note(chart, frame, "Topic frequency")
+    bars = base.mark_bar(color=TAXONOMY_COLOUR)
+    shares = base.mark_text(align="left", dx=4, fontSize=10, color="#444444").encode(
+        text=alt.Text("share:Q", format=".0%")
+    )
+    chart = alt.layer(bars, shares).properties(width=WIDTH - 200, height=bars_height(len(frame)))
+    return empty_note(chart, frame, "Topic frequency (items, and their share)")
 
 
 def topics_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Lines: items per period and topic (frame from ``views.topics_over_time``)."""
+    """Small multiples: per topic, the share of each period's items carrying it (frame
+    from ``views.topics_over_time``); a period with few items does not make every topic
+    fall, and periods too small for a share, or without rows, break the line."""
+    frame = data(break_gaps(frame, "period", "topic", "share"))
     chart = (
-        alt.Chart(data(frame))
-        .mark_line(point=True)
+        alt.Chart(frame)
+        .mark_line(
+            point=alt.OverlayMarkDef(size=12),
+            color=TAXONOMY_COLOUR,
+            invalid="break-paths-show-domains",
+        )
         .encode(
-            x=alt.X("period:T", title="Period (start date)"),
-            y=alt.Y("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
-            color=alt.Color("topic:N", title="Topic"),
+            x=alt.X("period:T", axis=time_axis(frame["period"], None)),
+            y=alt.Y("share:Q", axis=alt.Axis(format="%", title=None, tickCount=3)),
             tooltip=[
-                alt.Tooltip("period:T", title="Period from"),
+                alt.Tooltip("period:T", title="Period from", format="%-d %b %Y"),
                 alt.Tooltip("topic:N", title="Topic"),
-                alt.Tooltip("n_items:Q", title="Items"),
+                alt.Tooltip("n_items:Q", title="Items", format=","),
+                alt.Tooltip("share:Q", title="Share of the period's items", format=".1%"),
             ],
         )
-        .properties(width=WIDTH, height=HEIGHT)
+        .properties(width=270, height=90)
+        .facet(
+            facet=alt.Facet("topic:N", title=None, header=alt.Header(labelLimit=0)),
+            columns=3,
+        )
     )
-    return empty_note(chart, frame, "Topics over time")
+    return empty_note(
+        chart, frame, "Topics over time: share of each period's items carrying the topic"
+    )
 
 
 def topic_cooccurrence_chart(frame: pd.DataFrame) -> alt.Chart:
     """Heatmap: items carrying both topics (frame from ``views.topic_cooccurrence``)."""
-    base = alt.Chart(data(frame)).encode(
-        x=alt.X("topic_a:N", title="Topic", axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("topic_b:N", title="Topic"),
+    frame = data(frame)
+    base = alt.Chart(frame).encode(
+        x=alt.X("topic_a:N", axis=category_axis("Topic", labelAngle=-40)),
+        y=alt.Y("topic_b:N", axis=category_axis("Topic")),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("n_items:Q", title="Items with both", scale=alt.Scale(scheme="blues")),
+        color=alt.Color(
+            "n_items:Q",
+            title="Items with both",
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(format=",d"),
+        ),
         tooltip=[
             alt.Tooltip("topic_a:N", title="Topic"),
             alt.Tooltip("topic_b:N", title="and topic"),
-            alt.Tooltip("n_items:Q", title="Items with both"),
+            alt.Tooltip("n_items:Q", title="Items with both", format=","),
         ],
     )
-    labels = base.mark_text(fontSize=10).encode(text="n_items:Q")
-    chart = alt.layer(cells, labels).properties(width=WIDTH - 120, height=WIDTH - 120)
+    top = frame["n_items"].max() if len(frame) else 0
+    labels = base.mark_text(fontSize=9).encode(
+        text=alt.Text("n_items:Q", format=",d"),
+        color=alt.condition(alt.datum.n_items > top / 2, alt.value("white"), alt.value("#222222")),
+    )
+    chart = alt.layer(cells, labels).properties(width=alt.Step(CELL), height=alt.Step(CELL // 2))
     return empty_note(chart, frame, "Topic co-occurrence (items carrying both)")
 
 
 def discovered_topics_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Bars: items per discovered topic, top terms in the tooltip and the labels."""
+    """Bars: items per discovered topic, labelled with its top terms (in full)."""
     frame = data(frame)
-    frame["label"] = [
-        f"{t}: {terms}"[:70] for t, terms in zip(frame["topic"], frame["top_terms"], strict=True)
-    ]
+    frame["label"] = frame["topic"]
     chart = (
         alt.Chart(frame)
-        .mark_bar(color="#8c6bb1")
+        .mark_bar(color=DISCOVERED_COLOUR)
         .encode(
-            x=alt.X("n_items:Q", title="Items (count)", axis=count_axis(frame["n_items"])),
+            x=alt.X("n_items:Q", axis=count_axis(frame["n_items"], "Items (count)")),
             y=alt.Y(
-                "label:N", sort=alt.EncodingSortField("rank"), title="Discovered topic: top terms"
+                "label:N",
+                sort=alt.EncodingSortField("rank"),
+                axis=category_axis("Discovered topic (its top terms)"),
             ),
             tooltip=[
                 alt.Tooltip("topic:N", title="Topic"),
                 alt.Tooltip("top_terms:N", title="Top terms"),
-                alt.Tooltip("n_items:Q", title="Items (filtered)"),
-                alt.Tooltip("n_items_all:Q", title="Items (all)"),
+                alt.Tooltip("n_items:Q", title="Items (filtered)", format=","),
+                alt.Tooltip("n_items_all:Q", title="Items (all)", format=","),
             ],
         )
-        .properties(width=WIDTH, height=max(HEIGHT // 2, 22 * len(frame)))
+        .properties(width=WIDTH - 200, height=bars_height(len(frame)))
     )
-    return empty_note(chart, frame, "Discovered topics")
+    return empty_note(chart, frame, "Discovered topics (found in the corpus itself)")

@@ -254,6 +254,8 @@ NEWS_BOILERPLATE = frozenset(
     october november december ago new make made way want going know think told according
     """.split()
 )
+# A discovered topic whose leading terms are all among this many commonest terms is generic.
+COMMONEST_TERMS = 25
 ASSIGN_SHARE = 0.25  # an item belongs to a discovered topic carrying >= 25% of its weight
 LABEL_TERMS = 3
 TOP_TERMS = 10
@@ -314,6 +316,7 @@ def discover_topics(
         [str(terms[j]) for j in np.argsort(-row)[:TOP_TERMS] if row[j] > 0] for row in components
     ]
     labels = _labels(top)
+    generic = _generic(top, fit_matrix, terms)
 
     weights = nmf.transform(vectorizer.transform(texts.where(usable, "")))
     totals = weights.sum(axis=1, keepdims=True)
@@ -332,7 +335,20 @@ def discover_topics(
     discovered = pd.DataFrame(
         {"topic": labels, "rank": range(k), "top_terms": top, "n_items": counts.astype(int)}
     )
+    # A topic made of the corpus's commonest words ("ukraine · russia · war") says nothing
+    # about any item: dropped, with the items it would have carried.
+    keep = [label for label, g in zip(labels, generic, strict=True) if not g]
+    topics = topics[topics["topic"].isin(keep)]
+    discovered = discovered[discovered["topic"].isin(keep)].assign(rank=lambda d: range(len(d)))
     return validate(topics, TOPICS), validate(discovered, DISCOVERED_TOPICS)
+
+
+def _generic(top: list[list[str]], matrix, terms) -> list[bool]:
+    """Per topic: are its leading terms all among the corpus's commonest terms (those in
+    the most items)?"""
+    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    commonest = {str(terms[j]) for j in np.argsort(-df)[:COMMONEST_TERMS]}
+    return [bool(t) and set(t[:LABEL_TERMS]) <= commonest for t in top]
 
 
 def _sample(ids: pd.Series, texts: pd.Series, max_items: int, seed: int) -> pd.Index:

@@ -12,7 +12,7 @@ if layout.require_data():
         layout.chart("topic_frequency", filters)
     with right:
         layout.chart("topic_cooccurrence", filters)
-    freq = layout.granularity("topics_freq")
+    freq = layout.granularity("topics_freq", default="month")
     layout.chart("topics_over_time", filters, freq=freq)
     st.subheader("Discovered topics")
     st.caption("Found in the corpus itself (TF-IDF + NMF); labels are their top terms.")
