@@ -44,9 +44,7 @@ DOWNLOAD_TABLES = ("items", "casualties", "events", "entities", "topics")
 
 # The item columns the views read. Not ``i.*``: DuckDB materialises a CTE used more than
 # once, and carrying every item's full text through it costs seconds at a million items.
-F_COLUMNS = (
-    "i.item_id, i.title, i.source, i.url, i.published, i.event_date, i.n_words, i.n_copies"
-)
+F_COLUMNS = "i.item_id, i.title, i.source, i.url, i.published, i.event_date, i.n_words, i.n_copies"
 
 
 def _date_expr(filters: Filters, alias: str = "i") -> str:
@@ -134,7 +132,7 @@ def default_span(con: duckdb.DuckDBPyConnection) -> dict:
         SELECT m.date_from, m.date_to, (SELECT min(d) FROM d), (SELECT max(d) FROM d),
                (SELECT count(*) FROM d WHERE d < m.date_from OR d > m.date_to)
         FROM m"""
-    ).fetchone()
+    ).fetchall()[0]  # fetchall: fetchone leaves the result open and a later register fails
     keys = ("date_from", "date_to", "first", "last", "n_outside")
     return dict(zip(keys, row, strict=True))
 
@@ -317,7 +315,8 @@ def casualty_claims(
 
     Only the ``top_series`` (side, kind) pairs and, across them, the ``top_claimants``
     claimants with the most figures are kept, so the chart stays readable; unattributed
-    figures count as the claimant "unattributed".
+    figures count as the claimant "unattributed". ``series`` names the pair ("Russia ·
+    Killed").
     """
     if per not in ("total", "day", "month"):
         raise ValueError(f"per must be total, day or month, not {per!r}")
@@ -335,7 +334,12 @@ def casualty_claims(
     FROM c WHERE date IS NOT NULL AND (side, kind) IN (SELECT (side, kind) FROM s)
          AND claimant IN (SELECT claimant FROM k)
     GROUP BY ALL ORDER BY side, kind, claimant, date"""
-    return _df(con, sql, [*params, UNATTRIBUTED, *cparams, per])
+    out = _df(con, sql, [*params, UNATTRIBUTED, *cparams, per])
+    out["series"] = [
+        f"{labels.label('side', s)} · {labels.label('kind', k)}"
+        for s, k in zip(out["side"], out["kind"], strict=True)
+    ]
+    return out
 
 
 def claimant_ranges(

@@ -10,9 +10,9 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from dashboard import charts
+from dashboard import charts, views
 from dashboard.charts import CHARTS, chart_bytes
-from dashboard.charts.places import _extent
+from dashboard.charts.places import frame_extent
 from dashboard.query import Filters
 
 APP_PAGES = Path(__file__).resolve().parents[1] / "dashboard" / "app" / "app_pages"
@@ -98,12 +98,18 @@ def test_every_chart_is_on_a_page_and_every_page_chart_is_registered():
     assert {s.page for s in CHARTS.values()} <= {p.stem for p in APP_PAGES.glob("*.py")}
 
 
-def test_casualty_measures_are_separate_panels(seed):
+def test_casualty_measures_are_separate_charts(seed):
+    # single-event figures: summed, a panel per kind; totals and rates: their own charts
     frame = CHARTS["casualties_over_time"].frame(seed, Filters())
     vl = charts.casualties_over_time_chart(frame).to_dict()
-    assert vl["facet"]["row"]["field"] == "measure"
+    assert vl["facet"]["row"]["field"] == "kind"
     assert vl["resolve"]["scale"]["y"] == "independent"
-    assert frame["measure"].nunique() == frame["per"].nunique() > 1
+    totals = CHARTS["casualty_totals"].frame(seed, Filters())
+    rates = CHARTS["casualty_rates"].frame(seed, Filters())
+    figures = views.casualty_figures(seed, Filters())
+    assert frame["value"].sum() == figures.loc[figures["per"] == "event", "value"].sum()
+    assert set(totals["value"]) <= set(figures.loc[figures["per"] == "total", "value"])
+    assert set(rates["value"]) <= set(figures.loc[figures["per"] == "day", "value"])
 
 
 def test_map_needs_no_tiles_and_frames_the_bulk_of_the_places():
@@ -121,7 +127,7 @@ def test_map_needs_no_tiles_and_frames_the_bulk_of_the_places():
     text = json.dumps(vl)
     assert "http" not in text.replace(vl["$schema"], "")
     assert vl["projection"]["type"] == "mercator"
-    (lon0, _), (lon1, _) = _extent(frame)
+    (lon0, _), (lon1, _) = frame_extent(frame)
     assert lon0 > 0 and lon1 < 45  # one far-away place does not zoom the map out
 
 
@@ -147,13 +153,18 @@ def test_html_export_cannot_be_broken_out_of_by_item_text():
 
 def test_count_axes_have_whole_number_ticks(seed):
     """Small counts (the seed has ten items) must not get 0.2, 0.4, ... ticks."""
-    for name in ("topic_frequency", "topics_over_time", "item_counts", "items_per_source"):
+    for name in ("topic_frequency", "item_counts", "items_per_source"):
         spec = CHARTS[name]
         vl = spec.chart_fn(spec.frame(seed, Filters())).to_dict()
+        encodings = [
+            vl.get("encoding") or {},
+            *(la.get("encoding") or {} for la in vl.get("layer", [])),
+        ]
         axes = [
             enc["axis"]
-            for enc in (vl.get("encoding") or {}).values()
+            for encoding in encodings
+            for enc in encoding.values()
             if isinstance(enc, dict) and enc.get("field") == "n_items" and "axis" in enc
         ]
         top = int(spec.frame(seed, Filters())["n_items"].max())
-        assert axes and all(a["format"] == "d" and a["tickCount"] <= max(top, 1) for a in axes)
+        assert axes and all(a["format"] == ",d" and a["tickCount"] <= max(top, 1) for a in axes)

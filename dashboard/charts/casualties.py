@@ -71,7 +71,6 @@ def casualty_totals_chart(frame: pd.DataFrame) -> alt.Chart:
     totals are points only, since they are no one's series (frame from
     ``views.casualty_claims`` with ``per="total"``)."""
     frame = data(frame)
-    frame["series"] = frame["side"] + " · " + frame["kind"]
     base = alt.Chart(frame).encode(
         x=alt.X("date:T", axis=time_axis(frame["date"], "Date of the claim")),
         y=alt.Y(

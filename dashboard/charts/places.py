@@ -1,12 +1,19 @@
-"""Map: places as circles sized by item count, projected offline (no tiles, no outlines).
+"""Map: country outlines, oblast names, places named in the text and the records' coordinates.
 
-Vega computes the projection and the graticule itself, so nothing is fetched from the
-internet; clicking a circle selects the place (``PLACE_SELECTION``).
+Everything is drawn from data shipped with the package (``data/outlines_*.json``: Natural
+Earth countries, see ``data/OUTLINES-LICENCE.md``; ``data/regions.tsv``: oblast centroids)
+and passed inline, so nothing is fetched from the internet, in the app or in an export.
+The map is framed on the filtered data; labels are placed here, in Python, on the projected
+coordinates, so none overlaps another. Clicking a place circle selects it
+(``PLACE_SELECTION``, field ``name``).
 """
 
 from __future__ import annotations
 
+import json
 import math
+from functools import cache
+from importlib import resources
 
 import altair as alt
 import pandas as pd
@@ -17,34 +24,90 @@ from ._common import data, empty_note
 PLACE_SELECTION = "place"
 # The projection's scale is fixed for this size (the app draws the map at its own size).
 MAP_WIDTH, MAP_HEIGHT = 560, 420
-# Countries with their own colour (the ones with the most items); the rest are "other".
-TOP_COUNTRIES = 6
+# The frame: around the item-weighted median of the points, the nearest points holding
+# FRAME_SHARE of the items; widened by PAD of its span, at least MIN_SPAN degrees (one place
+# is not an infinitely zoomed map).
+FRAME_SHARE = 0.7
+PAD = 0.12
+MIN_SPAN = (3.0, 2.0)  # lon, lat degrees
+# The detailed outlines cover this box (lon0, lat0, lon1, lat1; scripts/build_outlines.py);
+# a frame reaching outside it, or wider than DETAIL_SPAN degrees, gets the world at 1:110m.
+REGION = (-25.0, 25.0, 65.0, 72.0)
+DETAIL_SPAN = 30.0
+OUTLINE_FILES = ("outlines_region_50m.json", "outlines_world_110m.json")
+# The layers of ``views.place_counts`` and their colours (one fixed meaning each).
+TEXT_LAYER, DATASET_LAYER = "text place", "dataset coordinates"
+LAYER_COLOURS = {TEXT_LAYER: "#1f5fa8", DATASET_LAYER: "#d9541e"}
+LAND, BORDER, SEA = "#f2f1ec", "#a3a39b", "#dde9f3"
+# Legends sit inside the map, in its western corners (the app draws the chart at its own
+# size, so legends outside it would be cut off).
+LEGEND = {"direction": "horizontal", "fillColor": "#ffffffdd", "padding": 4, "titleFontSize": 10}
+# Labels: at most this many places, at this size; oblast names smaller, in grey.
+MAX_LABELS = 14
+LABEL_SIZE, REGION_LABEL_SIZE = 11, 9
+CHAR_WIDTH = 0.62  # average glyph width in font sizes (a slight overestimate)
+CIRCLE_AREA = (20, 900)  # px^2, from 0 to the most items
 
 
-def place_map_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Circles at each place's coordinates, size = items naming it (``views.place_counts``).
+def place_map_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """The map of ``views.place_counts``: outlines, oblast names, two layers of points.
 
-    The map is framed on where most of the items are (the item-weighted 10th-90th
-    percentiles of the coordinates); places outside are clipped here and listed in the
-    page's table. Colour: the countries with the most items, the rest as "other".
+    Blue circles are places named in the items' text (size: items naming the place;
+    click one to filter on it); small orange dots are the coordinates dataset records carry
+    themselves (CIR, UCDP), pooled per cell (size: records). The view is framed on where
+    most of the items are; points outside it are clipped (the page lists every place).
     """
     frame = data(frame)
-    top = frame.groupby("country", dropna=True)["n_items"].sum().nlargest(TOP_COUNTRIES).index
-    frame["country_group"] = frame["country"].where(frame["country"].isin(top), "other")
-    extent = _extent(frame)
-    select = alt.selection_point(name=PLACE_SELECTION, fields=["name"], on="click")
-    grid = alt.Chart(alt.graticule(extent=extent, step=[1, 1])).mark_geoshape(
-        stroke="#dddddd", strokeWidth=0.5, fill=None, clip=True
+    if "layer" not in frame:
+        frame["layer"] = TEXT_LAYER
+    frame["layer"] = frame["layer"].astype("string")
+    places = frame[frame["layer"] == TEXT_LAYER]
+    coords = frame[frame["layer"] == DATASET_LAYER]
+    extent = frame_extent(frame)
+    width, height = MAP_WIDTH, MAP_HEIGHT
+    proj = _mercator(extent, width, height)
+    colour = alt.Color(
+        "layer:N",
+        title="Points",
+        scale=alt.Scale(domain=list(LAYER_COLOURS), range=list(LAYER_COLOURS.values())),
+        legend=alt.Legend(orient="top-left", **LEGEND),
     )
-    points = (
-        alt.Chart(frame)
-        .mark_circle(stroke="#333333", strokeWidth=0.3, clip=True)
+    select = alt.selection_point(name=PLACE_SELECTION, fields=["name"], on="click")
+    layers = [
+        alt.Chart(alt.sphere()).mark_geoshape(fill=SEA, stroke=None),
+        alt.Chart(alt.Data(values=outline_features(_visible(proj, width, height)))).mark_geoshape(
+            fill=LAND, stroke=BORDER, strokeWidth=0.6, clip=True
+        ),
+        alt.Chart(coords if not coords.empty else _no_points())
+        .mark_circle(opacity=0.55, clip=True)
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
-            size=alt.Size("n_items:Q", title="Items (count)", scale=alt.Scale(range=[15, 900])),
-            color=alt.Color("country_group:N", title="Country"),
-            opacity=alt.condition(select, alt.value(0.8), alt.value(0.25)),
+            size=alt.Size("n_items:Q", scale=alt.Scale(range=[6, 90]), legend=None),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("layer:N", title="Layer"),
+                alt.Tooltip("n_items:Q", title="Records"),
+                alt.Tooltip("files:N", title="From"),
+                alt.Tooltip("lat:Q", title="Latitude", format=".2f"),
+                alt.Tooltip("lon:Q", title="Longitude", format=".2f"),
+            ],
+        ),
+        alt.Chart(places if not places.empty else _no_points())
+        .mark_circle(stroke="white", strokeWidth=0.8, clip=True, cursor="pointer")
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            size=alt.Size(
+                "n_items:Q",
+                title="Items naming the place",
+                scale=alt.Scale(range=list(CIRCLE_AREA), zero=True),
+                legend=alt.Legend(
+                    orient="bottom-left", values=_legend_values(places), format="d", **LEGEND
+                ),
+            ),
+            color=colour,
+            opacity=alt.condition(select, alt.value(0.8), alt.value(0.3)),
             tooltip=[
                 alt.Tooltip("name:N", title="Place"),
                 alt.Tooltip("admin1:N", title="Region"),
@@ -54,43 +117,64 @@ def place_map_chart(frame: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("lon:Q", title="Longitude", format=".2f"),
             ],
         )
-        .add_params(select)
-    )
-    labels = (
-        alt.Chart(frame.head(10))
-        .mark_text(dy=-12, fontSize=11, color="#222222", clip=True)
-        .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
-    )
-    width, height = MAP_WIDTH, MAP_HEIGHT
+        .add_params(select),
+    ]
+    labels = place_labels(places, proj, width, height)
+    for style, group in labels.groupby("style", sort=True):  # italic (oblasts) under normal
+        text = alt.Chart(group).encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
+        font = {"fontSize": int(group["size"].iloc[0]), "fontStyle": style, "clip": True}
+        layers += [
+            text.mark_text(stroke="white", strokeWidth=3, strokeJoin="round", **font),
+            text.mark_text(color=group["colour"].iloc[0], **font),
+        ]
     chart = (
-        alt.layer(grid, points, labels)
-        .project(**_mercator(extent, width, height))
+        alt.layer(*layers)
+        .resolve_scale(size="independent")
+        .project(**proj)
         .properties(width=width, height=height)
     )
-    return empty_note(chart, frame, "Places named in the items (circle size: items)")
+    return empty_note(chart, places, "Places named in the items and the records' coordinates")
 
 
-def _extent(frame: pd.DataFrame, pad: float = 1.5) -> list[list[float]]:
-    """Where to look: the item-weighted 10th-90th percentile box of the places, plus a margin.
+# -- frame and projection ------------------------------------------------------------------
+def frame_extent(frame: pd.DataFrame) -> list[list[float]]:
+    """Where to look: ``[[lon0, lat0], [lon1, lat1]]`` around most of the filtered items.
 
-    With no places it shows Ukraine and its neighbours.
+    Both layers count, each point weighted by its items. From the weighted median of the
+    points, the box takes the nearest points that hold FRAME_SHARE of the weight (so a few
+    far-away places, or many places each named once, do not zoom the map out), widened by
+    PAD and to at least MIN_SPAN. With no points it shows Ukraine and its neighbours.
     """
-    if frame.empty:
+    points = frame.dropna(subset=["lat", "lon"]) if not frame.empty else frame
+    if points.empty:
         return [[20.0, 43.0], [42.0, 54.0]]
-    weights = frame["n_items"].to_numpy(dtype=float)
+    weights = points["n_items"].to_numpy(dtype=float).clip(min=1)
+    lon, lat = points["lon"].to_numpy(dtype=float), points["lat"].to_numpy(dtype=float)
+    lon_c, lat_c = (_weighted_quantile(v, weights, 0.5) for v in (lon, lat))
+    dist = ((lon - lon_c) * math.cos(math.radians(lat_c))) ** 2 + (lat - lat_c) ** 2
+    near = dist <= _weighted_quantile(dist, weights, FRAME_SHARE)
     bounds = []
-    for col in ("lon", "lat"):
-        values = frame[col].to_numpy(dtype=float)
-        order = values.argsort()
-        cum = weights[order].cumsum() / weights.sum()
-        lo = values[order][min(int((cum < 0.10).sum()), len(values) - 1)]
-        hi = values[order][min(int((cum < 0.90).sum()), len(values) - 1)]
-        bounds.append((float(lo) - pad, float(hi) + pad))
+    for values, min_span in zip((lon[near], lat[near]), MIN_SPAN, strict=True):
+        lo, hi = float(values.min()), float(values.max())
+        pad = max((hi - lo) * PAD, (min_span - (hi - lo)) / 2)
+        bounds.append((lo - pad, hi + pad))
     (lon0, lon1), (lat0, lat1) = bounds
     return [
-        [max(-180.0, round(lon0)), max(-80.0, round(lat0))],
-        [min(180.0, round(lon1)), min(80.0, round(lat1))],
+        [max(-180.0, lon0), max(-75.0, lat0)],
+        [min(180.0, lon1), min(80.0, lat1)],
     ]
+
+
+def _weighted_quantile(v, weights, q: float) -> float:
+    order = v.argsort()
+    cum = weights[order].cumsum() / weights.sum()
+    return float(v[order][min(int((cum < q).sum()), len(v) - 1)])
+
+
+def _merc(lat: float) -> float:
+    """Mercator ordinate of a latitude (radians)."""
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
 def _mercator(extent: list[list[float]], width: int, height: int) -> dict:
@@ -100,19 +184,171 @@ def _mercator(extent: list[list[float]], width: int, height: int) -> dict:
     keeps a few far-away places from shrinking the map around the bulk of the items.
     """
     (lon0, lat0), (lon1, lat1) = extent
-
-    def y(lat: float) -> float:  # Mercator ordinate, radians
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
     span_x = max(math.radians(lon1 - lon0), 1e-3)
-    span_y = max(y(lat1) - y(lat0), 1e-3)
+    span_y = max(_merc(lat1) - _merc(lat0), 1e-3)
     scale = min(width / span_x, height / span_y)
     return {
         "type": "mercator",
         "scale": scale,
         "center": [
             (lon0 + lon1) / 2,
-            math.degrees(2 * math.atan(math.exp((y(lat0) + y(lat1)) / 2)) - math.pi / 2),
+            math.degrees(2 * math.atan(math.exp((_merc(lat0) + _merc(lat1)) / 2)) - math.pi / 2),
         ],
         "translate": [width / 2, height / 2],
     }
+
+
+def project(proj: dict, lon: float, lat: float) -> tuple[float, float]:
+    """Pixel position of (lon, lat) under ``proj`` (as Vega draws it)."""
+    (lon_c, lat_c), (tx, ty), s = proj["center"], proj["translate"], proj["scale"]
+    return tx + s * math.radians(lon - lon_c), ty - s * (_merc(lat) - _merc(lat_c))
+
+
+def unproject(proj: dict, x: float, y: float) -> tuple[float, float]:
+    """(lon, lat) drawn at pixel (x, y) under ``proj``."""
+    (lon_c, lat_c), (tx, ty), s = proj["center"], proj["translate"], proj["scale"]
+    m = _merc(lat_c) - (y - ty) / s
+    return lon_c + math.degrees((x - tx) / s), math.degrees(
+        2 * math.atan(math.exp(m)) - math.pi / 2
+    )
+
+
+def _visible(proj: dict, width: int, height: int) -> tuple[float, float, float, float]:
+    """The lon/lat box the view shows (lon0, lat0, lon1, lat1)."""
+    lon0, lat0 = unproject(proj, 0, height)
+    lon1, lat1 = unproject(proj, width, 0)
+    return lon0, lat0, lon1, lat1
+
+
+# -- outlines ------------------------------------------------------------------------------
+@cache
+def _outlines(name: str) -> tuple[dict, ...]:
+    text = resources.files("dashboard").joinpath("data", name).read_text(encoding="utf-8")
+    return tuple(json.loads(text)["features"])
+
+
+def outline_features(box: tuple[float, float, float, float], margin: float = 2.0) -> list[dict]:
+    """The countries meeting ``box`` (lon0, lat0, lon1, lat1), as GeoJSON features.
+
+    1:50m inside the shipped region, 1:110m for a view reaching beyond it or very wide
+    (where 1:50m would only make the chart heavier).
+    """
+    lon0, lat0, lon1, lat1 = box
+    inside = lon0 >= REGION[0] and lat0 >= REGION[1] and lon1 <= REGION[2] and lat1 <= REGION[3]
+    detailed = inside and lon1 - lon0 <= DETAIL_SPAN
+    features = _outlines(OUTLINE_FILES[0] if detailed else OUTLINE_FILES[1])
+    return [
+        {"type": "Feature", "properties": f["properties"], "geometry": f["geometry"]}
+        for f in features
+        if f["bbox"][0] <= lon1 + margin
+        and f["bbox"][2] >= lon0 - margin
+        and f["bbox"][1] <= lat1 + margin
+        and f["bbox"][3] >= lat0 - margin
+    ]
+
+
+@cache
+def oblast_centroids() -> tuple[tuple[str, float, float], ...]:
+    """(label, lat, lon) of Ukraine's oblasts and Crimea from ``data/regions.tsv``."""
+    text = resources.files("dashboard").joinpath("data", "regions.tsv").read_text("utf-8")
+    out = []
+    for line in text.splitlines():
+        cols = line.split("\t")
+        if line.startswith("#") or len(cols) < 5 or cols[1] != "UA" or not cols[2]:
+            continue
+        out.append((cols[0].replace(" Oblast", " obl."), float(cols[3]), float(cols[4])))
+    return tuple(out)
+
+
+# -- labels --------------------------------------------------------------------------------
+def place_labels(places: pd.DataFrame, proj: dict, width: int, height: int) -> pd.DataFrame:
+    """Labels that do not overlap: the places with most items first, then oblast names.
+
+    Each label tries above, right, below and left of its circle and is dropped when every
+    spot overlaps a label already placed, a labelled circle, or the view's edge. Columns:
+    ``label``, ``lon``, ``lat`` (the label's centre), ``size``, ``colour``, ``style``, and
+    ``x0, y0, x1, y1`` (its box in pixels, for tests).
+    """
+    top = places.sort_values("n_items", ascending=False)
+    most = float(top["n_items"].max()) if not top.empty else 1.0
+    # the legends' corners (top-left, bottom-left; see LEGEND) take no labels
+    boxes = [(0, 0, 210, 80), (0, height - 75, 175, height)]
+    rows = []
+    for name, lat, lon, n in top[["name", "lat", "lon", "n_items"]].itertuples(index=False):
+        if len([r for r in rows if r["style"] == "normal"]) >= MAX_LABELS:
+            break
+        x, y = project(proj, lon, lat)
+        if not (0 <= x <= width and 0 <= y <= height):
+            continue
+        area = CIRCLE_AREA[0] + (CIRCLE_AREA[1] - CIRCLE_AREA[0]) * float(n) / most
+        r = math.sqrt(area / math.pi) + 1
+        row = _place(str(name), x, y, r, LABEL_SIZE, boxes, width, height)
+        boxes.append((x - r, y - r, x + r, y + r))  # its circle stays visible too
+        if row:
+            rows.append({**row, "colour": "#1b1b1b", "style": "normal"})
+    for label, lat, lon in oblast_centroids():
+        x, y = project(proj, lon, lat)
+        row = _place(label, x, y, 0, REGION_LABEL_SIZE, boxes, width, height, spots=1)
+        if row:
+            rows.append({**row, "colour": "#77776f", "style": "italic"})
+    if not rows:
+        return pd.DataFrame(columns=["label", "lon", "lat", "size", "colour", "style"])
+    out = pd.DataFrame(rows)
+    lonlat = [unproject(proj, cx, cy) for cx, cy in zip(out["cx"], out["cy"], strict=True)]
+    out["lon"], out["lat"] = [p[0] for p in lonlat], [p[1] for p in lonlat]
+    return out.drop(columns=["cx", "cy"])
+
+
+def _place(text, x, y, r, size, boxes, width, height, spots=4) -> dict | None:
+    """The first free spot for ``text`` around a circle of radius ``r`` at (x, y)."""
+    w, h = len(text) * size * CHAR_WIDTH, size * 1.2
+    candidates = [
+        (x, y - r - h / 2 - 1),  # above
+        (x + r + w / 2 + 3, y),  # right
+        (x, y + r + h / 2 + 1),  # below
+        (x - r - w / 2 - 3, y),  # left
+    ]
+    if spots == 1:
+        candidates = [(x, y)]
+    for cx, cy in candidates:
+        box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+        if box[0] < 2 or box[1] < 2 or box[2] > width - 2 or box[3] > height - 2:
+            continue
+        if any(_overlap(box, other) for other in boxes):
+            continue
+        boxes.append(box)
+        x0, y0, x1, y1 = box
+        return {
+            "label": text,
+            "cx": cx,
+            "cy": cy,
+            "size": size,
+            "x0": x0,
+            "y0": y0,
+            "x1": x1,
+            "y1": y1,
+        }
+    return None
+
+
+def _overlap(a, b, gap: float = 1.0) -> bool:
+    return not (
+        a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
+    )
+
+
+def _legend_values(places: pd.DataFrame) -> list[int]:
+    """Three round counts up to the largest (a size legend without a 0 circle)."""
+    most = int(places["n_items"].max()) if not places.empty else 1
+    third = max(most / 3, 1)
+    power = 10 ** math.floor(math.log10(third))
+    step = max(k * power for k in (1, 2, 5) if k * power <= third)
+    return [int(v) for v in (step, 2 * step, 3 * step) if v <= most]
+
+
+def _no_points() -> pd.DataFrame:
+    """An empty layer that still has the encoded columns (Vega-Lite needs the fields)."""
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64") for c in ("lat", "lon", "n_items")}
+        | {c: pd.Series(dtype="string") for c in ("layer", "name", "admin1", "country", "files")}
+    )

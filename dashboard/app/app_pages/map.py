@@ -1,40 +1,52 @@
-"""Map: places named in the items, sized by item count; the items behind a place on click."""
+"""Map: outlines, places named in the items, the records' coordinates; click a place to filter."""
 
 import streamlit as st
 
 from dashboard.app import layout, state
 from dashboard.app.markup import escape_markdown
-from dashboard.charts import PLACE_SELECTION
+from dashboard.charts import CHARTS, PLACE_SELECTION
+
+CHART_KEY = "chart_place_map"
+
+
+def _filter_on_clicked_place() -> None:
+    """Chart callback, run before the rerun: the clicked place becomes the place filter
+    (the sidebar widget, hence the URL's ``place=``)."""
+    event = st.session_state.get(CHART_KEY) or {}
+    points = (event.get("selection") or {}).get(PLACE_SELECTION) or []
+    names = [p["name"] for p in points if p.get("name")]
+    if names:
+        st.session_state[state.KEYS["places"]] = names[:1]
+
 
 st.title("Map")
 filters = state.current_filters()
 if layout.require_data():
-    places = state.view("place_counts", filters)
-    event = layout.chart("place_map", filters, selection=PLACE_SELECTION)
-    clicked = [p.get("name") for p in (event.selection.get(PLACE_SELECTION) or [])] if event else []
+    frame = state.view("place_counts", filters)
+    figure = CHARTS["place_map"].chart_fn(frame)
+    st.altair_chart(
+        figure,
+        width="content",
+        key=CHART_KEY,
+        on_select=_filter_on_clicked_place,
+        selection_mode=PLACE_SELECTION,
+    )
+    st.caption("Blue: places named in the text; click one to filter every page on it.")
+    layout.downloads("place_map", figure, frame, filters)
+    places = frame.loc[frame["layer"] == "text place", ["name", "admin1", "country", "n_items"]]
     names = places["name"].tolist()
-    chosen = clicked[0] if clicked and clicked[0] in names else None
+    chosen = next((p for p in filters.places if p in names), None)
     place = st.selectbox(
-        "Items naming a place (or click a circle)",
+        "Items naming a place",
         names,
         index=names.index(chosen) if chosen else None,
         placeholder="choose a place",
-        key="map_place",
+        key=f"map_place_{chosen}",  # a new place filter resets the choice
     )
-    place = chosen or place
     left, right = st.columns([2, 3])
     with left:
-        st.dataframe(
-            places[["name", "admin1", "country", "n_items"]],
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "name": "Place",
-                "admin1": "Region",
-                "country": "Country",
-                "n_items": "Items",
-            },
-        )
+        columns = {"name": "Place", "admin1": "Region", "country": "Country", "n_items": "Items"}
+        st.dataframe(places, hide_index=True, width="stretch", column_config=columns)
     with right:
         if place:
             st.subheader(escape_markdown(place), anchor=False)
