@@ -26,6 +26,9 @@ if require_data():
     titles = dict(zip(found["item_id"], found["title"], strict=True))
     rows = picked.selection.rows if picked is not None else []
     wanted = ids[rows[0]] if rows else st.query_params.get("item")
+    linked = state.query(views.item_record, wanted) if wanted and wanted not in ids else None
+    if linked is not None and not linked.empty:  # a link names it: open it, filters or not
+        ids, titles[wanted] = [wanted, *ids], linked.iloc[0]["title"]
     item_id = st.selectbox(
         "Item",
         ids,
