@@ -1,9 +1,9 @@
-"""Human labels for every code the store holds, and one colour per side and per kind.
+"""Human labels for every code the store holds, one colour per side and one mark per kind.
 
 Charts, tables and captions show "Killed or injured", "United States", "Words", never
 ``killed_or_injured``, ``united_states``, ``n_words``. Everything is generated from the
 schema's enumerations and the sides table, so a new kind or side gets a label (and a
-colour) without an edit here.
+colour or mark) without an edit here.
 """
 
 from __future__ import annotations
@@ -54,13 +54,15 @@ COLUMNS = {
     "top_terms": "Top terms",
 }
 # Fixed colours: Russia red, Ukraine blue, unknown grey, other sides from a palette in the
-# sides table's order; kinds from a second palette. Same colour on every chart and filter.
-PARTY_COLOURS = {"russia": "#c62828", "ukraine": "#1565c0", UNKNOWN: "#9e9e9e"}
+# sides table's order. Same colour on every chart and under every filter.
+UNKNOWN_COLOUR = "#9e9e9e"
+PARTY_COLOURS = {"russia": "#c62828", "ukraine": "#1565c0", UNKNOWN: UNKNOWN_COLOUR}
 OTHER_COLOURS = (
     "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#5d4037",
     "#9e9d24", "#283593", "#00695c", "#4e342e", "#f9a825", "#37474f",
 )  # fmt: skip
-KIND_COLOURS = ("#b71c1c", "#f57c00", "#6d4c41", "#5e35b1", "#00897b")
+# Kinds are told apart by the shape of their marks (colour is the side's), in kind order.
+KIND_SHAPES = ("cross", "circle", "triangle-up", "square", "diamond")
 
 
 def words(code: str) -> str:
@@ -91,6 +93,15 @@ def labelled(frame: pd.DataFrame, fields=("side", "kind", "group", "per", "scope
     return out
 
 
+def joined(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[str]:
+    """Per row, the labels of ``fields`` joined: "Russia · Killed · Cumulative total"."""
+    columns = [frame[f] for f in fields]
+    return [
+        " · ".join(label(f, v) for f, v in zip(fields, row, strict=True))
+        for row in zip(*columns, strict=True)
+    ]
+
+
 def domain(field: str) -> list[str]:
     """Every label ``field`` can take, in a fixed order (colour scales use it)."""
     codes = {
@@ -110,9 +121,9 @@ def side_colours() -> dict[str, str]:
     return {label("side", code): PARTY_COLOURS.get(code) or next(others) for code in side_labels()}
 
 
-def kind_colours() -> dict[str, str]:
-    """Kind label -> colour."""
-    return dict(zip(domain("kind"), KIND_COLOURS, strict=True))
+def kind_shapes() -> dict[str, str]:
+    """Kind label -> mark shape."""
+    return dict(zip(domain("kind"), KIND_SHAPES, strict=True))
 
 
 def column_label(name: str) -> str:

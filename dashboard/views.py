@@ -323,7 +323,8 @@ def casualty_claims(
     cte, params = _filtered(con, filters)
     cwhere, cparams = filters.casualty_where("c")
     sql = f"""WITH {cte},
-    c AS (SELECT c.side, c.kind, coalesce(nullif(trim(c.claimant), ''), ?) AS claimant, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS date
+    c AS (SELECT c.side, c.kind, coalesce(nullif(trim(c.claimant), ''), ?) AS claimant,
+                 c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS date
           FROM casualties c JOIN f ON f.item_id = c.item_id
           WHERE {cwhere} AND c.value IS NOT NULL AND c.per = ?),
     s AS (SELECT side, kind FROM c GROUP BY ALL ORDER BY count(*) DESC, side, kind
@@ -335,10 +336,7 @@ def casualty_claims(
          AND claimant IN (SELECT claimant FROM k)
     GROUP BY ALL ORDER BY side, kind, claimant, date"""
     out = _df(con, sql, [*params, UNATTRIBUTED, *cparams, per])
-    out["series"] = [
-        f"{labels.label('side', s)} · {labels.label('kind', k)}"
-        for s, k in zip(out["side"], out["kind"], strict=True)
-    ]
+    out["series"] = labels.joined(out, ("side", "kind"))
     return out
 
 
@@ -376,10 +374,7 @@ def claimant_ranges(
     FROM r WHERE k <= {int(top)} AND (side, kind, per) IN (SELECT (side, kind, per) FROM top)
     ORDER BY side, kind, per, high DESC, claimant"""
     out = _df(con, sql, params + cparams)
-    out["comparison"] = [
-        " · ".join(labels.label(f, v) for f, v in zip(("side", "kind", "per"), row, strict=True))
-        for row in zip(out["side"], out["kind"], out["per"], strict=True)
-    ]
+    out["comparison"] = labels.joined(out, ("side", "kind", "per"))
     return out
 
 

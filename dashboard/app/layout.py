@@ -41,26 +41,27 @@ def granularity(key: str, default: str = "week") -> str:
     )
 
 
-def chart(name: str, filters: Filters, *, selection: str | None = None, **options):
+def chart_key(name: str) -> str:
+    """The widget key of registry chart ``name``: its selection events live under it."""
+    return f"chart_{name}"
+
+
+def chart(
+    name: str, filters: Filters, *, selection: str | None = None, on_select="rerun", **options
+):
     """Draw registry chart ``name`` under ``filters`` with PNG/SVG/HTML/CSV downloads.
 
-    Returns the selection state when ``selection`` names a chart selection to listen to.
+    With ``selection`` (a chart selection's name) the chart listens to it: ``on_select`` is
+    "rerun" (the returned state holds the selection) or a callback run before the rerun
+    (which reads the event from ``st.session_state[chart_key(name)]``).
     """
     spec = CHARTS[name]
     # A map's projection has a fixed scale: it keeps its own size; other charts stretch.
     width = "content" if name in FIXED_SIZE else "stretch"
     frame = state.view(spec.view_fn.__name__, filters, **{**spec.options, **options})
     figure = spec.chart_fn(frame)
-    if selection:
-        result = st.altair_chart(
-            figure,
-            width="stretch",
-            key=f"chart_{name}",
-            on_select="rerun",
-            selection_mode=selection,
-        )
-    else:
-        result = st.altair_chart(figure, width=width, key=f"chart_{name}")
+    listen = {"on_select": on_select, "selection_mode": selection} if selection else {}
+    result = st.altair_chart(figure, width=width, key=chart_key(name), **listen)
     downloads(name, figure, frame, filters)
     return result
 
@@ -92,13 +93,17 @@ def figures_table(figures: pd.DataFrame):
         selection_mode="single-row",
         column_config={
             **{c: labels.column_label(c) for c in FIGURE_COLUMNS},
-            "value": st.column_config.NumberColumn("People", format="localized"),
-            "value_max": st.column_config.NumberColumn("Up to", format="localized"),
-            "period_start": st.column_config.DateColumn("Period from", format="YYYY-MM-DD"),
-            "period_end": st.column_config.DateColumn("Period to", format="YYYY-MM-DD"),
+            **{
+                c: st.column_config.NumberColumn(labels.column_label(c), format="localized")
+                for c in ("value", "value_max")
+            },
+            **{
+                c: st.column_config.DateColumn(labels.column_label(c), format="YYYY-MM-DD")
+                for c in ("period_start", "period_end")
+            },
             "date": st.column_config.DateColumn("Item date", format="YYYY-MM-DD"),
             "evidence": st.column_config.TextColumn("Evidence sentence", width="large"),
-            "url": st.column_config.LinkColumn("Original", display_text="open"),
+            "url": st.column_config.LinkColumn(labels.column_label("url"), display_text="open"),
         },
     )
     rows = picked.selection.rows if picked is not None else []

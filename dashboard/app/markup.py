@@ -81,14 +81,8 @@ def highlight_quote(sentence: str | None, quote: str | None) -> str:
     """Escaped markdown of ``sentence`` with ``quote`` (a figure's words) highlighted."""
     sentence, quote = sentence or "", quote or ""
     at = sentence.find(quote) if quote else -1
-    marks = pd.DataFrame(
-        {
-            "start": [at] if at >= 0 else [],
-            "end": [at + len(quote)] if at >= 0 else [],
-            "mark": ["figure"] if at >= 0 else [],
-        }
-    )
-    return highlight(sentence, marks)
+    spans = [(at, at + len(quote), "figure")] if at >= 0 else []
+    return highlight(sentence, pd.DataFrame(spans, columns=["start", "end", "mark"]))
 
 
 def web_links(urls: pd.Series) -> pd.Series:

@@ -78,23 +78,17 @@ def view(name: str, filters: Filters, **options) -> pd.DataFrame:
     )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _options(path: str, version: int) -> dict:
+@st.cache_data(max_entries=16, show_spinner=False)
+def _store_view(path: str, version: int, name: str):
+    """``views.<name>(con)``: facts of the whole store (filter choices, default span)."""
     con, lock = _connection(path, version)
     with lock:
-        return views.filter_options(con)
+        return getattr(views, name)(con)
 
 
 def options() -> dict:
     s = store()
-    return _options(str(s.root.resolve()), s.version)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _span(path: str, version: int) -> dict:
-    con, lock = _connection(path, version)
-    with lock:
-        return views.default_span(con)
+    return _store_view(str(s.root.resolve()), s.version, "filter_options")
 
 
 def span() -> dict:
@@ -102,7 +96,7 @@ def span() -> dict:
     s = store()
     if not s.exists():
         return {"date_from": None, "date_to": None, "first": None, "last": None, "n_outside": 0}
-    return _span(str(s.root.resolve()), s.version)
+    return _store_view(str(s.root.resolve()), s.version, "default_span")
 
 
 # -- filters <-> widgets <-> URL ------------------------------------------------------------
@@ -247,24 +241,18 @@ def sidebar_filters() -> Filters:
 
 
 def _outside_note(side) -> None:
-    """Under the dates: how many items the range leaves out, and a way to show them."""
+    """Under the default dates: how many items they leave out, and a way to show them."""
     whole = span()
     ss = st.session_state
-    left_out = whole["n_outside"]
-    if (
-        ss.get(KEYS["date_from"]) != whole["date_from"]
-        or ss.get(KEYS["date_to"]) != whole["date_to"]
-    ):
-        return
-    if left_out:
+    at_default = (ss.get(KEYS["date_from"]), ss.get(KEYS["date_to"])) == (
+        whole["date_from"],
+        whole["date_to"],
+    )
+    if at_default and whole["n_outside"]:
+        lo, hi = views.SPAN_QUANTILES
         side.caption(
-            f"Default range: where {_share_in_span()} of on-topic items are dated. "
-            f"{left_out:,} items are "
-            f"dated outside it ({whole['first']} to {whole['last']} in all)."
+            f"Default range: where {hi - lo:.0%} of on-topic items are dated. "
+            f"{whole['n_outside']:,} items are dated outside it "
+            f"({whole['first']} to {whole['last']} in all)."
         )
         side.button("Show all dates", on_click=show_all_dates, key="f_all_dates")
-
-
-def _share_in_span() -> str:
-    lo, hi = views.SPAN_QUANTILES
-    return f"{hi - lo:.0%}"

@@ -2,8 +2,8 @@
 
 Every chart draws every category label in full (no ``labelOverlap`` dropping, no ``…``
 cuts: ``labelLimit=0``) and sizes itself to its number of categories; time axes carry
-years; counts have whole-number ticks and thousands separators; sides and kinds have one
-colour each on every chart and under every filter (:mod:`dashboard.labels`).
+years; counts have whole-number ticks and thousands separators; each side has one colour
+and each kind one mark shape on every chart and under every filter (:mod:`dashboard.labels`).
 """
 
 from __future__ import annotations
@@ -101,15 +101,11 @@ def category_axis(title: str | None, **extra) -> alt.Axis:
     return alt.Axis(title=title, labelLimit=0, labelOverlap=False, **extra)
 
 
-def kind_scale() -> alt.Scale:
-    colours = labels.kind_colours()
-    return alt.Scale(domain=list(colours), range=list(colours.values()))
-
-
-def present_sides(frame: pd.DataFrame) -> list[str]:
-    """The side labels of ``frame``, in the fixed order (a legend lists only these)."""
-    have = set(frame["side"]) if "side" in frame else set()
-    return [s for s in labels.domain("side") if s in have]
+def _present(frame: pd.DataFrame, field: str):
+    """The labels of ``field`` in ``frame``, in the fixed order (a legend lists only these);
+    with none, the scale's own legend."""
+    have = set(frame[field]) if field in frame else set()
+    return [v for v in labels.domain(field) if v in have] or alt.Undefined
 
 
 def by_side(frame: pd.DataFrame, title: str = "Side") -> alt.Color:
@@ -119,34 +115,32 @@ def by_side(frame: pd.DataFrame, title: str = "Side") -> alt.Color:
         "side:N",
         title=title,
         scale=alt.Scale(domain=list(colours), range=list(colours.values())),
-        legend=alt.Legend(values=present_sides(frame) or alt.Undefined, symbolType="circle"),
+        legend=alt.Legend(values=_present(frame, "side"), symbolType="circle"),
     )
 
 
-def by_kind(frame: pd.DataFrame, title: str = "Kind") -> alt.Color:
-    have = set(frame["kind"]) if "kind" in frame else set()
-    return alt.Color(
+def by_kind(frame: pd.DataFrame, title: str = "Kind") -> alt.Shape:
+    """Mark shape by kind: fixed shapes, a legend of the kinds present."""
+    shapes = labels.kind_shapes()
+    return alt.Shape(
         "kind:N",
         title=title,
-        scale=kind_scale(),
-        legend=alt.Legend(values=[k for k in labels.domain("kind") if k in have] or alt.Undefined),
+        scale=alt.Scale(domain=list(shapes), range=list(shapes.values())),
+        legend=alt.Legend(values=_present(frame, "kind")),
     )
 
 
 def break_gaps(frame: pd.DataFrame, x: str, series: str, y: str) -> pd.DataFrame:
-    """``frame`` plus a row with a missing ``y`` inside every gap of a series longer than
-    the data's own step, so a line (``invalid="break-paths-show-domains"``) stops there
-    instead of joining periods months apart as a steady trend."""
+    """``frame`` (``x`` as datetimes) plus a row with a missing ``y`` inside every gap of a
+    series longer than the data's own step, so a line (``invalid="break-paths-show-domains"``)
+    stops there instead of joining periods months apart as a steady trend."""
     if frame.empty:
         return frame
-    dates = pd.to_datetime(frame[x])
-    steps = dates.drop_duplicates().sort_values().diff().dropna()
+    ordered = frame.assign(**{x: pd.to_datetime(frame[x])}).sort_values([series, x])
+    steps = ordered[x].drop_duplicates().sort_values().diff().dropna()
     if steps.empty:
-        return frame
+        return ordered
     step = steps.min()
-    ordered = frame.assign(_t=dates).sort_values([series, "_t"])
-    gap = ordered.groupby(series)["_t"].diff() > step * 1.5
-    breaks = ordered[gap].assign(_t=lambda d: d["_t"] - step, **{y: None})
-    breaks[x] = breaks["_t"].dt.date if not hasattr(frame[x], "dt") else breaks["_t"]
-    out = pd.concat([ordered, breaks]).sort_values([series, "_t"]).drop(columns="_t")
-    return out.reset_index(drop=True)
+    gap = ordered.groupby(series)[x].diff() > step * 1.5
+    breaks = ordered[gap].assign(**{x: ordered.loc[gap, x] - step, y: None})
+    return pd.concat([ordered, breaks]).sort_values([series, x]).reset_index(drop=True)

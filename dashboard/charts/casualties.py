@@ -9,9 +9,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from .. import labels
 from ..views import UNATTRIBUTED
 from ._common import (
     STEP,
+    by_kind,
     by_side,
     category_axis,
     data,
@@ -20,6 +22,8 @@ from ._common import (
     time_axis,
 )
 
+# Claimants in order of their number of figures (no one claimant's colour is fixed: the
+# claimants shown depend on the filters).
 CLAIMANT_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
                     "#9c755f", "#e15759", "#bab0ac")  # fmt: skip
 # Figures run from one person to hundreds of thousands.
@@ -48,7 +52,7 @@ def casualties_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("period:T", axis=time_axis(frame["period"], "Period (start date)")),
-            y=alt.Y("sum(value):Q", axis=people_axis("People (summed)")),
+            y=alt.Y("value:Q", axis=people_axis("People (summed)")),
             color=by_side(frame),
             tooltip=[
                 alt.Tooltip("period:T", title="Period from", format="%-d %b %Y"),
@@ -98,7 +102,7 @@ def _claimant_color(frame: pd.DataFrame) -> alt.Color:
     order = frame.groupby("claimant")["n_figures"].sum().sort_values(ascending=False).index
     named = [c for c in order if c != UNATTRIBUTED]
     domain = [*named, UNATTRIBUTED] if UNATTRIBUTED in set(order) else named
-    palette = list(CLAIMANT_COLOURS[: len(named)]) + ["#9e9e9e"]
+    palette = [*CLAIMANT_COLOURS[: len(named)], labels.UNKNOWN_COLOUR]
     return alt.Color(
         "claimant:N",
         title="Claimant",
@@ -118,7 +122,7 @@ def casualty_rates_chart(frame: pd.DataFrame) -> alt.Chart:
             x=alt.X("date:T", axis=time_axis(frame["date"], "Date of the claim")),
             y=alt.Y("value:Q", axis=people_axis("People per day (claimed)")),
             color=by_side(frame),
-            shape=alt.Shape("kind:N", title="Kind"),
+            shape=by_kind(frame),
             tooltip=_claim_tooltip(),
         )
         .properties(width=WIDE, height=PANEL_HEIGHT + 40)

@@ -109,14 +109,13 @@ def topic_cooccurrence_chart(frame: pd.DataFrame) -> alt.Chart:
 def discovered_topics_chart(frame: pd.DataFrame) -> alt.Chart:
     """Bars: items per discovered topic, labelled with its top terms (in full)."""
     frame = data(frame)
-    frame["label"] = frame["topic"]
     chart = (
         alt.Chart(frame)
         .mark_bar(color=DISCOVERED_COLOUR)
         .encode(
             x=alt.X("n_items:Q", axis=count_axis(frame["n_items"], "Items (count)")),
             y=alt.Y(
-                "label:N",
+                "topic:N",
                 sort=alt.EncodingSortField("rank"),
                 axis=category_axis("Discovered topic (its top terms)"),
             ),

@@ -597,7 +597,7 @@ def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         .dt.normalize()
         .reset_index(drop=True)
     )
-    fallback = published.fillna(refs)
+    # reference dates are the publication date, else as_of: the item's date when it names none
     precision = pd.Series(
         np.select([published.notna(), refs.notna()], ["day", REFERENCE_PRECISION], ""),
         dtype="string",
@@ -605,7 +605,7 @@ def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "item_id": ids,
-            "event_date": fallback.astype("datetime64[us]"),
+            "event_date": refs.astype("datetime64[us]"),
             "event_precision": precision.mask(precision == ""),
         }
     )

@@ -2,17 +2,16 @@
 
 import streamlit as st
 
+from dashboard import labels
 from dashboard.app import layout, state
 from dashboard.app.markup import escape_markdown
-from dashboard.charts import CHARTS, PLACE_SELECTION
-
-CHART_KEY = "chart_place_map"
+from dashboard.charts import PLACE_SELECTION
 
 
 def _filter_on_clicked_place() -> None:
     """Chart callback, run before the rerun: the clicked place becomes the place filter
     (the sidebar widget, hence the URL's ``place=``)."""
-    event = st.session_state.get(CHART_KEY) or {}
+    event = st.session_state.get(layout.chart_key("place_map")) or {}
     points = (event.get("selection") or {}).get(PLACE_SELECTION) or []
     names = [p["name"] for p in points if p.get("name")]
     if names:
@@ -22,17 +21,11 @@ def _filter_on_clicked_place() -> None:
 st.title("Map")
 filters = state.current_filters()
 if layout.require_data():
-    frame = state.view("place_counts", filters)
-    figure = CHARTS["place_map"].chart_fn(frame)
-    st.altair_chart(
-        figure,
-        width="content",
-        key=CHART_KEY,
-        on_select=_filter_on_clicked_place,
-        selection_mode=PLACE_SELECTION,
+    layout.chart(
+        "place_map", filters, selection=PLACE_SELECTION, on_select=_filter_on_clicked_place
     )
     st.caption("Blue: places named in the text; click one to filter every page on it.")
-    layout.downloads("place_map", figure, frame, filters)
+    frame = state.view("place_counts", filters)
     places = frame.loc[frame["layer"] == "text place", ["name", "admin1", "country", "n_items"]]
     names = places["name"].tolist()
     chosen = next((p for p in filters.places if p in names), None)
@@ -45,7 +38,7 @@ if layout.require_data():
     )
     left, right = st.columns([2, 3])
     with left:
-        columns = {"name": "Place", "admin1": "Region", "country": "Country", "n_items": "Items"}
+        columns = {c: labels.column_label(c) for c in places.columns}
         st.dataframe(places, hide_index=True, width="stretch", column_config=columns)
     with right:
         if place:
