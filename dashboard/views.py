@@ -199,7 +199,7 @@ def topics_over_time(
     """Items per period and topic, for the ``top`` most frequent taxonomy topics, with
     ``share``: the fraction of the period's items carrying the topic (so a month with few
     items does not make every topic "fall"); missing for periods with fewer than
-    ``MIN_PERIOD_ITEMS`` items, where a share is noise. A period without the topic counts 0
+    ``MIN_PERIOD_ITEMS`` items, where a share is noise (the busiest period always has one). A period without the topic counts 0
     next to one with it, so lines never join periods across a gap."""
     cte, params = _filtered(con, filters)
     unit = _freq(freq)
@@ -213,7 +213,8 @@ def topics_over_time(
     n AS (SELECT period, topic, count(*) AS n_items FROM tt
           WHERE topic IN (SELECT topic FROM top) GROUP BY ALL),
     g AS (SELECT per.period, top.topic, coalesce(n.n_items, 0) AS n_items,
-                 CASE WHEN per.n_period >= {int(MIN_PERIOD_ITEMS)}
+                 CASE WHEN per.n_period >= least({int(MIN_PERIOD_ITEMS)},
+                                                 (SELECT max(n_period) FROM per))
                       THEN coalesce(n.n_items, 0) / per.n_period END AS share
           FROM per CROSS JOIN top LEFT JOIN n ON n.period = per.period AND n.topic = top.topic),
     -- a zero is kept only next to a non-zero period: the line drops to 0 and comes back,
@@ -389,6 +390,8 @@ def timeline_events(
     """Dated events of the filtered items, stacked per period (``slot`` = height in the stack).
 
     At most ``per_period`` events per period and ``max_points`` in all (the most recent).
+    Year-only dates ("in 2019") are left out: drawn at 1 January they stack up as if
+    something happened that day.
     """
     cte, params = _filtered(con, filters)
     # The items' dates are filtered; their events must lie in the range too, or an item of
@@ -404,7 +407,8 @@ def timeline_events(
     e AS (SELECT CAST(e.date AS DATE) AS date, CAST(e.date_end AS DATE) AS date_end,
                  e.precision, e.phrase, e.sentence, f.title, f.source, e.item_id,
                  CAST(date_trunc('{_freq(freq)}', e.date) AS DATE) AS period
-          FROM events e JOIN f ON f.item_id = e.item_id WHERE e.date IS NOT NULL{span}),
+          FROM events e JOIN f ON f.item_id = e.item_id
+          WHERE e.date IS NOT NULL AND e.precision <> 'year'{span}),
     s AS (SELECT *, row_number() OVER (PARTITION BY period ORDER BY date, item_id, phrase)
                     AS slot FROM e)
     SELECT * FROM s WHERE slot <= {int(per_period)}

@@ -14,7 +14,9 @@ from ..query import Filters
 from . import markup, state
 
 GRANULARITIES = ("day", "week", "month")
-FIXED_SIZE = {"place_map"}
+# Charts drawn at their own size: the map's projection has a fixed scale, the heatmap's
+# cells a fixed size (squeezed to a column, its numbers run together).
+FIXED_SIZE = {"place_map", "topic_cooccurrence"}
 EMPTY_STORE = """\
 **The store is empty.** Add news items to start:
 
@@ -56,7 +58,6 @@ def chart(
     (which reads the event from ``st.session_state[chart_key(name)]``).
     """
     spec = CHARTS[name]
-    # A map's projection has a fixed scale: it keeps its own size; other charts stretch.
     width = "content" if name in FIXED_SIZE else "stretch"
     frame = state.view(spec.view_fn.__name__, filters, **{**spec.options, **options})
     figure = spec.chart_fn(frame)
@@ -64,6 +65,26 @@ def chart(
     result = st.altair_chart(figure, width=width, key=chart_key(name), **listen)
     downloads(name, figure, frame, filters)
     return result
+
+
+# Columns shown as calendar dates.
+DATE_COLUMNS = ("date", "period_start", "period_end")
+
+
+def table(frame: pd.DataFrame, special: dict | None = None, **kwargs):
+    """``st.dataframe`` of ``frame`` as people read it: human headers, dates as YYYY-MM-DD,
+    "—" for missing text; ``special`` adds or overrides column configs."""
+    config = {c: labels.column_label(c) for c in frame.columns}
+    config |= {
+        c: st.column_config.DateColumn(labels.column_label(c), format="YYYY-MM-DD")
+        for c in DATE_COLUMNS
+        if c in frame.columns
+    }
+    text = [c for c in frame.columns if frame[c].dtype == object or frame[c].dtype == "string"]
+    shown = frame.assign(**{c: frame[c].astype("string").fillna(labels.MISSING) for c in text})
+    return st.dataframe(
+        shown, hide_index=True, width="stretch", column_config=config | (special or {}), **kwargs
+    )
 
 
 # The casualty table's columns, in order.
@@ -81,30 +102,23 @@ def figures_table(figures: pd.DataFrame):
             markup.mark_quote(s, q)
             for s, q in zip(figures["sentence"], figures["quote"], strict=True)
         ],
-        claimant=figures["claimant"].fillna(labels.MISSING),
+        # "up to" is mostly empty: text, so an empty one reads "—"
+        value_max=[f"{v:,.0f}" if pd.notna(v) else None for v in figures["value_max"]],
         url=markup.web_links(figures["url"]),
     )[FIGURE_COLUMNS]
-    picked = st.dataframe(
+    picked = table(
         shown,
-        hide_index=True,
-        width="stretch",
-        key="figures_table",
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
-            **{c: labels.column_label(c) for c in FIGURE_COLUMNS},
-            **{
-                c: st.column_config.NumberColumn(labels.column_label(c), format="localized")
-                for c in ("value", "value_max")
-            },
-            **{
-                c: st.column_config.DateColumn(labels.column_label(c), format="YYYY-MM-DD")
-                for c in ("period_start", "period_end")
-            },
+        {
+            "value": st.column_config.NumberColumn(
+                labels.column_label("value"), format="localized"
+            ),
             "date": st.column_config.DateColumn("Item date", format="YYYY-MM-DD"),
             "evidence": st.column_config.TextColumn("Evidence sentence", width="large"),
             "url": st.column_config.LinkColumn(labels.column_label("url"), display_text="open"),
         },
+        key="figures_table",
+        on_select="rerun",
+        selection_mode="single-row",
     )
     rows = picked.selection.rows if picked is not None else []
     return figures.iloc[rows[0]] if rows else None

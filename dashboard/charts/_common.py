@@ -18,6 +18,10 @@ WIDTH = 640
 HEIGHT = 320
 # Pixels per bar or row of a category axis.
 STEP = 20
+# A single or layered view stretched to the app's column keeps its height for the plot:
+# Streamlit's default ("fit") squeezes axes, title and plot into the given height, and a
+# bar chart of a few categories collapsed to one line. ``width`` is then the whole chart's.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 # At most this many ticks on a count axis.
 MAX_COUNT_TICKS = 8
 

@@ -12,6 +12,7 @@ import pandas as pd
 from .. import labels
 from ..views import UNATTRIBUTED
 from ._common import (
+    FIT_WIDTH,
     STEP,
     by_kind,
     by_side,
@@ -28,8 +29,9 @@ CLAIMANT_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc
                     "#9c755f", "#e15759", "#bab0ac")  # fmt: skip
 # Figures run from one person to hundreds of thousands.
 LOG = alt.Scale(type="log")
-# Casualty charts are full width: faceted charts do not stretch to a column in the app.
-WIDE = 900
+# Casualty charts are full width: faceted charts do not stretch to a column in the app, so
+# their plot is sized to fit the main column of a 1400 px window beside the sidebar.
+WIDE = 760
 PANEL_HEIGHT = 170
 # Panel labels above each panel (not beside it), so the chart keeps its width.
 HEADER = alt.Header(
@@ -125,7 +127,7 @@ def casualty_rates_chart(frame: pd.DataFrame) -> alt.Chart:
             shape=by_kind(frame),
             tooltip=_claim_tooltip(),
         )
-        .properties(width=WIDE, height=PANEL_HEIGHT + 40)
+        .properties(width=WIDE, height=PANEL_HEIGHT + 40, autosize=FIT_WIDTH)
     )
     return empty_note(chart, frame, "Daily rates claimed")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ._common import WIDTH, bars_height, category_axis, count_axis, data, empty_note
+from ._common import FIT_WIDTH, WIDTH, bars_height, category_axis, count_axis, data, empty_note
 
 
 def source_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -22,6 +22,6 @@ def source_chart(frame: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("n_items:Q", title="Items", format=","),
             ],
         )
-        .properties(width=WIDTH - 200, height=bars_height(len(frame)))
+        .properties(width=WIDTH, height=bars_height(len(frame)), autosize=FIT_WIDTH)
     )
     return empty_note(chart, frame, "Items per source")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ._common import HEIGHT, WIDTH, count_axis, data, empty_note, time_axis
+from ._common import FIT_WIDTH, HEIGHT, WIDTH, count_axis, data, empty_note, time_axis
 
 # Date precisions in a fixed order, so each keeps its colour under every filter.
-PRECISIONS = ["day", "range", "month", "year"]
+PRECISIONS = ["day", "range", "month"]
 
 
 def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -36,7 +36,7 @@ def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("source:N", title="Source"),
             ],
         )
-        .properties(width=WIDTH, height=HEIGHT)
+        .properties(width=WIDTH, height=HEIGHT, autosize=FIT_WIDTH)
     )
     return empty_note(chart, frame, "Events on a time axis")
 
@@ -55,6 +55,6 @@ def item_counts_chart(frame: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("n_items:Q", title="Items", format=","),
             ],
         )
-        .properties(width=WIDTH, height=HEIGHT * 2 // 3)
+        .properties(width=WIDTH, height=HEIGHT * 2 // 3, autosize=FIT_WIDTH)
     )
     return empty_note(chart, frame, "Items per period")

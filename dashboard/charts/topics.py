@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from ._common import (
+    FIT_WIDTH,
     WIDTH,
     bars_height,
     break_gaps,
@@ -40,7 +41,9 @@ def topic_frequency_chart(frame: pd.DataFrame) -> alt.Chart:
     shares = base.mark_text(align="left", dx=4, fontSize=10, color="#444444").encode(
         text=alt.Text("share:Q", format=".0%")
     )
-    chart = alt.layer(bars, shares).properties(width=WIDTH - 200, height=bars_height(len(frame)))
+    chart = alt.layer(bars, shares).properties(
+        width=WIDTH, height=bars_height(len(frame)), autosize=FIT_WIDTH
+    )
     return empty_note(chart, frame, "Topic frequency (items, and their share)")
 
 
@@ -58,7 +61,7 @@ def topics_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
         )
         .encode(
             x=alt.X("period:T", axis=time_axis(frame["period"], None)),
-            y=alt.Y("share:Q", axis=alt.Axis(format="%", title=None, tickCount=3)),
+            y=alt.Y("share:Q", axis=alt.Axis(format=".0%", title=None, tickCount=3)),
             tooltip=[
                 alt.Tooltip("period:T", title="Period from", format="%-d %b %Y"),
                 alt.Tooltip("topic:N", title="Topic"),
@@ -102,7 +105,10 @@ def topic_cooccurrence_chart(frame: pd.DataFrame) -> alt.Chart:
         text=alt.Text("n_items:Q", format=",d"),
         color=alt.condition(alt.datum.n_items > top / 2, alt.value("white"), alt.value("#222222")),
     )
-    chart = alt.layer(cells, labels).properties(width=alt.Step(CELL), height=alt.Step(CELL // 2))
+    # its own size, cell by cell ("pad"): fitted to a narrower column, the numbers run together
+    chart = alt.layer(cells, labels).properties(
+        width=alt.Step(CELL), height=alt.Step(CELL // 2), autosize=alt.AutoSizeParams(type="pad")
+    )
     return empty_note(chart, frame, "Topic co-occurrence (items carrying both)")
 
 
@@ -126,6 +132,6 @@ def discovered_topics_chart(frame: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("n_items_all:Q", title="Items (all)", format=","),
             ],
         )
-        .properties(width=WIDTH - 200, height=bars_height(len(frame)))
+        .properties(width=WIDTH, height=bars_height(len(frame)), autosize=FIT_WIDTH)
     )
     return empty_note(chart, frame, "Discovered topics (found in the corpus itself)")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import views
 from dashboard.app import markup, state
-from dashboard.app.layout import require_data
+from dashboard.app.layout import require_data, table
 
 st.title("Items")
 filters = state.current_filters()
@@ -13,14 +13,11 @@ if require_data():
     st.caption(
         f"{len(found):,} items shown (newest first, at most 500) · {markup.escape_markdown(filters.describe())}"
     )
-    picked = st.dataframe(
+    picked = table(
         found.drop(columns=["item_id"]),
-        hide_index=True,
-        width="stretch",
         key="items_table",
         on_select="rerun",
         selection_mode="single-row",
-        column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")},
     )
     ids = found["item_id"].tolist()
     titles = dict(zip(found["item_id"], found["title"], strict=True))

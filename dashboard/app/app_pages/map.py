@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from dashboard import labels
 from dashboard.app import layout, state
 from dashboard.app.markup import escape_markdown
 from dashboard.charts import PLACE_SELECTION
@@ -38,14 +37,8 @@ if layout.require_data():
     )
     left, right = st.columns([2, 3])
     with left:
-        columns = {c: labels.column_label(c) for c in places.columns}
-        st.dataframe(places, hide_index=True, width="stretch", column_config=columns)
+        layout.table(places)
     with right:
         if place:
             st.subheader(escape_markdown(place), anchor=False)
-            st.dataframe(
-                state.view("place_items", filters, place=place),
-                hide_index=True,
-                width="stretch",
-                column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")},
-            )
+            layout.table(state.view("place_items", filters, place=place))

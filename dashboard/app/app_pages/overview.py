@@ -30,12 +30,7 @@ if layout.require_data():
         layout.chart("place_map", filters)
     with right:
         st.subheader("Latest items", anchor=False)
-        st.dataframe(
-            state.view("latest_items", filters).drop(columns=["item_id"]),
-            hide_index=True,
-            width="stretch",
-            column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")},
-        )
+        layout.table(state.view("latest_items", filters).drop(columns=["item_id"]))
     # Faceted charts do not shrink to a column: full width.
     layout.chart("casualties_over_time", filters)
     layout.chart("items_per_source", filters)

@@ -11,13 +11,13 @@ if layout.require_data():
     with left:
         layout.chart("topic_frequency", filters)
     with right:
-        layout.chart("topic_cooccurrence", filters)
+        layout.chart("discovered_topics", filters)
+        st.caption("Found in the corpus itself (TF-IDF + NMF); labels are their top terms.")
+    layout.chart("topic_cooccurrence", filters)
     freq = layout.granularity("topics_freq", default="month")
     layout.chart("topics_over_time", filters, freq=freq)
-    st.subheader("Discovered topics")
-    st.caption("Found in the corpus itself (TF-IDF + NMF); labels are their top terms.")
+    st.subheader("Discovered topics and their terms")
     found = state.view("discovered_topics", filters)
-    layout.chart("discovered_topics", filters)
     st.dataframe(
         found,
         hide_index=True,
