@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STORE ?= data/store
 SAMPLES := data/samples
+# Bundled datasets, ingested with the sample: files, not data/datasets itself (the folder
+# also holds their licences, which would be read as digests).
+DATASETS := data/datasets/ucdp_ged_ukraine.csv.gz
 AS_OF := 2024-11-15
 PORT ?= 8501
 
@@ -25,12 +28,12 @@ system-deps:
 		echo "installing Debian chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The sample store is stale when the sample, the taxonomy, the claimants, the schema or the
-# extractors changed.
-$(STORE)/manifest.json: $(wildcard $(SAMPLES)/*) data/taxonomy.toml data/claimants.toml dashboard/schema.py $(wildcard dashboard/extractors/*.py) \
-		$(wildcard dashboard/extractors/casualties/*.py) $(wildcard dashboard/data/*) | install
+# The sample store is stale when the sample, the bundled datasets, the taxonomy, the claimants,
+# the schema or the extractors changed.
+$(STORE)/manifest.json: $(wildcard $(SAMPLES)/*) $(DATASETS) data/taxonomy.toml data/claimants.toml dashboard/schema.py $(wildcard dashboard/extractors/*.py) \
+		$(wildcard dashboard/extractors/casualties/*.py) $(wildcard dashboard/readers/*.py) $(wildcard dashboard/data/*) | install
 	rm -rf $(STORE)
-	$(PY) -m dashboard ingest $(SAMPLES) --as-of $(AS_OF) --store $(STORE) --quiet
+	$(PY) -m dashboard ingest $(SAMPLES) $(DATASETS) --as-of $(AS_OF) --store $(STORE) --quiet
 
 sample: $(STORE)/manifest.json
 

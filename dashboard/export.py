@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import textwrap
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -34,7 +35,7 @@ from urllib.parse import parse_qs
 import altair as alt
 import pandas as pd
 
-from . import views
+from . import labels, views
 from .charts import CHARTS
 from .charts import render as _render
 from .query import DATE_FIELDS, FIGURE_SCOPES, LIST_KEYS, Filters
@@ -49,8 +50,10 @@ DEFAULT_FORMATS = ("png", "svg", "html")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Pixel scale of PNGs: the charts are ~640 px wide, so 2x gives a crisp ~1300 px slide image.
 PNG_SCALE = 2.0
-# Caption lines longer than this are cut (Vega does not wrap subtitles).
+# Caption lines are wrapped at this width (Vega does not wrap subtitles), and a part longer
+# than CAPTION_LINES lines (a filter naming fifty places) is cut.
 CAPTION_CHARS = 120
+CAPTION_LINES = 3
 # How many source files the caption names before "and N more".
 CAPTION_FILES = 3
 
@@ -111,26 +114,41 @@ def chart_file(chart, fmt: str, *, scale: float = PNG_SCALE) -> bytes:
 
 
 # -- titles and captions --------------------------------------------------------------------
-def _short(text: str, limit: int = CAPTION_CHARS) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _wrapped(text: str, width: int = CAPTION_CHARS, lines: int = CAPTION_LINES) -> list[str]:
+    """``text`` wrapped at word boundaries into lines of at most ``width`` characters (Vega
+    does not wrap subtitles); past ``lines`` lines the rest is cut, marked by "…"."""
+    out = textwrap.wrap(" ".join(str(text).split()), width) or [""]
+    if len(out) > lines:
+        out = [*out[: lines - 1], out[lines - 1][: width - 1] + "…"]
+    return out
 
 
-def caption_lines(filters: Filters, store: Store) -> list[str]:
-    """Two caption lines: the filters, then the source files, store and extraction versions."""
-    manifest = store.manifest()
-    names = sorted({Path(f["path"]).name for f in manifest["files"].values()})
-    files = ", ".join(names[:CAPTION_FILES])
+def caption_lines(filters: Filters, store: Store, con=None) -> list[str]:
+    """The lines under a chart: the filters; the datasets the filtered items come from, the
+    store and extraction versions; the credit lines those datasets' licences ask for."""
+    own = con is None
+    con = store.connect() if own else con
+    try:
+        return caption_text(filters, views.datasets(con, filters), store.manifest())
+    finally:
+        if own:
+            con.close()
+
+
+def caption_text(filters: Filters, datasets: pd.DataFrame, manifest: dict) -> list[str]:
+    """:func:`caption_lines` from the parts (the app has them cached)."""
+    names = [f"{d} ({n:,})" for d, n in zip(datasets["dataset"], datasets["n_items"], strict=True)]
+    shown = ", ".join(names[:CAPTION_FILES])
     if len(names) > CAPTION_FILES:
-        files += f" and {len(names) - CAPTION_FILES} more"
+        shown += f" and {len(names) - CAPTION_FILES} more"
     versions = sorted({str(b.get("extraction_version", "?")) for b in manifest["batches"]})
-    return [
-        _short(f"Filters: {filters.describe()}"),
-        _short(
-            f"Sources: {files or 'none'} · store version {manifest['version']}"
-            f" · extraction {', '.join(versions) or 'none'}"
-        ),
+    parts = [
+        f"Filters: {filters.describe()}",
+        f"Data: {shown or 'none'} · store version {manifest['version']}"
+        f" · extraction {', '.join(versions) or 'none'}",
+        *(f"Data credit: {c}" for c in labels.credits(datasets["dataset"])),
     ]
+    return [line for part in parts for line in _wrapped(part)]
 
 
 def titled(chart, title: str, caption: Sequence[str]):
@@ -277,7 +295,7 @@ def export_charts(
     con.execute("SET threads TO 1")
     first_view = views.default_filters(con)
     filters = first_view if filters is None else filters
-    caption = caption_lines(filters, store)
+    caption = caption_lines(filters, store, con)
     written: list[str] = []
     entries = []
     try:

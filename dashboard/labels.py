@@ -53,6 +53,11 @@ COLUMNS = {
     "sentence": "Sentence",
     "top_terms": "Top terms",
 }
+# Credit lines owed by datasets whose licence asks for attribution under every chart that
+# shows them: a word in the dataset's (file) name -> the attribution.
+CREDITS = {
+    "ucdp": "Uppsala Conflict Data Program (UCDP), Georeferenced Event Dataset (CC BY 4.0)",
+}
 # Fixed colours: Russia red, Ukraine blue, unknown grey, other sides from a palette in the
 # sides table's order. Same colour on every chart and under every filter.
 UNKNOWN_COLOUR = "#9e9e9e"
@@ -128,3 +133,14 @@ def kind_shapes() -> dict[str, str]:
 
 def column_label(name: str) -> str:
     return COLUMNS.get(name, words(name))
+
+
+def credits(datasets) -> list[str]:
+    """The attributions owed for ``datasets`` (names as in the items' ``dataset`` column)."""
+    names = [str(d).lower() for d in datasets if d]
+    return [text for word, text in CREDITS.items() if any(word in n for n in names)]
+
+
+def counted(n: int, noun: str) -> str:
+    """``counted(1, "event")`` -> "1 event", ``counted(1200, "event")`` -> "1,200 events"."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -5,7 +5,7 @@ and to SQL over the store's DuckDB views (so every chart obeys the same filters)
 string keys::
 
     from=2024-10-01&to=2024-11-15&date=event|published&topic=A&topic=B&side=russia
-    &kind=killed&place=Kyiv&source=reuters.com&q=drone
+    &kind=killed&place=Kyiv&source=reuters.com&dataset=ucdp_ged_ukraine&q=drone
 
 Multi-valued filters repeat their key. Unknown keys are ignored, bad dates are dropped.
 """
@@ -21,8 +21,9 @@ from . import search_index
 from .sides import side_countries
 
 DATE_FIELDS = ("event", "published")
-# Which casualty figures count: by default only this war's figures from on-topic items
-# (extractors.scope); "all" keeps other wars, history, disease and off-topic items too.
+# What counts: by default only items about the Russia-Ukraine war (``on_topic``) and this
+# war's casualty figures (extractors.scope); "all" keeps off-topic items (a general news
+# feed's sport and weather) and other wars', historical and disease figures too.
 FIGURE_SCOPES = ("this_war", "all")
 # query-string key -> Filters field, for the multi-valued filters.
 LIST_KEYS = {
@@ -31,6 +32,7 @@ LIST_KEYS = {
     "kind": "kinds",
     "place": "places",
     "source": "sources",
+    "dataset": "datasets",
 }
 
 
@@ -44,6 +46,7 @@ class Filters:
     kinds: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
     text: str = ""
     figures: str = "this_war"
 
@@ -94,7 +97,8 @@ class Filters:
     def restricts_items(self) -> bool:
         """Whether any filter leaves items out (the date field alone does not)."""
         return bool(
-            self.date_from
+            self.figures == "this_war"
+            or self.date_from
             or self.date_to
             or self.text
             or any(getattr(self, name) for name in LIST_KEYS.values())
@@ -112,7 +116,7 @@ class Filters:
         if self.text:
             parts.append(f"text contains “{self.text}”")
         if self.figures == "all":
-            parts.append("all casualty figures, other wars and off-topic items included")
+            parts.append("off-topic items and other wars' figures included")
         return "; ".join(parts) if parts else "no filters"
 
     def replace(self, **changes) -> Filters:
@@ -139,9 +143,14 @@ class Filters:
         if self.date_to:
             conds.append(f"{column} < CAST(? AS DATE) + INTERVAL 1 DAY")
             params.append(self.date_to)
+        if self.figures == "this_war":
+            conds.append(f"{alias}.on_topic")
         if self.sources:
             conds.append(f"{alias}.source IN ({_marks(self.sources)})")
             params.extend(self.sources)
+        if self.datasets:  # the items view's dataset: the file's name (Store.connect)
+            conds.append(f"{alias}.dataset IN ({_marks(self.datasets)})")
+            params.extend(self.datasets)
         if self.topics:
             conds.append(
                 f"{alias}.item_id IN (SELECT item_id FROM topics WHERE topic IN ({_marks(self.topics)}))"

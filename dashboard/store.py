@@ -37,6 +37,10 @@ MANIFEST = "manifest.json"
 # topics are re-fitted over the whole corpus and replaced, so they live apart and the
 # ``topics`` view unions both.
 TABLES = {**SCHEMAS, "discovered_item_topics": TOPICS}
+# The ``items`` view's ``dataset``: the name of the file an item came from, without folder
+# and extensions ("ucdp_ged_ukraine" for data/datasets/ucdp_ged_ukraine.csv.gz). Derived in
+# the view, not stored, so stores written before it need no re-ingest.
+DATASET_SQL = "regexp_replace(regexp_extract(file, '[^/\\\\]+$'), '(\\.[A-Za-z0-9]{1,8})+$', '')"
 # Extra sightings of items already stored (same text from another file or source).
 COPIES = pa.schema(
     [
@@ -251,12 +255,13 @@ class Store:
         for name, schema in views.items():
             parts = [self.root / p for p in manifest["tables"].get(name, [])]
             view = "taxonomy_topics" if name == "topics" else name
+            derived = f", {DATASET_SQL} AS dataset" if name == "items" else ""
             if parts:
                 files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
-                con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{files}])")
+                con.execute(f"CREATE VIEW {view} AS SELECT *{derived} FROM read_parquet([{files}])")
             else:
                 con.register(f"_empty_{name}", schema.empty_table())
-                con.execute(f"CREATE VIEW {view} AS SELECT * FROM _empty_{name}")
+                con.execute(f"CREATE VIEW {view} AS SELECT *{derived} FROM _empty_{name}")
         con.execute(
             "CREATE VIEW topics AS SELECT * FROM taxonomy_topics "
             "UNION ALL SELECT * FROM discovered_item_topics"

@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pandas as pd
 
@@ -102,12 +104,13 @@ def filter_options(con: duckdb.DuckDBPyConnection, max_places: int = 300) -> dic
             f"ORDER BY count(DISTINCT item_id) DESC, name LIMIT {int(max_places)}"
         ),
         "sources": values("SELECT source FROM items GROUP BY source ORDER BY count(*) DESC"),
+        "datasets": values("SELECT dataset FROM items GROUP BY dataset ORDER BY count(*) DESC"),
         "span": [d for d in span],
     }
 
 
-# The default date range: where the middle 98% of the on-topic items are dated, widened to
-# whole months, so one 1939 documentary or a "Blade Runner 2099" item does not stretch
+# The default date range: where the middle 98% of each dataset's on-topic items are dated,
+# widened to whole months, so one 1939 documentary or a "Blade Runner 2099" item does not stretch
 # every time axis across decades.
 SPAN_QUANTILES = (0.01, 0.99)
 
@@ -116,19 +119,22 @@ def default_span(con: duckdb.DuckDBPyConnection) -> dict:
     """The date range a first view shows, and what it leaves out.
 
     Keys: ``date_from``, ``date_to`` (whole months around the 1st-99th percentile of the
-    on-topic items' event dates; all items' when none is on topic), ``first`` and ``last``
+    on-topic items' event dates, taken per dataset and joined, so ten digest items of 2024
+    beside 2,500 UCDP events of 2014-2023 are not cut as outliers; all items' when none is
+    on topic), ``first`` and ``last``
     (the earliest and latest item dates in the store) and ``n_outside`` (items dated outside
     the range). The range bounds event dates, the column the date filter applies to by
     default; event dates already lie within a year of an item's publication date.
     """
     lo, hi = SPAN_QUANTILES
     row = con.execute(
-        f"""WITH d AS (SELECT CAST(event_date AS DATE) AS d, on_topic FROM items
+        f"""WITH d AS (SELECT CAST(event_date AS DATE) AS d, on_topic, dataset FROM items
                        WHERE event_date IS NOT NULL),
         s AS (SELECT quantile_disc(d, {lo}) AS lo, quantile_disc(d, {hi}) AS hi FROM d
-              WHERE on_topic OR NOT EXISTS (SELECT 1 FROM d WHERE on_topic)),
-        m AS (SELECT CAST(date_trunc('month', lo) AS DATE) AS date_from,
-                     CAST(last_day(hi) AS DATE) AS date_to FROM s)
+              WHERE on_topic OR NOT EXISTS (SELECT 1 FROM d WHERE on_topic)
+              GROUP BY dataset),
+        m AS (SELECT CAST(date_trunc('month', min(lo)) AS DATE) AS date_from,
+                     CAST(last_day(max(hi)) AS DATE) AS date_to FROM s)
         SELECT m.date_from, m.date_to, (SELECT min(d) FROM d), (SELECT max(d) FROM d),
                (SELECT count(*) FROM d WHERE d < m.date_from OR d > m.date_to)
         FROM m"""
@@ -225,6 +231,85 @@ def topics_over_time(
     WHERE n_items > 0 OR coalesce(before, 0) > 0 OR coalesce(after, 0) > 0
     ORDER BY period, topic"""
     return _df(con, sql, params)
+
+
+# Topics listed in the A-vs-B comparison: those whose share changed most.
+SHIFT_TOPICS = 15
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """``"2022-03..2022-05"`` (or one month, ``"2022-03"``) -> first and last day."""
+    first, _, last = str(text).partition("..")
+    try:
+        start = date.fromisoformat(f"{first.strip()}-01")
+        end_month = date.fromisoformat(f"{(last or first).strip()}-01")
+    except ValueError:
+        raise ValueError(f"period {text!r} is not YYYY-MM or YYYY-MM..YYYY-MM") from None
+    if end_month < start:
+        raise ValueError(f"period {text!r} ends before it starts")
+    return start, (pd.Timestamp(end_month) + pd.offsets.MonthEnd(0)).date()
+
+
+def format_period(start: date, end: date) -> str:
+    """The inverse of :func:`parse_period`: ``"2022-03..2022-05"``."""
+    return f"{start:%Y-%m}..{end:%Y-%m}"
+
+
+def split_periods(start: date, end: date) -> tuple[str, str]:
+    """The default comparison: the months from ``start`` to ``end`` cut in two halves."""
+    months = pd.period_range(start, end, freq="M")
+    if len(months) < 2:
+        return format_period(start, end), format_period(start, end)
+    half = len(months) // 2
+    return (
+        format_period(months[0].start_time, months[half - 1].start_time),
+        format_period(months[half].start_time, months[-1].start_time),
+    )
+
+
+def topic_shift(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    a: str | None = None,
+    b: str | None = None,
+    top: int = SHIFT_TOPICS,
+) -> pd.DataFrame:
+    """Which taxonomy topics rose and fell between period ``a`` and period ``b`` (see
+    :func:`parse_period`; by default the filtered dates cut in two halves).
+
+    Shares, not counts: March 2022 has 1,644 items and March 2023 26, so every count falls.
+    Per topic: ``n_a``/``n_b`` items, ``share_a``/``share_b`` of each period's filtered
+    items, ``change`` (share_b - share_a); the ``top`` largest changes, rises first. The
+    periods replace the filters' dates; ``period_a``/``period_b`` and ``items_a``/``items_b``
+    say what was compared.
+    """
+    if a is None or b is None:
+        a, b = split_periods(*_dated_span(con, filters))
+    (a0, a1), (b0, b1) = parse_period(a), parse_period(b)
+    cte, params = _filtered(con, filters.replace(date_from=min(a0, b0), date_to=max(a1, b1)))
+    sql = f"""WITH {cte},
+    fp AS (SELECT item_id, d BETWEEN ? AND ? AS in_a, d BETWEEN ? AND ? AS in_b FROM f),
+    tot AS (SELECT count(*) FILTER (WHERE in_a) AS items_a,
+                   count(*) FILTER (WHERE in_b) AS items_b FROM fp),
+    tt AS (SELECT t.topic, count(*) FILTER (WHERE fp.in_a) AS n_a,
+                  count(*) FILTER (WHERE fp.in_b) AS n_b
+           FROM topics t JOIN fp ON fp.item_id = t.item_id
+           WHERE t.origin = 'taxonomy' GROUP BY t.topic),
+    s AS (SELECT tt.*, tot.*, n_a / greatest(items_a, 1) AS share_a,
+                 n_b / greatest(items_b, 1) AS share_b FROM tt, tot)
+    SELECT topic, n_a, n_b, share_a, share_b, share_b - share_a AS change, items_a, items_b,
+           ? AS period_a, ? AS period_b
+    FROM s ORDER BY abs(change) DESC, topic LIMIT {int(top)}"""
+    frame = _df(con, sql, params + [a0, a1, b0, b1, a, b])
+    return frame.sort_values(["change", "topic"], ascending=[False, True], ignore_index=True)
+
+
+def _dated_span(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[date, date]:
+    """The first and last date of the filtered items (the filters' own dates when set)."""
+    cte, params = _filtered(con, filters)
+    first, last = con.execute(f"WITH {cte} SELECT min(d), max(d) FROM f", params).fetchall()[0]
+    today = date.today()
+    return filters.date_from or first or today, filters.date_to or last or today
 
 
 def topic_cooccurrence(
@@ -393,27 +478,62 @@ def timeline_events(
     Year-only dates ("in 2019") are left out: drawn at 1 January they stack up as if
     something happened that day.
     """
-    cte, params = _filtered(con, filters)
-    # The items' dates are filtered; their events must lie in the range too, or an item of
-    # 2023 mentioning 1941 would draw the axis back to 1941.
-    span, span_params = "", []
-    if filters.date_from:
-        span += " AND CAST(e.date AS DATE) >= ?"  # drawn at its start: the start counts
-        span_params.append(filters.date_from)
-    if filters.date_to:
-        span += " AND CAST(e.date AS DATE) <= ?"
-        span_params.append(filters.date_to)
+    cte, params = _dated_events(con, filters, freq)
     sql = f"""WITH {cte},
-    e AS (SELECT CAST(e.date AS DATE) AS date, CAST(e.date_end AS DATE) AS date_end,
-                 e.precision, e.phrase, e.sentence, f.title, f.source, e.item_id,
-                 CAST(date_trunc('{_freq(freq)}', e.date) AS DATE) AS period
-          FROM events e JOIN f ON f.item_id = e.item_id
-          WHERE e.date IS NOT NULL AND e.precision <> 'year'{span}),
     s AS (SELECT *, row_number() OVER (PARTITION BY period ORDER BY date, item_id, phrase)
                     AS slot FROM e)
     SELECT * FROM s WHERE slot <= {int(per_period)}
     ORDER BY period DESC, slot LIMIT {int(max_points)}"""
-    return _df(con, sql, params + span_params)
+    return _df(con, sql, params)
+
+
+def _dated_events(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str):
+    """CTEs ``f`` (filtered items) and ``e``: their dated events inside the date filter,
+    with the ``period`` of ``freq`` they fall in; year-only dates left out."""
+    cte, params = _filtered(con, filters)
+    # The items' dates are filtered; their events must lie in the range too, or an item of
+    # 2023 mentioning 1941 would draw the axis back to 1941.
+    span = ""
+    if filters.date_from:
+        span += " AND CAST(e.date AS DATE) >= ?"  # drawn at its start: the start counts
+        params.append(filters.date_from)
+    if filters.date_to:
+        span += " AND CAST(e.date AS DATE) <= ?"
+        params.append(filters.date_to)
+    sql = f"""{cte},
+    e AS (SELECT CAST(e.date AS DATE) AS date, CAST(e.date_end AS DATE) AS date_end,
+                 e.precision, e.phrase, e.sentence, f.title, f.source, e.item_id,
+                 CAST(date_trunc('{_freq(freq)}', e.date) AS DATE) AS period
+          FROM events e JOIN f ON f.item_id = e.item_id
+          WHERE e.date IS NOT NULL AND e.precision <> 'year'{span})"""
+    return sql, params
+
+
+# The chronological list: the latest months with dated events, and how many of each
+# month's events it lists (the count says how many there are).
+LIST_MONTHS = 36
+EVENTS_PER_MONTH = 100
+
+
+def timeline_list(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    months: int = LIST_MONTHS,
+    per_month: int = EVENTS_PER_MONTH,
+) -> pd.DataFrame:
+    """Dated events in date order, grouped by month (``period``, with ``n_month`` events in
+    all): the latest ``months`` months, at most ``per_month`` events of each, earliest first."""
+    cte, params = _dated_events(con, filters, "month")
+    sql = f"""WITH {cte},
+    m AS (SELECT period, count(*) AS n_month FROM e GROUP BY period
+          ORDER BY period DESC LIMIT {int(months)}),
+    s AS (SELECT e.*, m.n_month,
+                 row_number() OVER (PARTITION BY e.period ORDER BY e.date, e.item_id, e.phrase)
+                 AS rank
+          FROM e JOIN m USING (period))
+    SELECT period, n_month, date, date_end, precision, phrase, sentence, title, source, item_id
+    FROM s WHERE rank <= {int(per_month)} ORDER BY period, date, item_id, phrase"""
+    return _df(con, sql, params)
 
 
 def item_counts(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week"):
@@ -486,18 +606,37 @@ def place_items(
     return _df(con, sql, params + [place])
 
 
+# -- provenance -----------------------------------------------------------------------------
+def datasets(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """The datasets (files) the filtered items come from, with their item counts, most first."""
+    where, params = filters.item_where("i", con=con)
+    sql = f"""SELECT i.dataset, count(*) AS n_items FROM items i WHERE {where}
+    GROUP BY i.dataset ORDER BY n_items DESC, i.dataset"""
+    return _df(con, sql, params)
+
+
 # -- items ----------------------------------------------------------------------------------
-def search_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 500):
-    """The filtered items (the sidebar's text search included), newest first."""
+def search_items(
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 100, offset: int = 0
+):
+    """One page of the filtered items (the sidebar's text search included), newest first:
+    ``limit`` rows from row ``offset`` (0-based)."""
     cte, params = _filtered(con, filters)
     # The page first, then its figure counts (not a count for every filtered item).
     sql = f"""WITH {cte},
-    top AS (SELECT * FROM f ORDER BY d DESC NULLS LAST, item_id LIMIT {int(limit)})
+    top AS (SELECT * FROM f ORDER BY d DESC NULLS LAST, item_id
+            LIMIT {int(limit)} OFFSET {int(offset)})
     SELECT top.d AS date, top.title, top.source, top.n_words, top.n_copies,
            (SELECT count(*) FROM casualties c WHERE c.item_id = top.item_id) AS n_figures,
-           top.item_id
+           top.url, top.item_id
     FROM top ORDER BY top.d DESC NULLS LAST, top.item_id"""
     return _df(con, sql, params)
+
+
+def item_total(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many items the filters keep."""
+    where, params = filters.item_where("i", con=con)
+    return con.execute(f"SELECT count(*) FROM items i WHERE {where}", params).fetchall()[0][0]
 
 
 def item_record(con: duckdb.DuckDBPyConnection, item_id: str) -> pd.DataFrame:

@@ -88,7 +88,7 @@ def test_every_page_runs_on_the_corpora(corpus_store, monkeypatch):
         counts[page] = len(at.get("vega_lite_chart"))
     assert counts == {
         "overview": 5,
-        "topics": 4,
+        "topics": 5,
         "casualties": 4,
         "timeline": 2,
         "map": 1,
@@ -228,3 +228,106 @@ def test_first_view_opens_on_the_data_span_and_can_show_all(corpus_store, monkey
     _ok(at)
     assert at.date_input(key="f_from").value == span["first"]
     assert _chart(at, "Items per period")["n_items"].sum() > shown
+
+
+def test_items_page_pages_through_every_match(corpus_store, monkeypatch):
+    from dashboard import views
+    from dashboard.app.layout import PAGE_ROWS
+
+    at = _ok(_app(corpus_store, monkeypatch))
+    at = _ok(at.switch_page("app_pages/items.py").run())
+    con = corpus_store.connect()
+    total = views.item_total(con, views.default_filters(con))
+    assert total > 2 * PAGE_ROWS
+    assert at.caption[0].value.startswith(f"{total:,} items match · rows 1–{PAGE_ROWS},")
+    pager = at.number_input(key="items_page")
+    assert pager.max == -(-total // PAGE_ROWS)
+    first = at.dataframe[0].value
+    assert len(first) == PAGE_ROWS and "url" in first.columns
+    at = _ok(pager.set_value(2).run())
+    second = at.dataframe[0].value
+    assert f"rows {PAGE_ROWS + 1:,}–{2 * PAGE_ROWS:,}" in at.caption[0].value
+    # the pages are consecutive slices of the filtered items, newest first
+    expected = views.search_items(con, views.default_filters(con), limit=2 * PAGE_ROWS)
+    shown = pd.concat([first, second])["title"].fillna("—").tolist()
+    assert shown == expected["title"].fillna("—").tolist()
+    assert second["date"].max() <= first["date"].min()
+    # Nothing is open until asked; picking an item opens it and names it in the URL.
+    assert not at.subheader
+    at = _ok(at.selectbox(key="item_pick").select_index(3).run())
+    assert at.query_params["item"] in (
+        at.selectbox(key="item_pick").value,
+        [at.selectbox(key="item_pick").value],
+    )
+    assert at.subheader[0].value
+
+
+def test_timeline_lists_events_by_month(corpus_store, monkeypatch):
+    at = _ok(_app(corpus_store, monkeypatch, {"from": "2022-01-01", "to": "2022-06-30"}))
+    at = _ok(at.switch_page("app_pages/timeline.py").run())
+    labels = [e.label for e in at.expander]
+    months = [pd.Timestamp(label.split(" · ")[0]) for label in labels]
+    assert months == sorted(months) and len(months) == 6  # Jan-Jun 2022, in date order
+    for expander in at.expander:
+        rows = expander.dataframe[0].value
+        dates = pd.to_datetime(rows["date"])
+        assert dates.is_monotonic_increasing
+        month = pd.Timestamp(expander.label.split(" · ")[0])
+        assert (dates.dt.to_period("M") == month.to_period("M")).all()
+        assert {"phrase", "sentence", "title", "source"} <= set(rows.columns)
+
+
+def test_topics_compare_two_periods_named_in_the_url(corpus_store, monkeypatch):
+    query = {"from": "2022-01-01", "to": "2023-12-31", "a": "2022-03", "b": "2023-01..2023-03"}
+    at = _ok(_app(corpus_store, monkeypatch, query))
+    at = _ok(at.switch_page("app_pages/topics.py").run())
+    a, b = at.select_slider(key="topics_a"), at.select_slider(key="topics_b")
+    assert a.value == (pd.Timestamp("2022-03-01").date(),) * 2
+    assert b.value == (pd.Timestamp("2023-01-01").date(), pd.Timestamp("2023-03-01").date())
+    shift = _chart(at, "Topics that rose and fell")
+    assert set(shift["period_a"]) == {"2022-03..2022-03"}
+    assert (shift["change"] == shift["share_b"] - shift["share_a"]).all()
+    # Moving a slider changes the comparison and the URL.
+    at = _ok(a.set_range(*[pd.Timestamp(m).date() for m in ("2022-02-01", "2022-04-01")]).run())
+    assert at.query_params["a"] in ("2022-02..2022-04", ["2022-02..2022-04"])
+    assert set(_chart(at, "Topics that rose and fell")["period_a"]) == {"2022-02..2022-04"}
+
+
+def test_off_topic_items_only_when_asked(corpus_store, monkeypatch):
+    """A general news feed's sport and weather headlines stay out of the first view."""
+    at = _ok(_app(corpus_store, monkeypatch, {"from": "2022-01-01", "to": "2022-06-30"}))
+    on_topic = _chart(at, "Items per period")["n_items"].sum()
+    at = _ok(
+        _app(
+            corpus_store, monkeypatch, {"from": "2022-01-01", "to": "2022-06-30", "figures": "all"}
+        )
+    )
+    everything = _chart(at, "Items per period")["n_items"].sum()
+    items = corpus_store.frame("items")
+    dates = pd.to_datetime(items["event_date"]).dt.date
+    inside = dates.between(pd.Timestamp("2022-01-01").date(), pd.Timestamp("2022-06-30").date())
+    assert everything == inside.sum()
+    assert on_topic == (inside & items["on_topic"]).sum() < everything
+
+
+def test_the_dataset_filter_and_the_credit_owed_under_each_chart(tmp_path, monkeypatch):
+    rows = pd.DataFrame(
+        {
+            "source_headline": ["Shelling of Kharkiv kills 2 civilians"] * 2,
+            "date_start": ["2024-11-01", "2024-11-02"],
+            "source_office": ["Reuters", "AP"],
+        }
+    )
+    path = tmp_path / "ucdp_mini.csv"
+    rows.to_csv(path, index=False)
+    store = Store(tmp_path / "store")
+    ingest([SEED, path], store=store, as_of="2024-11-15", discover=False)
+    at = _ok(_app(store, monkeypatch, {"from": "2024-01-01", "to": "2024-12-31"}))
+    assert set(at.multiselect(key="f_dataset").options) == {"seed_digest_2024-11-15", "ucdp_mini"}
+    credit = "Data credit: Uppsala Conflict Data Program (UCDP), Georeferenced Event Dataset"
+    captions = [c.value.replace("\\", "") for c in at.caption]  # markdown escapes out
+    assert any(credit in c and "ucdp_mini (1)" in c for c in captions)
+    at = _ok(at.multiselect(key="f_dataset").set_value(["seed_digest_2024-11-15"]).run())
+    assert at.query_params["dataset"] in ("seed_digest_2024-11-15", ["seed_digest_2024-11-15"])
+    assert not any(credit in c.value.replace("\\", "") for c in at.caption)
+    assert _chart(at, "Items per period")["n_items"].sum() == 10

@@ -326,3 +326,36 @@ def test_clicking_a_map_circle_filters_on_that_place(server, browser, browser_st
     assert not rec.foreign(), rec.foreign()[:5]
     assert not rec.errors, rec.errors[:5]
     context.close()
+
+
+def test_clicking_an_items_row_opens_that_item(server, browser):
+    """A click on a row of the Items table opens the item below it and names it in the URL."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    rec = Recorder(page)
+    page.goto(f"{server}/items?{SHOT_QUERY}", wait_until="domcontentloaded")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(state="visible", timeout=60_000)
+    _settled(page)
+    assert "item=" not in page.url
+    # Readers of the dashboard get no "Deploy" button (.streamlit/config.toml).
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    box = grid.bounding_box()
+    # The first data row's selection cell: under the ~35 px header, in the leftmost column.
+    for dy in (52, 48, 56):
+        page.mouse.click(box["x"] + 20, box["y"] + dy)
+        try:
+            page.wait_for_url("**item=**", timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - missed the cell, try a little lower or higher
+            continue
+    assert "item=" in page.url, page.url
+    _settled(page)
+    item_id = re.search(r"item=([0-9a-f]+)", page.url).group(1)
+    page.locator(".st-key-item_text").first.wait_for(state="visible", timeout=30_000)
+    picked = page.locator(".st-key-item_pick").first.inner_text()
+    assert picked.strip() and "choose an item" not in picked
+    assert len(item_id) == 16
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not rec.errors, rec.errors[:5]
+    context.close()

@@ -68,7 +68,7 @@ def test_every_registered_chart_draws_its_view(seed, name):
     title = vl["title"] if isinstance(vl["title"], str) else vl["title"]["text"]
     assert title
     # Every encoded field exists in the view's frame (or is derived by the chart itself).
-    derived = {"label", "country_group"}
+    derived = {"label", "country_group", "direction"}
     assert _fields(vl) - derived <= set(frame.columns), name
     # Axes say what they count: some title carries a unit or a named quantity.
     assert any(

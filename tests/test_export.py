@@ -114,7 +114,7 @@ def test_svg_files_parse_and_carry_title_and_caption(exported):
         assert root.tag.endswith("svg")
         text = " ".join(root.itertext())
         assert "Filters: no filters" in text, name
-        assert "seed_digest_2024-11-15.txt" in text, name
+        assert "Data: seed_digest_2024-11-15 (10)" in text, name
         assert spec.title.split()[0] in text, name
 
 

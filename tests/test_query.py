@@ -60,16 +60,17 @@ def con():
     con = duckdb.connect()
     con.execute(
         "create table items as select * from (values "
-        "('a', 'Drone hits Kyiv', 'text 50% off', date '2024-10-05', timestamptz '2024-11-01 10:00+00', 'x.com'),"
-        "('b', 'Talks in Geneva', 'peace', date '2024-11-10', timestamptz '2024-11-11 10:00+00', 'y.com'),"
-        "('c', 'Undated', 'nothing', null, null, 'x.com')"
-        ") t(item_id, title, text, event_date, published, source)"
+        "('a', 'Drone hits Kyiv', 'text 50% off', date '2024-10-05', timestamptz '2024-11-01 10:00+00', 'x.com', true, 'f1'),"
+        "('b', 'Talks in Geneva', 'peace', date '2024-11-10', timestamptz '2024-11-11 10:00+00', 'y.com', true, 'f2'),"
+        "('c', 'Undated', 'nothing', null, null, 'x.com', true, 'f1'),"
+        "('d', 'Cup final in Kyiv', 'goal', date '2024-11-12', timestamptz '2024-11-12 10:00+00', 'y.com', false, 'f2')"
+        ") t(item_id, title, text, event_date, published, source, on_topic, dataset)"
     )
     con.execute(
         "create table topics as select * from (values ('a', 'Drones'), ('b', 'Diplomacy')) t(item_id, topic)"
     )
     con.execute(
-        "create table entities as select * from (values ('a', 'place', 'Kyiv'), ('b', 'country', 'Russia')) t(item_id, kind, name)"
+        "create table entities as select * from (values ('a', 'place', 'Kyiv'), ('b', 'country', 'Russia'), ('d', 'place', 'Kyiv')) t(item_id, kind, name)"
     )
     con.execute(
         "create table casualties as select * from (values ('a', 'ukraine', 'killed')) t(item_id, side, kind)"
@@ -94,6 +95,11 @@ def con():
         ("q=50%25", ["a"]),
         ("q=5_%25", []),  # LIKE wildcards in the search text are literal
         ("topic=Drones&source=y.com", []),
+        # off-topic items (a football final in Kyiv) only with figures=all
+        ("figures=all", ["a", "b", "c", "d"]),
+        ("place=Kyiv&figures=all", ["a", "d"]),
+        ("dataset=f2", ["b"]),
+        ("dataset=f2&dataset=f1&figures=all", ["a", "b", "c", "d"]),
     ],
 )
 def test_item_where_selects(con, query, ids):
@@ -104,4 +110,7 @@ def test_item_where_selects(con, query, ids):
 
 @pytest.mark.parametrize(("query", "expected"), [(q, not f == Filters()) for q, f in CASES])
 def test_restricts_items_unless_only_the_date_field_is_set(query, expected):
-    assert Filters.from_query(query).restricts_items == (expected and query != "date=published")
+    # by default off-topic items are left out: that restricts too
+    assert Filters.from_query(query).restricts_items
+    everything = Filters.from_query(query).replace(figures="all")
+    assert everything.restricts_items == (expected and query != "date=published")

@@ -158,24 +158,28 @@ def test_timeline_events_lie_in_the_filtered_range(big):
 
 
 # -- the default date range ------------------------------------------------------------------
-def _dated_store(tmp_path, dates: list[str]):
+def _dated_store(tmp_path, dates: list[str], *more: list[str]):
+    """A store of on-topic items with these dates, one file (dataset) per list."""
     import json
 
     from dashboard.ingest import ingest
     from dashboard.store import Store
 
-    path = tmp_path / "items.jsonl"
-    rows = [
-        {
-            "title": f"Russian strike on Kharkiv, Ukraine, item {n}",
-            "text": f"Russian forces shelled Kharkiv in Ukraine; item {n} of the war.",
-            "published": d,
-        }
-        for n, d in enumerate(dates)
-    ]
-    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    paths = []
+    for k, file_dates in enumerate([dates, *more]):
+        path = tmp_path / f"items{k}.jsonl"
+        rows = [
+            {
+                "title": f"Russian strike on Kharkiv, Ukraine, item {k}.{n}",
+                "text": f"Russian forces shelled Kharkiv in Ukraine; item {k}.{n} of the war.",
+                "published": d,
+            }
+            for n, d in enumerate(file_dates)
+        ]
+        path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+        paths.append(path)
     store = Store(tmp_path / "store")
-    ingest([path], store=store, as_of="2024-11-15")
+    ingest(paths, store=store, as_of="2024-11-15")
     return store
 
 
@@ -192,6 +196,19 @@ def test_default_span_leaves_outliers_out_and_counts_them(tmp_path):
     assert span["n_outside"] == 2
     first_view = views.default_filters(store.connect())
     assert views.overview_stats(store.connect(), first_view).iloc[0].n_items == len(dates)
+
+
+def test_default_span_keeps_a_small_dataset_beside_a_large_one(tmp_path):
+    """Four digest items of November 2024 beside 600 dataset rows of 2021-2022 (under 1% of
+    all) are not outliers: the span is taken per dataset, then joined."""
+    big = [f"{y}-{m:02d}-{d:02d}" for y in (2021, 2022) for m in range(1, 13) for d in range(1, 26)]
+    small = [f"2024-11-{d:02d}" for d in range(1, 5)]
+    span = views.default_span(_dated_store(tmp_path, big, small).connect())
+    assert (span["date_from"].isoformat(), span["date_to"].isoformat()) == (
+        "2021-01-01",
+        "2024-11-30",
+    )
+    assert span["n_outside"] == 0
 
 
 def test_default_span_of_an_empty_range_is_open(tmp_path):

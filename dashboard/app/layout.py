@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from .. import labels
+from .. import labels, views
 from ..charts import CHARTS, FORMATS, formats
-from ..export import frame_csv, report_chart_bytes
+from ..export import caption_text, frame_csv, report_chart_bytes
 from ..query import Filters
 from . import markup, state
 
@@ -63,10 +64,19 @@ def chart(
     figure = spec.chart_fn(frame)
     listen = {"on_select": on_select, "selection_mode": selection} if selection else {}
     result = st.altair_chart(figure, width=width, key=chart_key(name), **listen)
+    caption(filters)
     downloads(name, figure, frame, filters)
     return result
 
 
+def caption(filters: Filters) -> None:
+    """Under a chart, as in its exported file: the filters, the data, the credits owed."""
+    lines = caption_text(filters, state.view("datasets", filters), state.store().manifest())
+    st.caption(markup.escape_markdown("\n".join(lines)))
+
+
+# Columns holding links.
+LINK_COLUMNS = ("url",)
 # Columns shown as calendar dates.
 DATE_COLUMNS = ("date", "period_start", "period_end")
 
@@ -80,8 +90,16 @@ def table(frame: pd.DataFrame, special: dict | None = None, **kwargs):
         for c in DATE_COLUMNS
         if c in frame.columns
     }
-    text = [c for c in frame.columns if frame[c].dtype == object or frame[c].dtype == "string"]
-    shown = frame.assign(**{c: frame[c].astype("string").fillna(labels.MISSING) for c in text})
+    # Text columns show "—" when missing; links stay empty (a "—" link would lead nowhere).
+    text = [
+        c
+        for c in frame.columns
+        if (frame[c].dtype == object or frame[c].dtype == "string") and c not in LINK_COLUMNS
+    ]
+    shown = frame.assign(
+        **{c: frame[c].astype("string").fillna(labels.MISSING) for c in text},
+        **{c: frame[c].astype("string").fillna("") for c in LINK_COLUMNS if c in frame},
+    )
     return st.dataframe(
         shown, hide_index=True, width="stretch", column_config=config | (special or {}), **kwargs
     )
@@ -149,3 +167,139 @@ def downloads(name: str, figure, frame: pd.DataFrame, filters: Filters) -> None:
             key=f"dl_{name}_csv",
             on_click="ignore",
         )
+
+
+# -- the Items page ---------------------------------------------------------------------------
+PAGE_ROWS = 100
+# Session keys: the open item (the picker's widget key) and the last ``?item=`` seen.
+ITEM_KEY = "item_pick"
+_URL_ITEM = "_item_from_url"
+
+
+def pager(total: int, key: str, filters: Filters) -> int:
+    """A page number input (when there is more than one page); returns the first row's
+    offset. A change of filters goes back to page 1."""
+    pages = max(1, math.ceil(total / PAGE_ROWS))
+    ss = st.session_state
+    signature = filters.to_query_string()
+    if ss.get(f"_{key}_filters") != signature or ss.get(key, 1) > pages:
+        ss[key], ss[f"_{key}_filters"] = 1, signature
+    if pages == 1:
+        return 0
+    number = st.number_input(f"Page (of {pages:,})", 1, pages, step=1, key=key, width=160)
+    return (int(number) - 1) * PAGE_ROWS
+
+
+def _open_item(item_id: str | None) -> None:
+    st.session_state[ITEM_KEY] = st.session_state[_URL_ITEM] = item_id
+    if item_id:
+        st.query_params["item"] = item_id
+    elif "item" in st.query_params:
+        del st.query_params["item"]
+
+
+def _open_row(key: str, ids: list[str]) -> None:
+    """Row selection callback: the selected row's item opens."""
+    rows = st.session_state[key].selection.rows
+    if rows:
+        _open_item(ids[rows[0]])
+
+
+def items_table(found: pd.DataFrame, key: str):
+    """A page of items; selecting a row opens that item below; a link to each original."""
+    shown = found.drop(columns=["item_id"]).assign(url=markup.web_links(found["url"]))
+    link = st.column_config.LinkColumn(labels.column_label("url"), display_text="open")
+    return table(
+        shown,
+        {"url": link},
+        key=key,
+        on_select=partial(_open_row, key, found["item_id"].tolist()),
+        selection_mode="single-row",
+    )
+
+
+def item_picker(found: pd.DataFrame) -> str | None:
+    """The open item: picked by title, by a row, or named in the URL (``?item=ID``) — a
+    link opens its item even when the filters leave it out."""
+    ss = st.session_state
+    ss.setdefault(ITEM_KEY, None)  # nothing open until asked (a selectbox opens its first)
+    in_url = st.query_params.get("item")
+    if in_url and (in_url != ss.get(_URL_ITEM) or ITEM_KEY not in ss):
+        ss[ITEM_KEY] = ss[_URL_ITEM] = in_url
+    titles = dict(zip(found["item_id"], found["title"], strict=True))
+    current = ss.get(ITEM_KEY)
+    if current and current not in titles:
+        record = state.query(views.item_record, current)
+        if record.empty:  # an unknown id in a link
+            ss[ITEM_KEY] = None
+        else:
+            titles = {current: record.iloc[0]["title"], **titles}
+    return st.selectbox(
+        "Item",
+        list(titles),
+        format_func=lambda i: str(titles.get(i) or i)[:120],
+        placeholder="choose an item to read",
+        key=ITEM_KEY,
+        on_change=lambda: _open_item(ss.get(ITEM_KEY)),
+    )
+
+
+def item_line(item: pd.Series) -> str:
+    """Under an item's title: source, dates, length."""
+
+    def day(value) -> str:
+        return pd.Timestamp(value).strftime("%Y-%m-%d") if pd.notna(value) else labels.MISSING
+
+    return (
+        f"{item['source'] or labels.MISSING} · published {day(item['published'])} · "
+        f"event date {day(item['event_date'])} ({item['event_precision']}) · "
+        f"{int(item['n_words']):,} words"
+    )
+
+
+# -- the Topics page's comparison -------------------------------------------------------------
+def period_pickers(filters: Filters) -> tuple[str | None, str | None]:
+    """Two month-range sliders, period A and period B (``?a=2022-03..2022-05&b=…`` in the
+    URL); by default the filtered dates cut in two halves. None, None when the dates span
+    less than two months."""
+    whole = state.span()
+    start, end = filters.date_from or whole["first"], filters.date_to or whole["last"]
+    if start is None or end is None:
+        return None, None
+    months = [p.start_time.date() for p in pd.period_range(start, end, freq="M")]
+    if len(months) < 2:
+        st.info("Widen the dates to at least two months to compare periods.")
+        return None, None
+    defaults = views.split_periods(start, end)
+    picked = []
+    for column, name, default in zip(st.columns(2), ("a", "b"), defaults, strict=True):
+        key = f"topics_{name}"
+        _seed_period(key, st.query_params.get(name), default, months)
+        column.select_slider(
+            f"Period {name.upper()}",
+            months,
+            value=(months[0], months[-1]),  # a range slider (the value comes from the key)
+            key=key,
+            format_func=lambda m: f"{m:%b %Y}",
+        )
+        first, last = st.session_state[key]
+        picked.append(views.format_period(first, last))
+        st.query_params[name] = picked[-1]
+    return picked[0], picked[1]
+
+
+def _seed_period(key: str, in_url: str | None, default: str, months: list) -> None:
+    """The slider's months: kept while they are on offer; else the URL's, else the default."""
+    held = st.session_state.get(key)
+    if isinstance(held, tuple | list) and len(held) == 2 and set(held) <= set(months):
+        return
+    for text in (in_url, default):
+        try:
+            first, last = views.parse_period(text)
+        except (TypeError, ValueError):
+            continue
+        first, last = first.replace(day=1), last.replace(day=1)
+        if first in months and last in months:
+            st.session_state[key] = (first, last)
+            return
+    st.session_state[key] = (months[0], months[-1])

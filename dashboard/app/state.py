@@ -32,6 +32,7 @@ KEYS = {
     "kinds": "f_kind",
     "places": "f_place",
     "sources": "f_source",
+    "datasets": "f_dataset",
     "text": "f_q",
     "figures": "f_figures",
 }
@@ -133,6 +134,7 @@ def _as_widgets(filters: Filters) -> dict:
         "kinds": list(filters.kinds),
         "places": list(filters.places),
         "sources": list(filters.sources),
+        "datasets": list(filters.datasets),
         "text": filters.text,
         "figures": filters.figures == "all",
     }
@@ -168,6 +170,7 @@ def current_filters() -> Filters:
         kinds=tuple(ss.get(KEYS["kinds"]) or ()),
         places=tuple(ss.get(KEYS["places"]) or ()),
         sources=tuple(ss.get(KEYS["sources"]) or ()),
+        datasets=tuple(ss.get(KEYS["datasets"]) or ()),
         text=(ss.get(KEYS["text"]) or "").strip()[:200],
         figures="all" if ss.get(KEYS["figures"]) else "this_war",
     )
@@ -196,7 +199,7 @@ def sidebar_filters() -> Filters:
     opts = (
         options()
         if store().exists()
-        else {k: [] for k in ("topics", "sides", "kinds", "places", "sources")}
+        else {k: [] for k in ("topics", "sides", "kinds", "places", "sources", "datasets")}
     )
     side = st.sidebar
     side.header("Filters")
@@ -222,6 +225,7 @@ def sidebar_filters() -> Filters:
         ("kinds", "Casualty kinds"),
         ("places", "Places"),
         ("sources", "Sources"),
+        ("datasets", "Datasets (files)"),
     ):
         side.multiselect(
             label,
@@ -229,9 +233,10 @@ def sidebar_filters() -> Filters:
             key=KEYS[name],
         )
     side.toggle(
-        "Casualty figures of other wars and off-topic items too",
+        "Off-topic items and other wars' figures too",
         key=KEYS["figures"],
-        help="By default only figures of the Russia–Ukraine war from items about it count.",
+        help="By default only items about the Russia–Ukraine war count, and only this war's "
+        "casualty figures.",
     )
     side.button("Reset filters", on_click=reset_filters, key="f_reset", width="stretch")
     filters = current_filters()
@@ -251,7 +256,7 @@ def _outside_note(side) -> None:
     if at_default and whole["n_outside"]:
         lo, hi = views.SPAN_QUANTILES
         side.caption(
-            f"Default range: where {hi - lo:.0%} of on-topic items are dated. "
+            f"Default range: where {hi - lo:.0%} of each dataset's on-topic items are dated. "
             f"{whole['n_outside']:,} items are dated outside it "
             f"({whole['first']} to {whole['last']} in all)."
         )

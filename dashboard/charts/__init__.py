@@ -33,6 +33,7 @@ from .topics import (
     discovered_topics_chart,
     topic_cooccurrence_chart,
     topic_frequency_chart,
+    topic_shift_chart,
     topics_over_time_chart,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "timeline_chart",
     "topic_cooccurrence_chart",
     "topic_frequency_chart",
+    "topic_shift_chart",
     "topics_over_time_chart",
 ]
 
@@ -99,6 +101,14 @@ CHARTS: dict[str, ChartSpec] = _specs(
         views.topics_over_time,
         topics_over_time_chart,
         {"freq": "month"},
+    ),
+    ChartSpec(
+        "topic_shift",
+        "Topics that rose and fell",
+        "topics",
+        views.topic_shift,
+        topic_shift_chart,
+        {"a": None, "b": None},
     ),
     ChartSpec(
         "topic_cooccurrence",

@@ -135,3 +135,67 @@ def discovered_topics_chart(frame: pd.DataFrame) -> alt.Chart:
         .properties(width=WIDTH, height=bars_height(len(frame)), autosize=FIT_WIDTH)
     )
     return empty_note(chart, frame, "Discovered topics (found in the corpus itself)")
+
+
+# Topics that gained share between the two periods, and those that lost it.
+ROSE_COLOUR = TAXONOMY_COLOUR
+FELL_COLOUR = "#e08214"
+
+
+def topic_shift_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Diverging bars: the change in each topic's share of the items from period A to
+    period B, in percentage points (frame from ``views.topic_shift``)."""
+    frame = data(frame).assign(
+        direction=lambda f: ["rose" if c > 0 else "fell" for c in f["change"]]
+    )
+    periods = ""
+    if len(frame):
+        first = frame.iloc[0]
+        periods = (
+            f"A = {_period_label(first['period_a'])} ({first['items_a']:,} items), "
+            f"B = {_period_label(first['period_b'])} ({first['items_b']:,} items)"
+        )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "change:Q",
+                axis=alt.Axis(
+                    format=".0%",
+                    labelExpr="(datum.value > 0 ? '+' : '') + datum.label",  # 0% unsigned
+                    title="Change in share of the items (B − A)",
+                ),
+            ),
+            y=alt.Y(
+                "topic:N",
+                sort=alt.EncodingSortField("change", order="descending"),
+                axis=category_axis("Topic"),
+            ),
+            color=alt.Color(
+                "direction:N",
+                scale=alt.Scale(domain=["rose", "fell"], range=[ROSE_COLOUR, FELL_COLOUR]),
+                legend=alt.Legend(title="Share"),
+            ),
+            tooltip=[
+                alt.Tooltip("topic:N", title="Topic"),
+                alt.Tooltip("share_a:Q", title="Share in A", format=".1%"),
+                alt.Tooltip("share_b:Q", title="Share in B", format=".1%"),
+                alt.Tooltip("n_a:Q", title="Items in A", format=","),
+                alt.Tooltip("n_b:Q", title="Items in B", format=","),
+            ],
+        )
+        .properties(width=WIDTH, height=bars_height(len(frame)), autosize=FIT_WIDTH)
+    )
+    title = "Topics that rose and fell: share of items, period A vs B"
+    if frame.empty:
+        return empty_note(bars, frame, title)
+    return bars.properties(title=alt.Title(title, subtitle=[periods]))
+
+
+def _period_label(text: str) -> str:
+    """``"2022-03..2022-05"`` -> ``"Mar 2022 – May 2022"``; one month -> ``"Mar 2022"``."""
+    first, _, last = str(text).partition("..")
+    start = pd.Timestamp(f"{first}-01").strftime("%b %Y")
+    end = pd.Timestamp(f"{last or first}-01").strftime("%b %Y")
+    return start if start == end else f"{start} – {end}"

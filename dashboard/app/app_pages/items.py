@@ -1,60 +1,42 @@
-"""Items: search (the sidebar's text filter) and browse; one item's text with its extractions marked."""
+"""Items: search (the sidebar's text filter) and browse, a page at a time; one item's text
+with its extractions marked (click a row, pick a title, or open ``?item=ID``)."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import views
-from dashboard.app import markup, state
-from dashboard.app.layout import require_data, table
+from dashboard.app import layout, markup, state
 
 st.title("Items")
 filters = state.current_filters()
-if require_data():
-    found = state.view("search_items", filters)
+if layout.require_data():
+    total = state.view("item_total", filters)
+    first = layout.pager(total, key="items_page", filters=filters)
+    found = state.view("search_items", filters, limit=layout.PAGE_ROWS, offset=first)
+    shown = f"{first + 1:,}–{first + len(found):,}" if len(found) else "none"
     st.caption(
-        f"{len(found):,} items shown (newest first, at most 500) · {markup.escape_markdown(filters.describe())}"
+        f"{total:,} items match · rows {shown}, newest first · select a row to read it · "
+        f"{markup.escape_markdown(filters.describe())}"
     )
-    picked = table(
-        found.drop(columns=["item_id"]),
-        key="items_table",
-        on_select="rerun",
-        selection_mode="single-row",
-    )
-    ids = found["item_id"].tolist()
-    titles = dict(zip(found["item_id"], found["title"], strict=True))
-    rows = picked.selection.rows if picked is not None else []
-    wanted = ids[rows[0]] if rows else st.query_params.get("item")
-    linked = state.query(views.item_record, wanted) if wanted and wanted not in ids else None
-    if linked is not None and not linked.empty:  # a link names it: open it, filters or not
-        ids, titles[wanted] = [wanted, *ids], linked.iloc[0]["title"]
-    item_id = st.selectbox(
-        "Item",
-        ids,
-        index=ids.index(wanted) if wanted in ids else None,
-        format_func=lambda i: str(titles.get(i) or i)[:120],
-        placeholder="choose an item to read",
-        key="item_pick",
-    )
-    if item_id:
-        st.query_params["item"] = item_id
-        record = state.query(views.item_record, item_id)
-        if not record.empty:
-            item = record.iloc[0]
-            marks = state.query(views.item_marks, item_id)
-            st.subheader(markup.escape_markdown(item["title"] or item_id), anchor=False)
-            st.caption(
-                markup.escape_markdown(
-                    f"{item['source']} · published {item['published']} · event date "
-                    f"{item['event_date']} ({item['event_precision']}) · {item['n_words']} words"
-                )
-            )
-            st.markdown(
-                "Marked: :red-background[figures] :blue-background[dates] "
-                ":green-background[places] :violet-background[people] "
-                ":orange-background[units, organisations]"
-            )
-            with st.container(border=True, key="item_text"):
-                st.markdown(markup.highlight(item["text"] or "", marks))
-            with st.expander("Extracted spans"):
-                st.dataframe(marks, hide_index=True, width="stretch")
-            with st.expander("Raw text"):
-                st.text(item["text"] or "")
+    layout.items_table(found, key="items_table")
+    item_id = layout.item_picker(found)
+    record = state.query(views.item_record, item_id) if item_id else None
+    if record is not None and not record.empty:
+        item = record.iloc[0]
+        marks = state.query(views.item_marks, item_id)
+        st.subheader(markup.escape_markdown(item["title"] or item_id), anchor=False)
+        st.caption(markup.escape_markdown(layout.item_line(item)))
+        link = markup.web_links(record["url"]).iloc[0]
+        if pd.notna(link):
+            st.link_button("Open the original", link, icon=":material/open_in_new:")
+        st.markdown(
+            "Marked: :red-background[figures] :blue-background[dates] "
+            ":green-background[places] :violet-background[people] "
+            ":orange-background[units, organisations]"
+        )
+        with st.container(border=True, key="item_text"):
+            st.markdown(markup.highlight(item["text"] or "", marks))
+        with st.expander("Extracted spans"):
+            layout.table(marks)
+        with st.expander("Raw text"):
+            st.text(item["text"] or "")

@@ -13,6 +13,10 @@ if layout.require_data():
     with right:
         layout.chart("discovered_topics", filters)
         st.caption("Found in the corpus itself (TF-IDF + NMF); labels are their top terms.")
+    st.subheader("Compare two periods", anchor=False)
+    a, b = layout.period_pickers(filters)
+    if a and b:
+        layout.chart("topic_shift", filters, a=a, b=b)
     layout.chart("topic_cooccurrence", filters)
     freq = layout.granularity("topics_freq", default="month")
     layout.chart("topics_over_time", filters, freq=freq)
