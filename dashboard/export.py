@@ -129,26 +129,26 @@ def caption_lines(filters: Filters, store: Store, con=None) -> list[str]:
     own = con is None
     con = store.connect() if own else con
     try:
-        return caption_text(filters, views.datasets(con, filters), store.manifest())
+        parts = caption_parts(filters, views.datasets(con, filters), store.manifest())
     finally:
         if own:
             con.close()
+    return [line for part in parts for line in _wrapped(part)]
 
 
-def caption_text(filters: Filters, datasets: pd.DataFrame, manifest: dict) -> list[str]:
-    """:func:`caption_lines` from the parts (the app has them cached)."""
+def caption_parts(filters: Filters, datasets: pd.DataFrame, manifest: dict) -> list[str]:
+    """What :func:`caption_lines` says, unwrapped (the app wraps them at its own width)."""
     names = [f"{d} ({n:,})" for d, n in zip(datasets["dataset"], datasets["n_items"], strict=True)]
     shown = ", ".join(names[:CAPTION_FILES])
     if len(names) > CAPTION_FILES:
         shown += f" and {len(names) - CAPTION_FILES} more"
     versions = sorted({str(b.get("extraction_version", "?")) for b in manifest["batches"]})
-    parts = [
+    return [
         f"Filters: {filters.describe()}",
         f"Data: {shown or 'none'} · store version {manifest['version']}"
         f" · extraction {', '.join(versions) or 'none'}",
         *(f"Data credit: {c}" for c in labels.credits(datasets["dataset"])),
     ]
-    return [line for part in parts for line in _wrapped(part)]
 
 
 def titled(chart, title: str, caption: Sequence[str]):

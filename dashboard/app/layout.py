@@ -10,7 +10,7 @@ import streamlit as st
 
 from .. import labels, views
 from ..charts import CHARTS, FORMATS, formats
-from ..export import caption_text, frame_csv, report_chart_bytes
+from ..export import caption_parts, frame_csv, report_chart_bytes
 from ..query import Filters
 from . import markup, state
 
@@ -71,7 +71,7 @@ def chart(
 
 def caption(filters: Filters) -> None:
     """Under a chart, as in its exported file: the filters, the data, the credits owed."""
-    lines = caption_text(filters, state.view("datasets", filters), state.store().manifest())
+    lines = caption_parts(filters, state.view("datasets", filters), state.store().manifest())
     st.caption(markup.escape_markdown("\n".join(lines)))
 
 

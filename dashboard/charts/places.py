@@ -131,7 +131,9 @@ def place_map_chart(frame: pd.DataFrame) -> alt.LayerChart:
         alt.layer(*layers)
         .resolve_scale(size="independent")
         .project(**proj)
-        .properties(width=width, height=height)
+        # "pad": the drawing grows by its title; a fitted one keeps 420 px in all and the
+        # projection's fixed scale pushes the map's bottom (and its size legend) out of view
+        .properties(width=width, height=height, autosize=alt.AutoSizeParams(type="pad"))
     )
     return empty_note(chart, places, "Places named in the items and the records' coordinates")
 
@@ -272,7 +274,8 @@ def place_labels(places: pd.DataFrame, proj: dict, width: int, height: int) -> p
     top = places.sort_values("n_items", ascending=False)
     most = float(top["n_items"].max()) if not top.empty else 1.0
     # the legends' corners (top-left, bottom-left; see LEGEND) take no labels
-    boxes = [(0, 0, 210, 80), (0, height - 75, 175, height)]
+    # (measured on the drawn map: the size legend with three circles is ~215 px by ~80 px)
+    boxes = [(0, 0, 230, 80), (0, height - 90, 235, height)]
     rows = []
     for name, lat, lon, n in top[["name", "lat", "lon", "n_items"]].itertuples(index=False):
         if len([r for r in rows if r["style"] == "normal"]) >= MAX_LABELS:
