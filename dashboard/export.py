@@ -38,7 +38,7 @@ import pandas as pd
 from . import labels, views
 from .charts import CHARTS
 from .charts import render as _render
-from .query import DATE_FIELDS, FIGURE_SCOPES, LIST_KEYS, Filters
+from .query import Filters
 from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -123,20 +123,22 @@ def _wrapped(text: str, width: int = CAPTION_CHARS, lines: int = CAPTION_LINES) 
     return out
 
 
-def caption_lines(filters: Filters, store: Store, con=None) -> list[str]:
+def caption_lines(filters: Filters, store: Store, con=None, level: str = "item") -> list[str]:
     """The lines under a chart: the filters; the datasets the filtered items come from, the
     store and extraction versions; the credit lines those datasets' licences ask for."""
     own = con is None
     con = store.connect() if own else con
     try:
-        parts = caption_parts(filters, views.datasets(con, filters), store.manifest())
+        parts = caption_parts(filters, views.datasets(con, filters), store.manifest(), level)
     finally:
         if own:
             con.close()
     return [line for part in parts for line in _wrapped(part)]
 
 
-def caption_parts(filters: Filters, datasets: pd.DataFrame, manifest: dict) -> list[str]:
+def caption_parts(
+    filters: Filters, datasets: pd.DataFrame, manifest: dict, level: str = "item"
+) -> list[str]:
     """What :func:`caption_lines` says, unwrapped (the app wraps them at its own width)."""
     names = [f"{d} ({n:,})" for d, n in zip(datasets["dataset"], datasets["n_items"], strict=True)]
     shown = ", ".join(names[:CAPTION_FILES])
@@ -144,7 +146,7 @@ def caption_parts(filters: Filters, datasets: pd.DataFrame, manifest: dict) -> l
         shown += f" and {len(names) - CAPTION_FILES} more"
     versions = sorted({str(b.get("extraction_version", "?")) for b in manifest["batches"]})
     return [
-        f"Filters: {filters.describe()}",
+        f"Filters: {filters.describe(level)}",
         f"Data: {shown or 'none'} · store version {manifest['version']}"
         f" · extraction {', '.join(versions) or 'none'}",
         *(f"Data credit: {c}" for c in labels.credits(datasets["dataset"])),
@@ -178,12 +180,14 @@ def titled(chart, title: str, caption: Sequence[str]):
     raise TypeError(f"cannot title a {type(chart).__name__}")
 
 
-def report_chart_bytes(chart, title: str, filters: Filters, store: Store, fmt: str) -> bytes:
+def report_chart_bytes(
+    chart, title: str, filters: Filters, store: Store, fmt: str, level: str = "item"
+) -> bytes:
     """One chart as the exporter writes it (title, caption with filters and sources).
 
     The app's download buttons call this, so a downloaded chart equals the exported one.
     """
-    return chart_file(titled(chart, title, caption_lines(filters, store)), fmt)
+    return chart_file(titled(chart, title, caption_lines(filters, store, level=level)), fmt)
 
 
 # -- the export -----------------------------------------------------------------------------
@@ -219,26 +223,15 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def check_filters(query: str) -> Filters:
-    """Parse an app URL query string strictly: unknown keys and bad dates are errors.
+    """Parse an app URL query string strictly: any problem (an unknown key, a bad date,
+    From after To, a value not on offer) is a ValueError naming the filter.
 
-    ``Filters.from_query`` forgives both (a shared URL should still open); on the command
-    line a typo would silently export the unfiltered charts, so it raises ValueError.
+    ``Filters.parse`` forgives them (a shared URL should still open); on the command line a
+    typo would silently export the unfiltered charts.
     """
-    params = parse_qs(query.strip().lstrip("?"), keep_blank_values=False)
-    known = {"from", "to", "date", "q", "figures", *LIST_KEYS}
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise ValueError(
-            f"unknown filter {', '.join(unknown)}; keys are {', '.join(sorted(known))}"
-        )
-    filters = Filters.from_query(query)
-    for key, value in (("from", filters.date_from), ("to", filters.date_to)):
-        if key in params and value is None:
-            raise ValueError(f"filter {key}={params[key][0]!r} is not a date (YYYY-MM-DD)")
-    if "date" in params and params["date"][0] != filters.date_field:
-        raise ValueError(f"filter date= must be one of {', '.join(DATE_FIELDS)}")
-    if "figures" in params and params["figures"][0] != filters.figures:
-        raise ValueError(f"filter figures= must be one of {', '.join(FIGURE_SCOPES)}")
+    filters, problems = Filters.parse(query.strip())
+    if problems:
+        raise ValueError("; ".join(problems))
     return filters
 
 
@@ -295,13 +288,13 @@ def export_charts(
     con.execute("SET threads TO 1")
     first_view = views.default_filters(con)
     filters = first_view if filters is None else filters
-    caption = caption_lines(filters, store, con)
     written: list[str] = []
     entries = []
     try:
         for name in names:
             spec = CHARTS[name]
             frame = spec.frame(con, filters)
+            caption = caption_lines(filters, store, con, spec.level)
             chart = titled(spec.chart_fn(frame), spec.title, caption)
             files = {"csv": f"{name}.csv"}
             (out / files["csv"]).write_bytes(frame_csv(frame))

@@ -16,6 +16,8 @@ from .schema import CASUALTY_KINDS, GROUPS, PERS, SCOPES
 from .sides import UNKNOWN, load_sides
 
 MISSING = "—"
+# Fields whose values are codes with labels ("killed_or_injured" -> "Killed or injured").
+CODED_FIELDS = ("side", "kind", "group", "per", "scope")
 # Wording that the generic "snake_case -> Sentence case" rule would get wrong.
 SPECIAL = {
     "per:event": "Single event",
@@ -89,7 +91,7 @@ def label(field: str, code) -> str:
     return SPECIAL.get(f"{field}:{code}", words(code))
 
 
-def labelled(frame: pd.DataFrame, fields=("side", "kind", "group", "per", "scope")):
+def labelled(frame: pd.DataFrame, fields=CODED_FIELDS):
     """A copy of ``frame`` with the codes of ``fields`` replaced by their labels."""
     out = frame.copy()
     for field in fields:

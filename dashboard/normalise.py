@@ -3,16 +3,22 @@
 ``item_id`` is a hash of the *normalised* text (Unicode NFKC, case-folded, whitespace
 collapsed), so the same item read twice, from any file or format, gets the same id, and
 exact duplicates collapse into one item that remembers how many copies and which sources
-carried it.
+carried it. Sources are named once per outlet (``canonical_sources``, from
+``data/outlets.toml``); the value the record gave stays in ``source_raw``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import tomllib
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache, lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -28,6 +34,29 @@ EPOCH_SECONDS = (631_152_000, 4_102_444_800)
 EPOCH_STRING = re.compile(r"^\d{9,10}(\.\d+)?$|^\d{12,13}$")
 SLASH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\b")
 TITLE_MAX = 120
+OUTLETS_FILE = Path(__file__).resolve().parent / "data" / "outlets.toml"
+# A source field may list several outlets: UCDP's source_office joins them with ";". Nothing
+# else separates outlets in the data we know: " / " joins two spellings of *one* name
+# ("<Ukrainian name> / Joint Forces Operation") and "&", ",", ":" stand inside names
+# ("BBC Monitoring Ukraine & Baltics", "Interfax: Ukrainian General Newswire").
+SOURCE_SEPARATOR = ";"
+# A URL ("https://www.bbc.co.uk/news/...") or a bare host, optionally with a path
+# ("ukrinform.net", "t.me/channel/12"): labels of letters, digits and dashes, no spaces.
+# A bare value in mixed case is a host only when its top-level label is a country code or
+# a generic one news sites use, so that a name with a dot in it ("Sibir.Realii",
+# "St.Petersburg") stays a name while "MilitaryLand.net" and "nation.africa" are hosts.
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+HOST = re.compile(
+    r"^((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,63}))\.?(?::\d+)?(?:[/?#]|$)", re.I
+)
+KNOWN_TLDS = frozenset(
+    "com net org info biz edu gov mil int media news online today live press world site app "
+    "dev blog tech agency asia".split()
+)
+# Leading labels that name the same site: www (also "www3", a mistyped "wwww"), and the
+# mobile and AMP renderings (m.dw.com, mobile.twitter.com, amp.cnn.com).
+SAME_SITE = re.compile(r"^(?:w{3,}\d*|m|mobile|amp)\.(?=[^.]+\.)")
+NOT_A_KEY = re.compile(r"[\W_]+")
 
 
 def normalised_text(text: str) -> str:
@@ -127,16 +156,163 @@ def to_coordinates(values: Iterable, lo: float, hi: float) -> pd.Series:
     return numbers.where(numbers.between(lo, hi)).astype("float64")
 
 
+# -- sources ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outlets:
+    """The outlet vocabulary: spelling key -> canonical name, domain -> canonical name."""
+
+    by_name: dict[str, str]
+    by_domain: dict[str, str]
+
+
+def source_key(name: str) -> str:
+    """A name as the vocabulary matches it: case-folded, accents dropped, letters and digits
+    only ("NOËL Reports", "Noel-Reports" and "noelreports" are one key)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return NOT_A_KEY.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+@cache
+def load_outlets(path: Path = OUTLETS_FILE) -> Outlets:
+    """Read ``data/outlets.toml``; ``ValueError`` names the file and the entry when malformed,
+    and when two outlets claim one spelling or domain."""
+    try:
+        entries = tomllib.loads(path.read_text(encoding="utf-8"))["outlet"]
+    except (tomllib.TOMLDecodeError, KeyError) as exc:
+        raise ValueError(f"{path}: not an outlet table: {exc!r}") from None
+    by_name: dict[str, str] = {}
+    by_domain: dict[str, str] = {}
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: not an outlet table: [[outlet]] entries expected")
+    for n, entry in enumerate(entries):
+        name = entry.get("name")
+        if not name or not isinstance(name, str):
+            raise ValueError(f"{path}: outlet #{n + 1}: needs a name")
+        for table, values in (
+            (by_name, [source_key(v) for v in [name, *entry.get("names", [])]]),
+            (by_domain, [d.strip().lower() for d in entry.get("domains", [])]),
+        ):
+            for value in values:
+                if not value:
+                    raise ValueError(f"{path}: outlet {name!r}: an empty name or domain")
+                if table.get(value, name) != name:
+                    raise ValueError(
+                        f"{path}: {value!r} is claimed by both {table[value]!r} and {name!r}"
+                    )
+                table[value] = name
+    return Outlets(by_name, by_domain)
+
+
+def source_domain(value: str | None) -> str | None:
+    """The host a URL or bare domain names, lower case, without "www."/"m."/"amp."; else None.
+
+    "https://www.Reuters.com/world/x" -> "reuters.com"; "t.me/channel/1" -> "t.me";
+    "Access can be requested" -> None.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if SCHEME.match(value):
+        try:
+            match = HOST.match(urlsplit(value).hostname or "")
+        except ValueError:  # e.g. a malformed IPv6 literal
+            return None
+    else:
+        match = HOST.match(value)
+        if match and match.group(1) != match.group(1).lower():
+            tld = match.group(2).lower()
+            if len(tld) != 2 and tld not in KNOWN_TLDS:
+                return None
+    if not match:
+        return None
+    host = match.group(1).lower()
+    while SAME_SITE.match(host):
+        host = SAME_SITE.sub("", host, count=1)
+    return host
+
+
+def _outlet_of_domain(host: str, outlets: Outlets) -> str:
+    """The outlet of a host or of its nearest listed parent domain; else the host itself."""
+    labels = host.split(".")
+    for i in range(len(labels) - 1):
+        outlet = outlets.by_domain.get(".".join(labels[i:]))
+        if outlet:
+            return outlet
+    return host
+
+
+@lru_cache(maxsize=100_000)
+def canonical_source(part: str) -> str | None:
+    """One outlet as the record names it -> its canonical name (None when blank).
+
+    A known spelling (case, spaces and punctuation ignored) -> the outlet's name; a URL or
+    domain -> the outlet of that domain, or the bare lower-case domain when unknown; any
+    other name -> itself, whitespace collapsed.
+    """
+    name = WHITESPACE.sub(" ", part).strip()
+    if not name:
+        return None
+    outlets = load_outlets()
+    key = source_key(name)
+    if key and key in outlets.by_name:
+        return outlets.by_name[key]
+    host = source_domain(name)
+    if host:
+        return _outlet_of_domain(host, outlets)
+    return name
+
+
+def canonical_sources(raw: str | None, url: str | None = None) -> list[str]:
+    """The outlets a record names, canonical, in order, each once.
+
+    ``raw`` may list several outlets joined by ";" (UCDP's source_office). When it names
+    none, the outlet of the URL's domain stands in ("https://t.me/x/1" -> Telegram). An
+    empty list means neither says anything: the caller decides (``records_to_frame`` names
+    the file).
+
+    >>> canonical_sources("Ukrinform;ukrinform.net;Agence France Presse")
+    ['Ukrinform', 'AFP']
+    >>> canonical_sources(None, "https://www.theguardian.com/world/2022/feb/24/x")
+    ['The Guardian']
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+    for part in (raw or "").split(SOURCE_SEPARATOR):
+        outlet = canonical_source(part)
+        if outlet is None:
+            continue
+        # Unknown names fold for de-duplication too ("ICRC;icrc" is one outlet, spelt as
+        # first given); a name with no letters or digits ("???") only when identical.
+        key = source_key(outlet) or outlet
+        if key not in seen:
+            seen.add(key)
+            found.append(outlet)
+    if not found:
+        host = source_domain(url)
+        if host:
+            found.append(_outlet_of_domain(host, load_outlets()))
+    return found
+
+
 def records_to_frame(
     records: list[Record], *, file: str, as_of: pd.Timestamp, default_source: str
 ) -> pd.DataFrame:
-    """Typed items, one row per record (duplicates not yet collapsed)."""
+    """Typed items, one row per record (duplicates not yet collapsed).
+
+    ``source`` is the record's first canonical outlet, ``sources`` all of them; a record
+    whose source field and URL are both empty (GDELT's article dump, a digest) keeps the
+    behaviour from before outlets were named: the file's name (``default_source``) stands in.
+    """
     texts = [r.text.strip() for r in records]
+    sources = [canonical_sources(r.source, r.url) or [default_source] for r in records]
     frame = pd.DataFrame(
         {
             "item_id": [record_id(r.title, t) for r, t in zip(records, texts, strict=True)],
             "source_id": [r.source_id for r in records],
-            "source": [r.source or default_source for r in records],
+            "source": [s[0] for s in sources],
+            "source_raw": [r.source for r in records],
             "url": [r.url for r in records],
             "title": [r.title or derive_title(t) for r, t in zip(records, texts, strict=True)],
             "text": texts,
@@ -146,7 +322,7 @@ def records_to_frame(
             "lon": to_coordinates((r.lon for r in records), -180, 180),
             "n_words": [len(WORD.findall(t)) for t in texts],
             "n_copies": 1,
-            "sources": [[r.source or default_source] for r in records],
+            "sources": sources,
             "file": file,
             "record": [r.record for r in records],
             "event_date": pd.NaT,

@@ -1,214 +1,75 @@
-"""Filters: one frozen object shared by the app, the exporter and the notebooks.
+"""Filters, declared once: a table of fields from which everything else is generated.
 
-A :class:`Filters` goes to and from a URL query string (so a filtered view can be shared)
-and to SQL over the store's DuckDB views (so every chart obeys the same filters). Query
-string keys::
+Each :class:`Field` of :data:`FIELDS` names its URL key, its human label, how its value is
+parsed and checked, its widget, the SQL it adds at each level it applies to, and where its
+options come from. The :class:`Filters` dataclass, the URL query string both ways, the
+"Showing: …" caption, the SQL of every view, the sidebar (``app/state.py``), its option
+lists with counts (``views.filter_facets``) and the exporter's ``--filters`` check are all
+generated from it: a new filter is one entry here (plus its tests).
+
+Levels: a view shows items, casualty figures or dated events. A filter with SQL for the
+view's level applies there (``place=Bakhmut`` on the casualty page keeps the figures whose
+sentence names Bakhmut or a place inside it, not every figure of an item naming it);
+otherwise it selects the items the rows belong to (topics stay item-level everywhere).
+
+Query string keys::
 
     from=2024-10-01&to=2024-11-15&date=event|published&topic=A&topic=B&side=russia
-    &kind=killed&place=Kyiv&source=reuters.com&dataset=ucdp_ged_ukraine&q=drone
+    &kind=killed&group=civilian&per=event&claimant=Ukrainian+General+Staff&place=Kyiv
+    &source=Reuters&dataset=ucdp_ged_ukraine&q=drone&on_topic=0&this_war=0
 
-Multi-valued filters repeat their key. Unknown keys are ignored, bad dates are dropped.
+Multi-valued filters repeat their key. ``Filters.parse`` returns the filters and a list of
+problems (a bad date, From after To, an unknown key, a 10 kB search text), each naming the
+filter; the app shows them and applies the rest, the exporter refuses them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, make_dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 from . import search_index
+from .schema import CASUALTY_KINDS, GROUPS, PERS
 from .sides import side_countries
 
+LEVELS = ("item", "figure", "event")
 DATE_FIELDS = ("event", "published")
-# What counts: by default only items about the Russia-Ukraine war (``on_topic``) and this
-# war's casualty figures (extractors.scope); "all" keeps off-topic items (a general news
-# feed's sport and weather) and other wars', historical and disease figures too.
-FIGURE_SCOPES = ("this_war", "all")
-# query-string key -> Filters field, for the multi-valued filters.
-LIST_KEYS = {
-    "topic": "topics",
-    "side": "sides",
-    "kind": "kinds",
-    "place": "places",
-    "source": "sources",
-    "dataset": "datasets",
-}
+# Longest search text and list value accepted (longer ones are cut, and said so).
+TEXT_LIMIT = 200
+FLAG_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+# Old URLs said figures=all for what on_topic=0&this_war=0 says now.
+LEGACY = {("figures", "all"): {"on_topic": ["0"], "this_war": ["0"]}}
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be used; the message names the filter."""
 
 
 @dataclass(frozen=True)
-class Filters:
-    date_from: date | None = None
-    date_to: date | None = None
-    date_field: str = "event"
-    topics: tuple[str, ...] = ()
-    sides: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    datasets: tuple[str, ...] = ()
-    text: str = ""
-    figures: str = "this_war"
+class Field:
+    """One filter. ``kind`` is date, choice, text, list or flag. ``sql`` maps a level
+    (item, figure, event) to ``(filters, alias, con) -> (condition, params)``, called
+    only when the filter is set; ``facet`` is SQL giving ``(item_id, value)`` rows, the
+    values a list filter offers (counted under the other filters)."""
 
-    # -- query string ------------------------------------------------------------------
-    @classmethod
-    def from_query(cls, query: str | Mapping) -> Filters:
-        """Parse a query string or a mapping of key -> value or list of values."""
-        if isinstance(query, str):
-            params = parse_qs(query.lstrip("?"), keep_blank_values=False)
-        else:
-            params = {k: v if isinstance(v, list | tuple) else [v] for k, v in query.items()}
-        first = {k: str(v[0]) for k, v in params.items() if v}
-        values = {
-            "date_from": _parse_date(first.get("from")),
-            "date_to": _parse_date(first.get("to")),
-            "date_field": first.get("date") if first.get("date") in DATE_FIELDS else "event",
-            "text": first.get("q", "").strip()[:200],
-            "figures": first.get("figures")
-            if first.get("figures") in FIGURE_SCOPES
-            else "this_war",
-        }
-        for key, name in LIST_KEYS.items():
-            values[name] = tuple(dict.fromkeys(str(v) for v in params.get(key, []) if str(v)))
-        return cls(**values)
-
-    def to_query(self) -> dict[str, list[str]]:
-        """Key -> values, only for filters that are set (what goes into the URL)."""
-        out: dict[str, list[str]] = {}
-        if self.date_from:
-            out["from"] = [self.date_from.isoformat()]
-        if self.date_to:
-            out["to"] = [self.date_to.isoformat()]
-        if self.date_field != "event":
-            out["date"] = [self.date_field]
-        for key, name in LIST_KEYS.items():
-            if getattr(self, name):
-                out[key] = list(getattr(self, name))
-        if self.text:
-            out["q"] = [self.text]
-        if self.figures != "this_war":
-            out["figures"] = [self.figures]
-        return out
-
-    def to_query_string(self) -> str:
-        return urlencode(self.to_query(), doseq=True)
-
-    @property
-    def restricts_items(self) -> bool:
-        """Whether any filter leaves items out (the date field alone does not)."""
-        return bool(
-            self.figures == "this_war"
-            or self.date_from
-            or self.date_to
-            or self.text
-            or any(getattr(self, name) for name in LIST_KEYS.values())
-        )
-
-    def describe(self) -> str:
-        """One line for captions: what the view is filtered on."""
-        parts = []
-        if self.date_from or self.date_to:
-            span = f"{self.date_from or '…'} to {self.date_to or '…'}"
-            parts.append(f"{self.date_field} date {span}")
-        for key, name in LIST_KEYS.items():
-            if getattr(self, name):
-                parts.append(f"{key}: {', '.join(getattr(self, name))}")
-        if self.text:
-            parts.append(f"text contains “{self.text}”")
-        if self.figures == "all":
-            parts.append("off-topic items and other wars' figures included")
-        return "; ".join(parts) if parts else "no filters"
-
-    def replace(self, **changes) -> Filters:
-        return replace(self, **changes)
-
-    # -- SQL ---------------------------------------------------------------------------
-    def item_where(self, alias: str = "i", con=None) -> tuple[str, list]:
-        """A WHERE condition over the ``items`` view (aliased ``alias``) and its parameters.
-
-        Every page builds on it, so every chart obeys the same filters. Pass the
-        connection from ``Store.connect()`` as ``con`` and the text search uses the store's
-        full-text index (same matches as the ``ILIKE`` scan, without reading every text).
-        """
-        conds: list[str] = []
-        params: list = []
-        column = (
-            f"{alias}.event_date"
-            if self.date_field == "event"
-            else f"CAST({alias}.published AS TIMESTAMP)"
-        )
-        if self.date_from:
-            conds.append(f"{column} >= ?")
-            params.append(self.date_from)
-        if self.date_to:
-            conds.append(f"{column} < CAST(? AS DATE) + INTERVAL 1 DAY")
-            params.append(self.date_to)
-        if self.figures == "this_war":
-            conds.append(f"{alias}.on_topic")
-        if self.sources:
-            conds.append(f"{alias}.source IN ({_marks(self.sources)})")
-            params.extend(self.sources)
-        if self.datasets:  # the items view's dataset: the file's name (Store.connect)
-            conds.append(f"{alias}.dataset IN ({_marks(self.datasets)})")
-            params.extend(self.datasets)
-        if self.topics:
-            conds.append(
-                f"{alias}.item_id IN (SELECT item_id FROM topics WHERE topic IN ({_marks(self.topics)}))"
-            )
-            params.extend(self.topics)
-        if self.places:
-            conds.append(
-                f"{alias}.item_id IN (SELECT item_id FROM entities WHERE kind = 'place' "
-                f"AND name IN ({_marks(self.places)}))"
-            )
-            params.extend(self.places)
-        if self.sides:
-            # A side filter also matches items naming that side's country.
-            country = side_countries()
-            countries = [country[s] for s in self.sides if s in country]
-            # One semi-join over a union, not an OR of two (which DuckDB cannot hash-join).
-            ids = f"SELECT item_id FROM casualties WHERE side IN ({_marks(self.sides)})"
-            params.extend(self.sides)
-            if countries:
-                ids += (
-                    " UNION SELECT item_id FROM entities "
-                    f"WHERE kind = 'country' AND name IN ({_marks(countries)})"
-                )
-                params.extend(countries)
-            cond = f"{alias}.item_id IN ({ids})"
-            conds.append(cond)
-        if self.kinds:
-            conds.append(
-                f"{alias}.item_id IN (SELECT item_id FROM casualties WHERE kind IN ({_marks(self.kinds)}))"
-            )
-            params.extend(self.kinds)
-        index = search_index.for_connection(con) if self.text else None
-        hits = index.relation(con, self.text) if index is not None else None
-        if hits:
-            conds.append(f"{alias}.item_id IN (SELECT item_id FROM {hits})")
-        elif self.text:
-            conds.append(f"({alias}.title ILIKE ? ESCAPE '\\' OR {alias}.text ILIKE ? ESCAPE '\\')")
-            pattern = "%" + _escape_like(self.text) + "%"
-            params.extend([pattern, pattern])
-        return (" AND ".join(conds) or "TRUE"), params
-
-    def casualty_where(self, alias: str = "c") -> tuple[str, list]:
-        """Extra conditions on casualty rows themselves (scope, side and kind)."""
-        conds, params = [], []
-        if self.figures == "this_war":
-            conds.append(
-                f"{alias}.scope = 'this_war' AND "
-                f"{alias}.item_id IN (SELECT item_id FROM items WHERE on_topic)"
-            )
-        if self.sides:
-            conds.append(f"{alias}.side IN ({_marks(self.sides)})")
-            params.extend(self.sides)
-        if self.kinds:
-            conds.append(f"{alias}.kind IN ({_marks(self.kinds)})")
-            params.extend(self.kinds)
-        return (" AND ".join(conds) or "TRUE"), params
+    name: str
+    key: str
+    label: str
+    kind: str
+    default: object = None
+    choices: Mapping[str, str] = dataclass_field(default_factory=dict)
+    sql: Mapping[str, Callable] = dataclass_field(default_factory=dict)
+    facet: str | None = None
+    help: str = ""
+    # How the option list narrows as the user types: "contains", or "prefix" (names typed
+    # from their start: "Kyiv" offers Kyiv and Kyiv Oblast, never Kadiyivka).
+    search: str = "contains"
 
 
+# -- SQL builders -----------------------------------------------------------------------------
 def _marks(values) -> str:
     return ", ".join("?" for _ in values)
 
@@ -218,10 +79,399 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _parse_date(value: str | None) -> date | None:
-    if not value:
+def _date_column(f: Filters, a: str) -> str:
+    if f.date_field == "event":
+        return f"{a}.event_date"
+    return f"CAST({a}.published AS TIMESTAMP)"
+
+
+def _has_figure(column: str, name: str):
+    """Item level of a figure attribute: the item has a figure with one of the values."""
+
+    def build(f, a, con):
+        values = getattr(f, name)
+        sub = f'SELECT item_id FROM casualties WHERE "{column}" IN ({_marks(values)})'
+        return f"{a}.item_id IN ({sub})", list(values)
+
+    return build
+
+
+def _figure_is(column: str, name: str):
+    def build(f, a, con):
+        values = getattr(f, name)
+        return f'{a}."{column}" IN ({_marks(values)})', list(values)
+
+    return build
+
+
+def _items_in(sub: str, name: str):
+    def build(f, a, con):
+        values = getattr(f, name)
+        return f"{a}.item_id IN ({sub.format(marks=_marks(values))})", list(values)
+
+    return build
+
+
+def _side_items(f, a, con):
+    """Items with a figure of the side, or naming its country (a side filter on item pages
+    keeps "Russia says …" items without figures too)."""
+    country = side_countries()
+    countries = [country[s] for s in f.sides if s in country]
+    # one semi-join over a union: DuckDB cannot hash-join an OR of two
+    sub = f"SELECT item_id FROM casualties WHERE side IN ({_marks(f.sides)})"
+    if countries:
+        sub += (
+            " UNION SELECT item_id FROM entities "
+            f"WHERE kind = 'country' AND name IN ({_marks(countries)})"
+        )
+    return f"{a}.item_id IN ({sub})", [*f.sides, *countries]
+
+
+# A place and every place inside it (a town inside an oblast: its admin1).
+PLACE_MATCH = "(p.name IN ({marks}) OR p.admin1 IN ({marks}))"
+
+
+def _place_items(f, a, con):
+    cond = PLACE_MATCH.format(marks=_marks(f.places))
+    sub = f"SELECT p.item_id FROM entities p WHERE p.kind = 'place' AND {cond}"
+    return f"{a}.item_id IN ({sub})", [*f.places, *f.places]
+
+
+def _place_in_sentence(anchor: str):
+    """Rows (figures: their quote, events: their phrase) whose sentence names the place:
+    a place mention inside the sentence's span of the item's text. The span is found from
+    the row's own offset and where its words stand in the sentence."""
+
+    def build(f, a, con):
+        first = f"({a}.start - strpos({a}.sentence, {a}.{anchor}) + 1)"
+        cond = PLACE_MATCH.format(marks=_marks(f.places))
+        sub = (
+            f"SELECT 1 FROM entities p WHERE p.item_id = {a}.item_id AND p.kind = 'place' "
+            f'AND {cond} AND p.start >= {first} AND p."end" <= {first} + length({a}.sentence)'
+        )
+        return f"EXISTS ({sub})", [*f.places, *f.places]
+
+    return build
+
+
+def _text_items(f, a, con):
+    """Title or text contains the search text; through the store's full-text index when the
+    connection has one."""
+    index = search_index.for_connection(con) if con is not None else None
+    hits = index.relation(con, f.text) if index is not None else None
+    if hits:
+        return f"{a}.item_id IN (SELECT item_id FROM {hits})", []
+    pattern = "%" + _escape_like(f.text) + "%"
+    return f"({a}.title ILIKE ? ESCAPE '\\' OR {a}.text ILIKE ? ESCAPE '\\')", [pattern, pattern]
+
+
+def _text_in_sentence(f, a, con):
+    return f"{a}.sentence ILIKE ? ESCAPE '\\'", ["%" + _escape_like(f.text) + "%"]
+
+
+def _equals(sql: str, params: Callable = lambda f: []):
+    return lambda f, a, con: (sql.format(a=a), params(f))
+
+
+# -- the declaration ----------------------------------------------------------------------------
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "date_field", "date", "Date", "choice", "event",
+        choices={"event": "event date", "published": "publication date"},
+        help="Which date the From/To range applies to.",
+    ),
+    Field(
+        "date_from", "from", "From", "date",
+        sql={"item": lambda f, a, con: (f"{_date_column(f, a)} >= ?", [f.date_from])},
+    ),
+    Field(
+        "date_to", "to", "To", "date",
+        sql={"item": lambda f, a, con: (
+            f"{_date_column(f, a)} < CAST(? AS DATE) + INTERVAL 1 DAY", [f.date_to])},
+    ),
+    Field(
+        "text", "q", "Text contains", "text", "",
+        sql={"item": _text_items, "figure": _text_in_sentence, "event": _text_in_sentence},
+        help="Items whose title or text contains it; on the casualty and timeline pages, "
+        "figures and dates whose sentence contains it.",
+    ),
+    Field(
+        "topics", "topic", "Topics", "list", (),
+        sql={"item": _items_in("SELECT item_id FROM topics WHERE topic IN ({marks})", "topics")},
+        facet="SELECT item_id, topic AS value FROM topics",
+    ),
+    Field(
+        "places", "place", "Places", "list", (),
+        sql={"item": _place_items, "figure": _place_in_sentence("quote"),
+             "event": _place_in_sentence("phrase")},
+        facet="SELECT item_id, name AS value FROM entities WHERE kind = 'place'",
+        search="prefix",
+        help="Items naming the place or a place inside it; on the casualty and timeline "
+        "pages, figures and dates whose sentence names it.",
+    ),
+    Field(
+        "sides", "side", "Sides", "list", (),
+        sql={"item": _side_items, "figure": _figure_is("side", "sides")},
+        facet="SELECT item_id, side AS value FROM casualties",
+        help="Whose people the figures are.",
+    ),
+    Field(
+        "kinds", "kind", "Casualty kinds", "list", (),
+        choices={k: k for k in CASUALTY_KINDS},
+        sql={"item": _has_figure("kind", "kinds"), "figure": _figure_is("kind", "kinds")},
+        facet="SELECT item_id, kind AS value FROM casualties",
+    ),
+    Field(
+        "groups", "group", "Civilian or military", "list", (),
+        choices={g: g for g in GROUPS},
+        sql={"item": _has_figure("group", "groups"), "figure": _figure_is("group", "groups")},
+        facet='SELECT item_id, "group" AS value FROM casualties',
+    ),
+    Field(
+        "pers", "per", "Figure covers", "list", (),
+        choices={p: p for p in PERS},
+        sql={"item": _has_figure("per", "pers"), "figure": _figure_is("per", "pers")},
+        facet="SELECT item_id, per AS value FROM casualties",
+        help="One event, a day, a month, or a running total.",
+    ),
+    Field(
+        "claimants", "claimant", "Claimants", "list", (),
+        sql={"item": _has_figure("claimant", "claimants"),
+             "figure": _figure_is("claimant", "claimants")},
+        facet="SELECT item_id, claimant AS value FROM casualties WHERE claimant IS NOT NULL",
+        help="Who states the figure (canonical names, data/claimants.toml).",
+    ),
+    Field(
+        "sources", "source", "Sources", "list", (),
+        # every outlet a record names ("Reuters;AFP"), not only the first (normalise.py)
+        sql={"item": lambda f, a, con: (
+            f"list_has_any({a}.sources, [{_marks(f.sources)}])", list(f.sources))},
+        facet="SELECT item_id, unnest(sources) AS value FROM items",
+        help="Outlets, one name each (dashboard/data/outlets.toml).",
+    ),
+    Field(
+        "datasets", "dataset", "Datasets (files)", "list", (),
+        sql={"item": lambda f, a, con: (
+            f"{a}.dataset IN ({_marks(f.datasets)})", list(f.datasets))},
+        facet="SELECT item_id, dataset AS value FROM items",
+        help="The file or feed the items came from.",
+    ),
+    Field(
+        "on_topic", "on_topic", "Only items about this war", "flag", True,
+        sql={"item": _equals("{a}.on_topic")},
+        help="Leaves out off-topic items (a general news feed's sport and weather).",
+    ),
+    Field(
+        "this_war", "this_war", "Only this war's casualty figures", "flag", True,
+        sql={"figure": _equals("{a}.scope = 'this_war'")},
+        help="Leaves out figures of other wars, history, disease and disasters.",
+    ),
+)  # fmt: skip
+BY_NAME = {f.name: f for f in FIELDS}
+BY_KEY = {f.key: f for f in FIELDS}
+LIST_FIELDS = tuple(f for f in FIELDS if f.kind == "list")
+# query-string key -> Filters field, for the multi-valued filters.
+LIST_KEYS = {f.key: f.name for f in LIST_FIELDS}
+
+
+# -- parsing ------------------------------------------------------------------------------------
+def _parse_value(spec: Field, values: list[str], problems: list[str]):
+    """One field's URL values -> its value; a problem (naming the filter) when unusable."""
+    first = values[0] if values else ""
+    if spec.kind == "list":
+        kept = [v for v in values if v and len(v) <= TEXT_LIMIT]
+        if len(kept) < len([v for v in values if v]):
+            problems.append(f"{spec.label}: a value longer than {TEXT_LIMIT} characters ignored")
+        wrong = [v for v in kept if spec.choices and v not in spec.choices]
+        if wrong:
+            problems.append(
+                f"{spec.label}: {', '.join(repr(v[:40]) for v in wrong)} not one of "
+                f"{', '.join(spec.choices)}; ignored"
+            )
+        return tuple(dict.fromkeys(v for v in kept if v not in wrong))
+    if spec.kind == "text":
+        text = " ".join(first.split())
+        if len(text) > TEXT_LIMIT:
+            problems.append(f"{spec.label}: cut to its first {TEXT_LIMIT} characters")
+        return text[:TEXT_LIMIT]
+    if spec.kind == "date":
+        try:
+            return date.fromisoformat(first[:10])
+        except ValueError:
+            problems.append(f"{spec.label}: {first[:40]!r} is not a date (YYYY-MM-DD); ignored")
+            return None
+    if spec.kind == "flag":
+        if first.lower() in FLAG_VALUES:
+            return FLAG_VALUES[first.lower()]
+        problems.append(f"{spec.label}: {first[:40]!r} is not 1 or 0; ignored")
+        return spec.default
+    if first in spec.choices:
+        return first
+    problems.append(
+        f"{spec.label}: {first[:40]!r} is not one of {', '.join(spec.choices)}; ignored"
+    )
+    return spec.default
+
+
+def _as_lists(query: str | Mapping) -> dict[str, list[str]]:
+    if isinstance(query, str):
+        params = parse_qs(query.lstrip("?"), keep_blank_values=False)
+    else:
+        params = {
+            str(k): [str(x) for x in (v if isinstance(v, list | tuple) else [v])]
+            for k, v in query.items()
+        }
+    for (key, value), replacement in LEGACY.items():
+        if value in params.get(key, []):
+            del params[key]
+            for new_key, new_values in replacement.items():
+                params.setdefault(new_key, new_values)
+    return params
+
+
+# -- the filters ----------------------------------------------------------------------------------
+class _FilterMethods:
+    """What every :class:`Filters` can do; the fields come from :data:`FIELDS`."""
+
+    @classmethod
+    def parse(cls, query: str | Mapping, extra_keys=()) -> tuple[Filters, list[str]]:
+        """A query string (or key -> value(s) mapping) -> the filters and the problems
+        found: unusable values are dropped (the rest still applies), each problem names its
+        filter. Keys in ``extra_keys`` (a page's own parameters) are not problems."""
+        params, problems, values = _as_lists(query), [], {}
+        unknown = sorted(set(params) - set(BY_KEY) - set(extra_keys))
+        if unknown:
+            problems.append(
+                f"unknown filter {', '.join(k[:40] for k in unknown)}; filters are "
+                f"{', '.join(BY_KEY)}"
+            )
+        for spec in FIELDS:
+            if params.get(spec.key):
+                values[spec.name] = _parse_value(spec, params[spec.key], problems)
+        filters = cls(**values)
+        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+            problems.append(
+                f"From {filters.date_from} is after To {filters.date_to}: "
+                "that date range is not applied"
+            )
+            filters = filters.replace(date_from=None, date_to=None)
+        return filters, problems
+
+    @classmethod
+    def from_query(cls, query: str | Mapping) -> Filters:
+        """Parse forgivingly: a shared URL still opens (see :meth:`parse` for the problems)."""
+        return cls.parse(query)[0]
+
+    def to_query(self) -> dict[str, list[str]]:
+        """Key -> values, only for filters that differ from their default (the URL's)."""
+        out = {}
+        for spec in FIELDS:
+            value = getattr(self, spec.name)
+            if value == spec.default or (spec.kind != "flag" and value in (None, "", ())):
+                continue
+            if spec.kind == "list":
+                out[spec.key] = list(value)
+            elif spec.kind == "date":
+                out[spec.key] = [value.isoformat()]
+            elif spec.kind == "flag":
+                out[spec.key] = ["1" if value else "0"]
+            else:
+                out[spec.key] = [str(value)]
+        return out
+
+    def to_query_string(self) -> str:
+        return urlencode(self.to_query(), doseq=True)
+
+    def replace(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+    def is_set(self, spec: Field) -> bool:
+        """Whether the field restricts anything (a flag restricts when it is on)."""
+        value = getattr(self, spec.name)
+        return bool(value) if spec.kind != "choice" else False
+
+    def restricts(self, level: str = "item") -> bool:
+        """Whether the item-level conditions of a view at ``level`` leave items out."""
+        return any(self.is_set(s) and _item_sql(s, level) for s in FIELDS)
+
+    @property
+    def restricts_items(self) -> bool:
+        return self.restricts("item")
+
+    def where(self, level: str = "item", alias: str = "i", con=None) -> tuple[str, list]:
+        """The WHERE condition of the filters applied at ``level`` to rows of that level
+        (``items`` for item, ``casualties`` for figure, ``events`` for event) aliased
+        ``alias``, and its parameters. Every value is bound, never spliced into the SQL."""
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+        conds, params = [], []
+        for spec in FIELDS:
+            build = spec.sql.get(level)
+            if build and self.is_set(spec):
+                cond, more = build(self, alias, con)
+                conds.append(cond)
+                params.extend(more)
+        return (" AND ".join(conds) or "TRUE"), params
+
+    def item_where(self, alias: str = "i", con=None, level: str = "item") -> tuple[str, list]:
+        """The conditions on the ``items`` rows of a view at ``level``: the filters that
+        have no SQL of that level select the items its rows belong to. Pass the connection
+        from ``Store.connect()`` as ``con`` and a text search uses the store's index."""
+        conds, params = [], []
+        for spec in FIELDS:
+            build = _item_sql(spec, level)
+            if build and self.is_set(spec):
+                cond, more = build(self, alias, con)
+                conds.append(cond)
+                params.extend(more)
+        return (" AND ".join(conds) or "TRUE"), params
+
+    def casualty_where(self, alias: str = "c") -> tuple[str, list]:
+        """The figure-level conditions (``where("figure", alias)``)."""
+        return self.where("figure", alias)
+
+    def describe(self, level: str = "item") -> str:
+        """One line for captions: what the view is filtered on, and at which level."""
+        parts = []
+        if self.date_from or self.date_to:
+            span = f"{self.date_from or '…'} to {self.date_to or '…'}"
+            parts.append(f"{BY_NAME['date_field'].choices[self.date_field]} {span}")
+        for spec in FIELDS:
+            value = getattr(self, spec.name)
+            if spec.kind == "list" and value:
+                where = _where_applied(spec, level)
+                parts.append(f"{spec.key}: {', '.join(value)}{where}")
+            elif spec.kind == "text" and value:
+                parts.append(f"text contains “{value}”{_where_applied(spec, level)}")
+            elif spec.kind == "flag" and value != spec.default:
+                parts.append(f"{spec.label.lower()}: {'yes' if value else 'no'}")
+        return "; ".join(parts) if parts else "no filters"
+
+
+def _item_sql(spec: Field, level: str):
+    """The item-level SQL of ``spec`` in a view at ``level`` (None when it applies at that
+    level itself, or has no item level)."""
+    if level != "item" and level in spec.sql:
         return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+    return spec.sql.get("item")
+
+
+def _where_applied(spec: Field, level: str) -> str:
+    if level == "item" or level not in spec.sql:
+        return ""
+    return f" (in the {level}'s sentence)" if spec.name in ("places", "text") else ""
+
+
+_TYPES = {"date": "date | None", "choice": str, "text": str, "list": tuple, "flag": bool}
+Filters = make_dataclass(
+    "Filters",
+    [(s.name, _TYPES[s.kind], dataclass_field(default=s.default)) for s in FIELDS],
+    bases=(_FilterMethods,),
+    frozen=True,
+)
+Filters.__module__ = __name__  # pickles and prints as dashboard.query.Filters
+Filters.__doc__ = "The filters of a view: one field per entry of :data:`FIELDS`."
+
+
+def field_names() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Filters))

@@ -76,7 +76,14 @@ ITEMS = FrameSchema(
     _cols(
         ("item_id", pa.string(), "stable id: hash of the normalised text"),
         ("source_id", pa.string(), "the record's own id, when it has one"),
-        ("source", pa.string(), "outlet, domain or feed that carried the item"),
+        (
+            "source",
+            pa.string(),
+            "outlet that carried the item: canonical name (data/outlets.toml), else the bare "
+            "domain or the name as given; the URL's domain when the record names none, the "
+            "file's name when it has neither",
+        ),
+        ("source_raw", pa.string(), "the source as the record gave it, or missing"),
         ("url", pa.string(), "link to the original"),
         ("title", pa.string(), "headline; derived from the text when absent"),
         ("text", pa.string(), "the item's text (untrusted)"),
@@ -86,7 +93,11 @@ ITEMS = FrameSchema(
         ("lon", pa.float64(), "longitude given by the source"),
         ("n_words", pa.int64(), "number of words in text"),
         ("n_copies", pa.int64(), "how many records carried this exact text"),
-        ("sources", pa.list_(pa.string()), "distinct sources that carried it"),
+        (
+            "sources",
+            pa.list_(pa.string()),
+            "distinct canonical sources that carried it (every outlet its records list)",
+        ),
         ("file", pa.string(), "provenance: the file of the first copy"),
         ("record", pa.int64(), "provenance: record number (0-based) in that file"),
         (

@@ -20,7 +20,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from . import labels
+from . import labels, query
 from .query import Filters
 
 FREQS = ("day", "week", "month")
@@ -62,20 +62,24 @@ def _freq(freq: str) -> str:
     return freq
 
 
-def _filtered(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list]:
-    """A CTE ``f`` of the filtered items with their chart date ``d``.
+def _filtered(
+    con: duckdb.DuckDBPyConnection, filters: Filters, level: str = "item", name: str = "f"
+) -> tuple[str, list]:
+    """A CTE ``name`` of the filtered items with their chart date ``d``, for a view whose
+    rows are at ``level`` (item, figure, event): filters with SQL of that level are left to
+    the view (``filters.where(level, ...)``).
 
     The connection goes to ``item_where`` so a text search uses the store's full-text index.
     """
-    where, params = filters.item_where("i", con=con)
-    sql = f"f AS (SELECT {F_COLUMNS}, {_date_expr(filters)} AS d FROM items i WHERE {where})"
+    where, params = filters.item_where("i", con=con, level=level)
+    sql = f"{name} AS (SELECT {F_COLUMNS}, {_date_expr(filters)} AS d FROM items i WHERE {where})"
     return sql, params
 
 
-def _in_filtered(filters: Filters, alias: str) -> str:
+def _in_filtered(filters: Filters, alias: str, level: str = "item") -> str:
     """``alias`` rows of the filtered items; no semi-join at all when nothing is filtered
     (joining a million string ids costs more than the whole aggregate)."""
-    if not filters.restricts_items:
+    if not filters.restricts(level):
         return "TRUE"
     return f"{alias}.item_id IN (SELECT item_id FROM f)"
 
@@ -85,28 +89,30 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
 
 
 # -- filter choices -------------------------------------------------------------------------
-def filter_options(con: duckdb.DuckDBPyConnection, max_places: int = 300) -> dict[str, list]:
-    """The values the sidebar offers: every topic, side, kind, source; the top places."""
+# How many values a list filter offers at most (the places: the most named).
+MAX_OPTIONS = 300
 
-    def values(sql: str) -> list:
-        return [r[0] for r in con.execute(sql).fetchall() if r[0] is not None]
 
-    span = con.execute(
-        "SELECT min(CAST(event_date AS DATE)), max(CAST(event_date AS DATE)), "
-        "min(CAST(published AS DATE)), max(CAST(published AS DATE)) FROM items"
-    ).fetchall()[0]
-    return {
-        "topics": values("SELECT topic FROM topics GROUP BY topic ORDER BY count(*) DESC"),
-        "sides": values("SELECT side FROM casualties GROUP BY side ORDER BY count(*) DESC"),
-        "kinds": values("SELECT kind FROM casualties GROUP BY kind ORDER BY count(*) DESC"),
-        "places": values(
-            "SELECT name FROM entities WHERE kind = 'place' GROUP BY name "
-            f"ORDER BY count(DISTINCT item_id) DESC, name LIMIT {int(max_places)}"
-        ),
-        "sources": values("SELECT source FROM items GROUP BY source ORDER BY count(*) DESC"),
-        "datasets": values("SELECT dataset FROM items GROUP BY dataset ORDER BY count(*) DESC"),
-        "span": [d for d in span],
-    }
+def filter_facets(
+    con: duckdb.DuckDBPyConnection, filters: Filters, field: str, limit: int = MAX_OPTIONS
+) -> pd.DataFrame:
+    """The values list filter ``field`` offers (its ``Field.facet``), each with ``n_items``:
+    the items it would keep under the other filters (datasette's facet counts), most first.
+
+    Counting under the *other* filters says what choosing a value would give; the filter's
+    own values are left out of that, or every other value would count 0.
+    """
+    spec = query.BY_NAME[field]
+    if spec.facet is None:
+        raise ValueError(f"filter {field!r} offers no values")
+    others = filters.replace(**{field: spec.default})
+    where, params = others.item_where("i", con=con)
+    keep = f"AND v.item_id IN (SELECT item_id FROM items i WHERE {where})"
+    sql = f"""WITH v AS ({spec.facet})
+    SELECT v.value, count(DISTINCT v.item_id) AS n_items FROM v
+    WHERE v.value IS NOT NULL {keep if others.restricts_items else ""}
+    GROUP BY v.value ORDER BY n_items DESC, v.value LIMIT {int(limit)}"""
+    return _df(con, sql, params if others.restricts_items else [])
 
 
 # The default date range: where the middle 98% of each dataset's on-topic items are dated,
@@ -154,18 +160,20 @@ def default_filters(con: duckdb.DuckDBPyConnection) -> Filters:
 def overview_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row: items, first and last date, sources, casualty figures, places."""
     cte, params = _filtered(con, filters)
-    # the figure count obeys the casualty filters (scope, side, kind) as the Casualties page does
-    cwhere, cparams = filters.casualty_where("c")
-    sql = f"""WITH {cte}
+    # the figure count is the casualty page's: figure-level filters on the figures of items
+    # selected by the other filters
+    fcte, fparams = _filtered(con, filters, "figure", name="ff")
+    cwhere, cparams = filters.where("figure", "c")
+    sql = f"""WITH {cte}, {fcte}
     SELECT (SELECT count(*) FROM f) AS n_items,
            (SELECT min(d) FROM f) AS first_date,
            (SELECT max(d) FROM f) AS last_date,
            (SELECT count(DISTINCT source) FROM f) AS n_sources,
            (SELECT count(*) FROM casualties c
-             WHERE c.item_id IN (SELECT item_id FROM f) AND {cwhere}) AS n_figures,
+             WHERE c.item_id IN (SELECT item_id FROM ff) AND {cwhere}) AS n_figures,
            (SELECT count(DISTINCT name) FROM entities e
              WHERE e.kind = 'place' AND e.item_id IN (SELECT item_id FROM f)) AS n_places"""
-    return _df(con, sql, params + cparams)
+    return _df(con, sql, params + fparams + cparams)
 
 
 def latest_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15):
@@ -349,8 +357,8 @@ def casualty_figures(
     con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5000
 ) -> pd.DataFrame:
     """Every casualty figure of the filtered items, with its item's title and date."""
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.casualty_where("c")
+    cte, params = _filtered(con, filters, "figure")
+    cwhere, cparams = filters.where("figure", "c")
     # Pick the rows on narrow keys first, then fetch their sentences: sorting every
     # joined figure with its sentence attached costs several times more.
     sql = f"""WITH {cte},
@@ -377,8 +385,8 @@ def casualties_over_time(
     monthly figures and cumulative totals are claims about a span of time, repeated by many
     items; adding them up would be meaningless (see :func:`casualty_claims`).
     """
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.casualty_where("c")
+    cte, params = _filtered(con, filters, "figure")
+    cwhere, cparams = filters.where("figure", "c")
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS cd
           FROM casualties c JOIN f ON f.item_id = c.item_id
@@ -406,8 +414,8 @@ def casualty_claims(
     """
     if per not in ("total", "day", "month"):
         raise ValueError(f"per must be total, day or month, not {per!r}")
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.casualty_where("c")
+    cte, params = _filtered(con, filters, "figure")
+    cwhere, cparams = filters.where("figure", "c")
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, coalesce(nullif(trim(c.claimant), ''), ?) AS claimant,
                  c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS date
@@ -439,13 +447,13 @@ def claimant_ranges(
     two claimants: the ``comparisons`` groups with the most figures, each keeping its
     ``top`` claimants with the most figures.
     """
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.casualty_where("c")
+    cte, params = _filtered(con, filters, "figure")
+    cwhere, cparams = filters.where("figure", "c")
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, c.per, trim(c.claimant) AS claimant,
                  coalesce(c.value_max, c.value) AS hi, c.value AS lo
           FROM casualties c
-          WHERE {cwhere} AND {_in_filtered(filters, "c")} AND c.value IS NOT NULL
+          WHERE {cwhere} AND {_in_filtered(filters, "c", "figure")} AND c.value IS NOT NULL
                 AND c.per <> 'event'
                 AND c.claimant IS NOT NULL AND trim(c.claimant) <> ''),
     g AS (SELECT side, kind, per, claimant, min(lo) AS low, max(hi) AS high,
@@ -490,10 +498,11 @@ def timeline_events(
 def _dated_events(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str):
     """CTEs ``f`` (filtered items) and ``e``: their dated events inside the date filter,
     with the ``period`` of ``freq`` they fall in; year-only dates left out."""
-    cte, params = _filtered(con, filters)
+    cte, params = _filtered(con, filters, "event")
     # The items' dates are filtered; their events must lie in the range too, or an item of
     # 2023 mentioning 1941 would draw the axis back to 1941.
-    span = ""
+    ewhere, eparams = filters.where("event", "e")
+    span, params = f" AND {ewhere}", params + eparams
     if filters.date_from:
         span += " AND CAST(e.date AS DATE) >= ?"  # drawn at its start: the start counts
         params.append(filters.date_from)
@@ -670,13 +679,13 @@ def filtered_table(con: duckdb.DuckDBPyConnection, filters: Filters, table: str)
     """A whole stored table restricted to the filtered items (for CSV/Parquet downloads)."""
     if table not in DOWNLOAD_TABLES:
         raise ValueError(f"table must be one of {DOWNLOAD_TABLES}, not {table!r}")
-    where, params = filters.item_where("i", con=con)
+    level = {"casualties": "figure", "events": "event"}.get(table, "item")
+    where, params = filters.item_where("i", con=con, level=level)
     if table == "items":
         return _df(con, f"SELECT * FROM items i WHERE {where}", params)
+    rows, rparams = filters.where(level, "t") if level != "item" else ("TRUE", [])
     sql = (
         f"SELECT t.* FROM {table} t WHERE t.item_id IN (SELECT item_id FROM items i WHERE {where})"
+        f" AND {rows}"
     )
-    if table == "casualties":
-        cwhere, cparams = filters.casualty_where("t")
-        return _df(con, f"{sql} AND {cwhere}", params + cparams)
-    return _df(con, sql, params)
+    return _df(con, sql, params + rparams)

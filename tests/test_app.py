@@ -199,17 +199,21 @@ def test_upload_ingests_with_the_chosen_reference_date(tmp_path, monkeypatch):
 
 
 def test_other_wars_figures_only_when_asked(corpus_store, monkeypatch):
-    """By default the casualty chart holds this war's figures; figures=all adds the others."""
+    """By default the casualty chart holds this war's figures from on-topic items; the two
+    toggles (this_war=0&on_topic=0, or an old URL's figures=all) add the others."""
     at = _ok(_app(corpus_store, monkeypatch))
-    assert at.toggle(key="f_figures").value is False
+    assert at.toggle(key="f_this_war").value is True
+    assert at.toggle(key="f_on_topic").value is True
     at = _ok(at.switch_page("app_pages/casualties.py").run())
     default = at.dataframe[0].value  # the figures table
-    at = _ok(_app(corpus_store, monkeypatch, {"figures": "all"}))
-    assert at.toggle(key="f_figures").value is True
-    at = _ok(at.switch_page("app_pages/casualties.py").run())
-    everything = at.dataframe[0].value
-    assert default["value"].max() < 1_500_000 <= everything["value"].max()
-    assert at.query_params.get("figures") in ("all", ["all"])
+    for query in ({"figures": "all"}, {"this_war": "0", "on_topic": "0"}):
+        at = _ok(_app(corpus_store, monkeypatch, query))
+        assert at.toggle(key="f_this_war").value is False
+        at = _ok(at.switch_page("app_pages/casualties.py").run())
+        everything = at.dataframe[0].value
+        assert default["value"].max() < 1_500_000 <= everything["value"].max()
+        assert at.query_params.get("this_war") in ("0", ["0"])
+        assert "figures" not in at.query_params
 
 
 def test_first_view_opens_on_the_data_span_and_can_show_all(corpus_store, monkeypatch):
@@ -323,7 +327,11 @@ def test_the_dataset_filter_and_the_credit_owed_under_each_chart(tmp_path, monke
     store = Store(tmp_path / "store")
     ingest([SEED, path], store=store, as_of="2024-11-15", discover=False)
     at = _ok(_app(store, monkeypatch, {"from": "2024-01-01", "to": "2024-12-31"}))
-    assert set(at.multiselect(key="f_dataset").options) == {"seed_digest_2024-11-15", "ucdp_mini"}
+    # each option with the items it would keep
+    assert set(at.multiselect(key="f_dataset").options) == {
+        "seed_digest_2024-11-15 (10)",
+        "ucdp_mini (1)",
+    }
     credit = "Data credit: Uppsala Conflict Data Program (UCDP), Georeferenced Event Dataset"
     captions = [c.value.replace("\\", "") for c in at.caption]  # markdown escapes out
     assert any(credit in c and "ucdp_mini (1)" in c for c in captions)

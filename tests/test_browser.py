@@ -237,7 +237,7 @@ def test_pages_render_offline_and_fast(server, browser, browser_store, tmp_path)
     page.goto(f"{server}/topics", wait_until="domcontentloaded")
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible")
     _settled(page)
-    box = page.get_by_label("Text contains")
+    box = page.get_by_role("textbox", name="Text contains")
     box.fill("drone")
     started = time.perf_counter()
     box.press("Enter")
@@ -250,9 +250,9 @@ def test_pages_render_offline_and_fast(server, browser, browser_store, tmp_path)
     fresh = context.new_page()
     Recorder(fresh)
     fresh.goto(page.url, wait_until="domcontentloaded")
-    fresh.get_by_label("Text contains").wait_for()
+    fresh.get_by_role("textbox", name="Text contains").wait_for()
     _settled(fresh)
-    assert fresh.get_by_label("Text contains").input_value() == "drone"
+    assert fresh.get_by_role("textbox", name="Text contains").input_value() == "drone"
     fresh.close()
 
     # Hostile item text shows as text: nothing runs, no image element is created.
@@ -356,6 +356,38 @@ def test_clicking_an_items_row_opens_that_item(server, browser):
     picked = page.locator(".st-key-item_pick").first.inner_text()
     assert picked.strip() and "choose an item" not in picked
     assert len(item_id) == 16
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not rec.errors, rec.errors[:5]
+    context.close()
+
+
+def test_back_undoes_a_filter_change(server, browser):
+    """The browser's Back button returns to the previous filters (one history entry per
+    filter change); the app does not write the newer filter back into the URL."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    rec = Recorder(page)
+    page.goto(f"{server}/topics?{SHOT_QUERY}", wait_until="domcontentloaded")
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=60_000)
+    _settled(page)
+    box = page.get_by_role("textbox", name="Text contains")
+    box.fill("drone")
+    box.press("Enter")
+    page.wait_for_url("**q=drone**", timeout=30_000)
+    _settled(page)
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('q=drone')", timeout=30_000)
+    _settled(page)
+    page.wait_for_timeout(1_000)  # a rerun that wrote the newer filter back would show now
+    assert "q=drone" not in page.url, page.url
+    assert page.get_by_role("textbox", name="Text contains").input_value() == ""
+    page.go_forward()
+    page.wait_for_url("**q=drone**", timeout=30_000)
+    _settled(page)
+    page.wait_for_function(
+        "() => document.querySelector('input[aria-label=\"Text contains\"]').value === 'drone'",
+        timeout=30_000,
+    )
     assert page.locator("[data-testid='stException']").count() == 0
     assert not rec.errors, rec.errors[:5]
     context.close()

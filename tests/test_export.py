@@ -297,7 +297,7 @@ def test_exported_csv_neutralises_formulas(hostile):
     [
         ("topc=drones", "unknown filter topc"),
         ("from=2024-13-01", "is not a date"),
-        ("date=yesterday", "date= must be one of"),
+        ("date=yesterday", "Date: 'yesterday' is not one of event, published"),
     ],
 )
 def test_check_filters_rejects_typos(query, message):

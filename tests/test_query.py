@@ -60,17 +60,17 @@ def con():
     con = duckdb.connect()
     con.execute(
         "create table items as select * from (values "
-        "('a', 'Drone hits Kyiv', 'text 50% off', date '2024-10-05', timestamptz '2024-11-01 10:00+00', 'x.com', true, 'f1'),"
-        "('b', 'Talks in Geneva', 'peace', date '2024-11-10', timestamptz '2024-11-11 10:00+00', 'y.com', true, 'f2'),"
-        "('c', 'Undated', 'nothing', null, null, 'x.com', true, 'f1'),"
-        "('d', 'Cup final in Kyiv', 'goal', date '2024-11-12', timestamptz '2024-11-12 10:00+00', 'y.com', false, 'f2')"
-        ") t(item_id, title, text, event_date, published, source, on_topic, dataset)"
+        "('a', 'Drone hits Kyiv', 'text 50% off', date '2024-10-05', timestamptz '2024-11-01 10:00+00', 'x.com', true, 'f1', ['x.com']),"
+        "('b', 'Talks in Geneva', 'peace', date '2024-11-10', timestamptz '2024-11-11 10:00+00', 'y.com', true, 'f2', ['y.com', 'z.org']),"
+        "('c', 'Undated', 'nothing', null, null, 'x.com', true, 'f1', ['x.com']),"
+        "('d', 'Cup final in Kyiv', 'goal', date '2024-11-12', timestamptz '2024-11-12 10:00+00', 'y.com', false, 'f2', ['y.com'])"
+        ") t(item_id, title, text, event_date, published, source, on_topic, dataset, sources)"
     )
     con.execute(
         "create table topics as select * from (values ('a', 'Drones'), ('b', 'Diplomacy')) t(item_id, topic)"
     )
     con.execute(
-        "create table entities as select * from (values ('a', 'place', 'Kyiv'), ('b', 'country', 'Russia'), ('d', 'place', 'Kyiv')) t(item_id, kind, name)"
+        "create table entities as select * from (values ('a', 'place', 'Kyiv', 'Kyiv'), ('b', 'country', 'Russia', null), ('d', 'place', 'Kyiv', 'Kyiv')) t(item_id, kind, name, admin1)"
     )
     con.execute(
         "create table casualties as select * from (values ('a', 'ukraine', 'killed')) t(item_id, side, kind)"
@@ -91,13 +91,15 @@ def con():
         ("side=russia", ["b"]),  # no Russian figures, but the item names Russia
         ("kind=killed", ["a"]),
         ("source=x.com", ["a", "c"]),
+        ("source=z.org", ["b"]),  # an outlet a record names second
         ("q=KYIV", ["a"]),
         ("q=50%25", ["a"]),
         ("q=5_%25", []),  # LIKE wildcards in the search text are literal
         ("topic=Drones&source=y.com", []),
-        # off-topic items (a football final in Kyiv) only with figures=all
+        # off-topic items (a football final in Kyiv) only with on_topic=0 (or figures=all)
+        ("on_topic=0", ["a", "b", "c", "d"]),
         ("figures=all", ["a", "b", "c", "d"]),
-        ("place=Kyiv&figures=all", ["a", "d"]),
+        ("place=Kyiv&on_topic=0", ["a", "d"]),
         ("dataset=f2", ["b"]),
         ("dataset=f2&dataset=f1&figures=all", ["a", "b", "c", "d"]),
     ],
@@ -112,5 +114,5 @@ def test_item_where_selects(con, query, ids):
 def test_restricts_items_unless_only_the_date_field_is_set(query, expected):
     # by default off-topic items are left out: that restricts too
     assert Filters.from_query(query).restricts_items
-    everything = Filters.from_query(query).replace(figures="all")
+    everything = Filters.from_query(query).replace(on_topic=False)
     assert everything.restricts_items == (expected and query != "date=published")

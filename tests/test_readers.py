@@ -55,8 +55,10 @@ def test_ucdp_csv(corpus):
     assert items["published"].dt.year.between(2014, 2023).all()
     first = items.iloc[0]
     assert first["published"] == pd.Timestamp("2014-01-22", tz="UTC")
+    # the outlet, once; the record's own words kept beside it
+    assert first["source"] == "AFP"
     assert (
-        first["source"]
+        first["source_raw"]
         == "Agence France Presse;Agence France Presse;Agence France Presse;Agence France Presse;Agence France Presse"
     )
     assert items["lat"].between(44, 53).all() and items["lon"].between(22, 41).all()

@@ -99,11 +99,15 @@ def test_one_sides_table_for_the_extractor_and_the_filter():
         assert side_countries()[side] in params
 
 
-def test_the_export_accepts_the_figures_filter():
-    assert check_filters("figures=all").figures == "all"
-    with pytest.raises(ValueError, match="figures"):
+def test_the_export_accepts_the_scope_filters():
+    everything = check_filters("this_war=0&on_topic=0")
+    assert (everything.this_war, everything.on_topic) == (False, False)
+    assert check_filters("figures=all") == everything  # an old URL's spelling
+    with pytest.raises(ValueError, match="this war"):
+        check_filters("this_war=most")
+    with pytest.raises(ValueError, match="unknown filter figures"):
         check_filters("figures=most")
-    assert Filters.from_query("figures=all").to_query_string() == "figures=all"
+    assert everything.to_query_string() == "on_topic=0&this_war=0"
     assert Filters().to_query_string() == ""
 
 
@@ -153,7 +157,7 @@ def test_corpus_claimants_are_canonical(corpus):
 def test_views_count_this_war_figures_by_default(corpus):
     con, figures = corpus
     shown = views.casualty_figures(con, Filters(), limit=100_000)
-    everything = views.casualty_figures(con, Filters(figures="all"), limit=100_000)
+    everything = views.casualty_figures(con, Filters(on_topic=False, this_war=False), limit=100_000)
     assert len(shown) == len(figures) < len(everything)
     stats = views.overview_stats(con, Filters()).iloc[0]
     assert stats.n_figures == len(figures)

@@ -135,11 +135,33 @@ def test_filtered_tables_belong_to_filtered_items(seed, table):
         assert set(frame["side"]) == {"russia"}
 
 
-def test_filter_options_list_what_is_stored(seed, seed_store):
-    opts = views.filter_options(seed)
-    assert set(opts["sources"]) == set(seed_store.frame("items")["source"])
-    assert set(opts["sides"]) == set(seed_store.frame("casualties")["side"])
-    assert set(opts["topics"]) == set(seed_store.frame("topics")["topic"])
+def test_filter_facets_list_what_is_stored_with_counts(seed, seed_store):
+    everything = Filters(on_topic=False)
+    sources = views.filter_facets(seed, everything, "sources")
+    items = seed_store.frame("items")
+    assert set(sources["value"]) == set(items["source"])
+    assert (
+        dict(zip(sources["value"], sources["n_items"])) == items["source"].value_counts().to_dict()
+    )
+    assert set(views.filter_facets(seed, everything, "sides")["value"]) == set(
+        seed_store.frame("casualties")["side"]
+    )
+    topics = views.filter_facets(seed, everything, "topics")
+    assert set(topics["value"]) == set(seed_store.frame("topics")["topic"])
+    assert list(topics["n_items"]) == sorted(topics["n_items"], reverse=True)
+
+
+def test_facet_counts_obey_the_other_filters_not_their_own(seed):
+    topics = views.filter_facets(seed, Filters(), "topics")
+    top = topics["value"].iloc[0]
+    # choosing a topic does not change the topic counts (its own filter is left out) ...
+    assert views.filter_facets(seed, Filters(topics=(top,)), "topics").equals(topics)
+    # ... but narrows the others to the items that topic keeps
+    kinds_all = views.filter_facets(seed, Filters(), "kinds").set_index("value")["n_items"]
+    kinds_top = views.filter_facets(seed, Filters(topics=(top,)), "kinds")
+    kept = views.item_total(seed, Filters(topics=(top,)))
+    for kind, n in zip(kinds_top["value"], kinds_top["n_items"]):
+        assert n <= min(kinds_all[kind], kept)
 
 
 def test_bad_granularity_is_refused(seed):

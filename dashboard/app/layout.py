@@ -49,30 +49,47 @@ def chart_key(name: str) -> str:
     return f"chart_{name}"
 
 
-def chart(
-    name: str, filters: Filters, *, selection: str | None = None, on_select="rerun", **options
-):
-    """Draw registry chart ``name`` under ``filters`` with PNG/SVG/HTML/CSV downloads.
-
-    With ``selection`` (a chart selection's name) the chart listens to it: ``on_select`` is
-    "rerun" (the returned state holds the selection) or a callback run before the rerun
-    (which reads the event from ``st.session_state[chart_key(name)]``).
-    """
+def chart(name: str, filters: Filters, **options):
+    """Draw registry chart ``name`` under ``filters`` with its caption and downloads; a
+    chart with ``click`` in its spec adds the clicked value to that filter."""
     spec = CHARTS[name]
     width = "content" if name in FIXED_SIZE else "stretch"
     frame = state.view(spec.view_fn.__name__, filters, **{**spec.options, **options})
     figure = spec.chart_fn(frame)
-    listen = {"on_select": on_select, "selection_mode": selection} if selection else {}
-    result = st.altair_chart(figure, width=width, key=chart_key(name), **listen)
-    caption(filters)
+    listen = {}
+    if spec.click:
+        selection, field, column = spec.click
+        on_click = _click_filter(name, selection, field, column)
+        listen = {"on_select": on_click, "selection_mode": selection}
+    st.altair_chart(figure, width=width, key=chart_key(name), **listen)
+    caption(filters, spec.level)
     downloads(name, figure, frame, filters)
-    return result
 
 
-def caption(filters: Filters) -> None:
-    """Under a chart, as in its exported file: the filters, the data, the credits owed."""
-    lines = caption_parts(filters, state.view("datasets", filters), state.store().manifest())
+def caption(filters: Filters, level: str = "item") -> None:
+    """Under a chart, as in its exported file: the filters (and the level each applied
+    at), the data, the credits owed."""
+    datasets = state.view("datasets", filters)
+    lines = caption_parts(filters, datasets, state.store().manifest(), level)
     st.caption(markup.escape_markdown("\n".join(lines)))
+
+
+def _click_filter(name: str, selection: str, field: str, column: str):
+    """A callback for chart ``name``: the value of ``column`` in the clicked mark (selection
+    ``selection``) joins filter ``field`` (its sidebar widget, hence the URL); run before
+    the rerun, so the page redraws filtered."""
+
+    def add_clicked() -> None:
+        event = st.session_state.get(chart_key(name)) or {}
+        points = (event.get("selection") or {}).get(selection) or []
+        clicked = [p[column] for p in points if p.get(column)]
+        key = state.KEYS[field]
+        if clicked:
+            st.session_state[key] = list(
+                dict.fromkeys([*(st.session_state.get(key) or []), *clicked])
+            )
+
+    return add_clicked
 
 
 # Columns holding links.
@@ -148,12 +165,15 @@ def downloads(name: str, figure, frame: pd.DataFrame, filters: Filters) -> None:
     Charts come from the exporter (same title and caption as ``dashboard export``), CSVs
     are guarded against formula injection.
     """
-    title = CHARTS[name].title
+    spec = CHARTS[name]
+    title = spec.title
     with st.popover("Download", width="content"):
         for fmt in formats(figure):
             st.download_button(
                 f"Chart as {fmt.upper()}",
-                data=partial(report_chart_bytes, figure, title, filters, state.store(), fmt),
+                data=partial(
+                    report_chart_bytes, figure, title, filters, state.store(), fmt, spec.level
+                ),
                 file_name=f"{name}.{fmt}",
                 mime=FORMATS[fmt],
                 key=f"dl_{name}_{fmt}",

@@ -15,29 +15,20 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from .. import views
-from ..query import LIST_KEYS, Filters
+from .. import labels, views
+from ..query import BY_KEY, FIELDS, LEGACY, TEXT_LIMIT, Filters
 from ..store import Store
 from .markup import escape_markdown
 
 STORE_ENV = "DASHBOARD_STORE"
 DEFAULT_STORE = "data/store"
-# Widget keys of the shared filters: Filters field -> session-state key.
-KEYS = {
-    "date_from": "f_from",
-    "date_to": "f_to",
-    "date_field": "f_date",
-    "topics": "f_topic",
-    "sides": "f_side",
-    "kinds": "f_kind",
-    "places": "f_place",
-    "sources": "f_source",
-    "datasets": "f_dataset",
-    "text": "f_q",
-    "figures": "f_figures",
-}
-# Query-string keys the filters own (others, e.g. a page's ``item``, are left alone).
-FILTER_PARAMS = ("from", "to", "date", "q", "figures", *LIST_KEYS)
+# Widget keys of the shared filters, one per field of the declaration: Filters field -> key.
+KEYS = {spec.name: f"f_{spec.key}" for spec in FIELDS}
+# Query-string keys the filters own, and the legacy ones they replace (others, e.g. a page's
+# ``item``, are left alone).
+FILTER_PARAMS = (*BY_KEY, *{key for key, _ in LEGACY})
+# The pages' own query-string keys (not filters, not problems).
+PAGE_PARAMS = ("item", "a", "b")
 # The date inputs accept anything the stored dates can be (Streamlit's default is 10 years).
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 
@@ -87,9 +78,9 @@ def _store_view(path: str, version: int, name: str):
         return getattr(views, name)(con)
 
 
-def options() -> dict:
-    s = store()
-    return _store_view(str(s.root.resolve()), s.version, "filter_options")
+def facets(filters: Filters, name: str) -> pd.DataFrame:
+    """``views.filter_facets``: the values list filter ``name`` offers, with counts."""
+    return view("filter_facets", filters, field=name)
 
 
 def span() -> dict:
@@ -101,21 +92,21 @@ def span() -> dict:
 
 
 # -- filters <-> widgets <-> URL ------------------------------------------------------------
-def _url_filters() -> Filters:
-    """The URL's filters; a URL naming no date gets the default date range."""
-    params = st.query_params
-    filters = Filters.from_query({k: params.get_all(k) for k in params.keys()})
-    if "from" in params or "to" in params:
-        return filters
-    return _default_range(filters)
+def _url_params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def _url_filters() -> tuple[Filters, list[str]]:
+    """The URL's filters and their problems; a URL naming no (usable) date gets the
+    default range."""
+    filters, problems = Filters.parse(_url_params(), extra_keys=PAGE_PARAMS)
+    if filters.date_from or filters.date_to:
+        return filters, problems
+    return _default_range(filters), problems
 
 
 def _default_range(filters: Filters) -> Filters:
     return filters.replace(date_from=span()["date_from"], date_to=span()["date_to"])
-
-
-def _defaults() -> dict:
-    return {KEYS[name]: value for name, value in _as_widgets(_default_range(Filters())).items()}
 
 
 def show_all_dates() -> None:
@@ -124,67 +115,62 @@ def show_all_dates() -> None:
     st.session_state[KEYS["date_to"]] = span()["last"]
 
 
-def _as_widgets(filters: Filters) -> dict:
-    return {
-        "date_from": filters.date_from,
-        "date_to": filters.date_to,
-        "date_field": filters.date_field,
-        "topics": list(filters.topics),
-        "sides": list(filters.sides),
-        "kinds": list(filters.kinds),
-        "places": list(filters.places),
-        "sources": list(filters.sources),
-        "datasets": list(filters.datasets),
-        "text": filters.text,
-        "figures": filters.figures == "all",
-    }
+def _as_widget(spec, value):
+    return list(value) if spec.kind == "list" else value
+
+
+def _seed(filters: Filters) -> None:
+    """The widgets take the values of ``filters``."""
+    for spec in FIELDS:
+        st.session_state[KEYS[spec.name]] = _as_widget(spec, getattr(filters, spec.name))
 
 
 def _seed_from_url() -> None:
-    """First run of a session: the URL's filters become the widgets' values."""
-    if st.session_state.get("_filters_seeded"):
+    """The widgets follow the URL on a session's first run, and whenever the URL's filters
+    are not the ones last written into it: the browser's Back/Forward, a pasted link."""
+    ss = st.session_state
+    filters, problems = _url_filters()
+    wanted = filters.to_query_string()
+    if ss.get("_filters_seeded") and wanted == ss.get("_url_written"):
         return
-    for name, value in _as_widgets(_url_filters()).items():
-        st.session_state[KEYS[name]] = value
-    st.session_state["_filters_seeded"] = True
+    _seed(filters)
+    ss["_filters_seeded"], ss["_url_written"] = True, wanted
+    # the URL's problems are said until the user changes a filter
+    ss["_url_problems"] = (wanted, problems)
 
 
 def reset_filters() -> None:
     """Button callback: every filter back to its default, and out of the URL."""
-    for key, value in _defaults().items():
-        st.session_state[key] = value
+    _seed(_default_range(Filters()))
     for key in FILTER_PARAMS:
         if key in st.query_params:
             del st.query_params[key]
 
 
-def current_filters() -> Filters:
-    """The filters as the widgets hold them."""
+def _widget_filters() -> tuple[Filters, list[str]]:
+    """The filters as the widgets hold them, checked as a URL's would be (From after To, a
+    search text too long)."""
     ss = st.session_state
-    return Filters(
-        date_from=ss.get(KEYS["date_from"]),
-        date_to=ss.get(KEYS["date_to"]),
-        date_field=ss.get(KEYS["date_field"]) or "event",
-        topics=tuple(ss.get(KEYS["topics"]) or ()),
-        sides=tuple(ss.get(KEYS["sides"]) or ()),
-        kinds=tuple(ss.get(KEYS["kinds"]) or ()),
-        places=tuple(ss.get(KEYS["places"]) or ()),
-        sources=tuple(ss.get(KEYS["sources"]) or ()),
-        datasets=tuple(ss.get(KEYS["datasets"]) or ()),
-        text=(ss.get(KEYS["text"]) or "").strip()[:200],
-        figures="all" if ss.get(KEYS["figures"]) else "this_war",
-    )
+    values = {spec.name: ss.get(KEYS[spec.name], spec.default) for spec in FIELDS}
+    params = Filters(
+        **{name: tuple(v) if isinstance(v, list) else v for name, v in values.items()}
+    ).to_query()
+    return Filters.parse(params)
+
+
+def current_filters() -> Filters:
+    """The filters as the widgets hold them (with unusable values left out)."""
+    return _widget_filters()[0]
 
 
 def _sync_url(filters: Filters) -> None:
-    """Write the filters into the URL, leaving the pages' own parameters alone."""
+    """Write the filters into the URL in one change (one browser history entry per filter
+    change), leaving the pages' own parameters alone."""
     wanted = filters.to_query()
-    for key in FILTER_PARAMS:
-        have = st.query_params.get_all(key) if key in st.query_params else []
-        if key in wanted and have != wanted[key]:
-            st.query_params[key] = wanted[key]
-        elif key not in wanted and have:
-            del st.query_params[key]
+    params = {k: v for k, v in _url_params().items() if k not in FILTER_PARAMS}
+    if {k: v for k, v in _url_params().items() if k in FILTER_PARAMS} != wanted:
+        st.query_params.from_dict({**params, **wanted})
+    st.session_state["_url_written"] = filters.to_query_string()
 
 
 def _with_selected(choices: list, selected: list) -> list:
@@ -192,55 +178,79 @@ def _with_selected(choices: list, selected: list) -> list:
     return list(dict.fromkeys([*choices, *selected]))
 
 
+def _draw_list(side, spec, filters: Filters) -> None:
+    """A multiselect whose options carry their counts under the other filters, most first."""
+    found = (
+        facets(filters, spec.name)
+        if store().exists()
+        else pd.DataFrame(columns=["value", "n_items"])
+    )
+    counts = dict(zip(found["value"], found["n_items"], strict=True))
+    coded = spec.key in labels.CODED_FIELDS
+
+    def shown(value: str) -> str:
+        name = labels.label(spec.key, value) if coded else value
+        return f"{name} ({counts.get(value, 0):,})"
+
+    side.multiselect(
+        spec.label,
+        options=_with_selected(list(counts), st.session_state.get(KEYS[spec.name]) or []),
+        format_func=shown,
+        filter_mode=spec.search,
+        key=KEYS[spec.name],
+        help=(spec.help + " " if spec.help else "") + "In brackets: the items each would keep.",
+    )
+
+
 def sidebar_filters() -> Filters:
-    """Draw the shared filters in the sidebar; return them (and mirror them in the URL)."""
+    """Draw the shared filters in the sidebar (generated from ``query.FIELDS``); return them,
+    mirror them in the URL, and say above the page what could not be used."""
     _seed_from_url()
     ss = st.session_state
-    opts = (
-        options()
-        if store().exists()
-        else {k: [] for k in ("topics", "sides", "kinds", "places", "sources", "datasets")}
-    )
+    filters = current_filters()
     side = st.sidebar
     side.header("Filters")
-    side.radio(
-        "Date",
-        options=["event", "published"],
-        format_func={"event": "event date", "published": "publication date"}.get,
-        key=KEYS["date_field"],
-        horizontal=True,
-    )
-    col1, col2 = side.columns(2)
-    col1.date_input(
-        "From", key=KEYS["date_from"], min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD"
-    )
-    col2.date_input(
-        "To", key=KEYS["date_to"], min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD"
-    )
-    _outside_note(side)
-    side.text_input("Text contains", key=KEYS["text"], placeholder="e.g. drone")
-    for name, label in (
-        ("topics", "Topics"),
-        ("sides", "Sides"),
-        ("kinds", "Casualty kinds"),
-        ("places", "Places"),
-        ("sources", "Sources"),
-        ("datasets", "Datasets (files)"),
-    ):
-        side.multiselect(
-            label,
-            options=_with_selected(opts.get(name, []), ss.get(KEYS[name]) or []),
-            key=KEYS[name],
-        )
-    side.toggle(
-        "Off-topic items and other wars' figures too",
-        key=KEYS["figures"],
-        help="By default only items about the Russia–Ukraine war count, and only this war's "
-        "casualty figures.",
-    )
+    dates = side.columns(2)
+    for spec in FIELDS:
+        key = KEYS[spec.name]
+        if spec.kind == "choice":
+            side.radio(
+                spec.label,
+                list(spec.choices),
+                format_func=spec.choices.get,
+                key=key,
+                horizontal=True,
+                help=spec.help or None,
+            )
+        elif spec.kind == "date":
+            dates[spec.name == "date_to"].date_input(
+                spec.label, key=key, min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD"
+            )
+            if spec.name == "date_to":
+                _outside_note(side)
+        elif spec.kind == "text":
+            side.text_input(
+                spec.label,
+                key=key,
+                placeholder="e.g. drone",
+                max_chars=TEXT_LIMIT,
+                help=spec.help or None,
+            )
+        elif spec.kind == "list":
+            _draw_list(side, spec, filters)
+        else:
+            side.toggle(spec.label, key=key, help=spec.help or None)
     side.button("Reset filters", on_click=reset_filters, key="f_reset", width="stretch")
-    filters = current_filters()
+    filters, problems = _widget_filters()
     _sync_url(filters)
+    seeded, from_url = ss.get("_url_problems", ("", []))
+    if seeded != filters.to_query_string():
+        from_url = []
+    for problem in [*from_url, *problems]:
+        st.warning(
+            f"Filter not applied as given: {escape_markdown(problem)}",
+            icon=":material/filter_alt_off:",
+        )
     side.caption(f"Showing: {escape_markdown(filters.describe())}")
     return filters
 

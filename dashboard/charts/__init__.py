@@ -25,11 +25,12 @@ from .casualties import (
     casualty_totals_chart,
     claimant_ranges_chart,
 )
-from .overview import source_chart
+from .overview import SOURCE_SELECTION, source_chart
 from .places import PLACE_SELECTION, place_map_chart
 from .render import FORMATS, chart_bytes, formats
 from .timeline import item_counts_chart, timeline_chart
 from .topics import (
+    TOPIC_SELECTION,
     discovered_topics_chart,
     topic_cooccurrence_chart,
     topic_frequency_chart,
@@ -41,6 +42,8 @@ __all__ = [
     "CHARTS",
     "FORMATS",
     "PLACE_SELECTION",
+    "SOURCE_SELECTION",
+    "TOPIC_SELECTION",
     "ChartSpec",
     "casualties_over_time_chart",
     "casualty_rates_chart",
@@ -65,7 +68,10 @@ class ChartSpec:
     """One chart of the app: where its data comes from and how it is drawn.
 
     ``view_fn(con, filters, **options) -> frame`` and ``chart_fn(frame) -> chart``;
-    ``options`` are the view's extra knobs the page offers (e.g. ``freq``), with defaults.
+    ``options`` are the view's extra knobs the page offers (e.g. ``freq``), with defaults;
+    ``level`` is what its rows are (item, figure, event): where place and text filters apply;
+    ``click`` = (selection, filter field, data column): a click on a mark adds its value to
+    that filter (the app listens to the selection).
     """
 
     name: str
@@ -74,6 +80,8 @@ class ChartSpec:
     view_fn: Callable[..., pd.DataFrame]
     chart_fn: Callable[[pd.DataFrame], object]
     options: dict = field(default_factory=dict)
+    level: str = "item"
+    click: tuple[str, str, str] | None = None
 
     def frame(self, con, filters, **options) -> pd.DataFrame:
         return self.view_fn(con, filters, **{**self.options, **options})
@@ -89,10 +97,20 @@ def _specs(*specs: ChartSpec) -> dict[str, ChartSpec]:
 # Every chart of the app, in page order. Pages: overview, topics, casualties, timeline, map.
 CHARTS: dict[str, ChartSpec] = _specs(
     ChartSpec(
-        "items_per_source", "Items per source", "overview", views.items_per_source, source_chart
+        "items_per_source",
+        "Items per source",
+        "overview",
+        views.items_per_source,
+        source_chart,
+        click=(SOURCE_SELECTION, "sources", "source"),
     ),
     ChartSpec(
-        "topic_frequency", "Topic frequency", "topics", views.topic_counts, topic_frequency_chart
+        "topic_frequency",
+        "Topic frequency",
+        "topics",
+        views.topic_counts,
+        topic_frequency_chart,
+        click=(TOPIC_SELECTION, "topics", "topic"),
     ),
     ChartSpec(
         "topics_over_time",
@@ -131,6 +149,7 @@ CHARTS: dict[str, ChartSpec] = _specs(
         views.casualty_claims,
         casualty_totals_chart,
         {"per": "total"},
+        level="figure",
     ),
     ChartSpec(
         "casualty_rates",
@@ -139,6 +158,7 @@ CHARTS: dict[str, ChartSpec] = _specs(
         views.casualty_claims,
         casualty_rates_chart,
         {"per": "day"},
+        level="figure",
     ),
     ChartSpec(
         "casualties_over_time",
@@ -147,6 +167,7 @@ CHARTS: dict[str, ChartSpec] = _specs(
         views.casualties_over_time,
         casualties_over_time_chart,
         {"freq": "week"},
+        level="figure",
     ),
     ChartSpec(
         "claimant_ranges",
@@ -154,6 +175,7 @@ CHARTS: dict[str, ChartSpec] = _specs(
         "casualties",
         views.claimant_ranges,
         claimant_ranges_chart,
+        level="figure",
     ),
     ChartSpec(
         "timeline",
@@ -162,6 +184,7 @@ CHARTS: dict[str, ChartSpec] = _specs(
         views.timeline_events,
         timeline_chart,
         {"freq": "week"},
+        level="event",
     ),
     ChartSpec(
         "item_counts",
@@ -171,5 +194,12 @@ CHARTS: dict[str, ChartSpec] = _specs(
         item_counts_chart,
         {"freq": "week"},
     ),
-    ChartSpec("place_map", "Places", "map", views.place_counts, place_map_chart),
+    ChartSpec(
+        "place_map",
+        "Places",
+        "map",
+        views.place_counts,
+        place_map_chart,
+        click=(PLACE_SELECTION, "places", "name"),
+    ),
 )

@@ -17,6 +17,8 @@ from ._common import (
     time_axis,
 )
 
+# The selection a click on a topic's bar makes (the app turns it into the topic filter).
+TOPIC_SELECTION = "topic_pick"
 # Bars of the taxonomy and of the discovered topics have different colours everywhere.
 TAXONOMY_COLOUR = "#1f5fa8"
 DISCOVERED_COLOUR = "#8c6bb1"
@@ -37,7 +39,9 @@ def topic_frequency_chart(frame: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("share:Q", title="Share of the items", format=".1%"),
         ],
     )
-    bars = base.mark_bar(color=TAXONOMY_COLOUR)
+    bars = base.mark_bar(color=TAXONOMY_COLOUR, cursor="pointer").add_params(
+        alt.selection_point(name=TOPIC_SELECTION, fields=["topic"], on="click")
+    )
     shares = base.mark_text(align="left", dx=4, fontSize=10, color="#444444").encode(
         text=alt.Text("share:Q", format=".0%")
     )

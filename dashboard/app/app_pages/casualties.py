@@ -9,7 +9,7 @@ filters = state.current_filters()
 if layout.require_data():
     figures = state.view("casualty_figures", filters)
     st.caption(
-        f"{len(figures):,} figures · {markup.escape_markdown(filters.describe())} · the figure "
+        f"{len(figures):,} figures · {markup.escape_markdown(filters.describe('figure'))} · the figure "
         "is marked »like this« in its sentence; select a row to see it highlighted."
     )
     picked = layout.figures_table(figures)
