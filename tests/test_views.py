@@ -141,7 +141,8 @@ def test_filter_facets_list_what_is_stored_with_counts(seed, seed_store):
     items = seed_store.frame("items")
     assert set(sources["value"]) == set(items["source"])
     assert (
-        dict(zip(sources["value"], sources["n_items"])) == items["source"].value_counts().to_dict()
+        dict(zip(sources["value"], sources["n_items"], strict=True))
+        == items["source"].value_counts().to_dict()
     )
     assert set(views.filter_facets(seed, everything, "sides")["value"]) == set(
         seed_store.frame("casualties")["side"]
@@ -160,7 +161,7 @@ def test_facet_counts_obey_the_other_filters_not_their_own(seed):
     kinds_all = views.filter_facets(seed, Filters(), "kinds").set_index("value")["n_items"]
     kinds_top = views.filter_facets(seed, Filters(topics=(top,)), "kinds")
     kept = views.item_total(seed, Filters(topics=(top,)))
-    for kind, n in zip(kinds_top["value"], kinds_top["n_items"]):
+    for kind, n in zip(kinds_top["value"], kinds_top["n_items"], strict=True):
         assert n <= min(kinds_all[kind], kept)
 
 
