@@ -339,3 +339,36 @@ def test_the_dataset_filter_and_the_credit_owed_under_each_chart(tmp_path, monke
     assert at.query_params["dataset"] in ("seed_digest_2024-11-15", ["seed_digest_2024-11-15"])
     assert not any(credit in c.value.replace("\\", "") for c in at.caption)
     assert _chart(at, "Items per period")["n_items"].sum() == 10
+
+
+def test_bad_filters_in_the_url_are_named_and_the_rest_applies(corpus_store, monkeypatch):
+    query = {"from": "2024-05-01", "to": "2022-01-01", "kind": "eaten", "colour": "red"}
+    at = _ok(_app(corpus_store, monkeypatch, {**query, "place": "Bakhmut"}))
+    said = " ".join(w.value.replace("\\", "") for w in at.warning)
+    for words in ("From 2024-05-01 is after To 2022-01-01", "'eaten'", "unknown filter colour"):
+        assert words in said, said
+    # the place still applies, the dates fall back to the default range, no traceback
+    assert at.multiselect(key="f_place").value == ["Bakhmut"]
+    assert at.query_params["place"] in ("Bakhmut", ["Bakhmut"])
+    assert "kind" not in at.query_params and "colour" in at.query_params  # not ours to drop
+    at = _ok(at.switch_page("app_pages/casualties.py").run())
+    assert at.warning  # still said until a filter changes
+    at = _ok(at.text_input(key="f_q").input("killed").run())
+    assert not at.warning
+
+
+def test_every_filter_of_the_declaration_is_in_the_sidebar(seed_store, monkeypatch):
+    from dashboard.app.state import KEYS
+    from dashboard.query import FIELDS
+
+    at = _ok(_app(seed_store, monkeypatch))
+    widgets = {w.key for w in at.sidebar if getattr(w, "key", None)}
+    assert {KEYS[f.name] for f in FIELDS} <= widgets
+    places = at.multiselect(key="f_place")
+    # options carry their counts, most first; names typed from their start
+    counts = [int(o.rsplit("(", 1)[1].rstrip(")").replace(",", "")) for o in places.options]
+    assert counts == sorted(counts, reverse=True)
+    from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode as Mode
+
+    assert places.proto.filter_mode == Mode.FILTER_MODE_PREFIX  # "Kyiv" never offers Kadiyivka
+    assert at.multiselect(key="f_claimant").proto.filter_mode == Mode.FILTER_MODE_CONTAINS

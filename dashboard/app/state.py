@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import labels, views
-from ..query import BY_KEY, FIELDS, LEGACY, TEXT_LIMIT, Filters
+from ..query import BY_KEY, BY_NAME, FIELDS, LEGACY, TEXT_LIMIT, Filters
 from ..store import Store
 from .markup import escape_markdown
 
@@ -202,6 +202,56 @@ def _draw_list(side, spec, filters: Filters) -> None:
     )
 
 
+def _draw_choice(side, spec, filters: Filters) -> None:
+    side.radio(
+        spec.label,
+        list(spec.choices),
+        format_func=spec.choices.get,
+        key=KEYS[spec.name],
+        horizontal=True,
+        help=spec.help or None,
+    )
+
+
+def _draw_date(side, spec, filters: Filters) -> None:
+    """From and To side by side (drawn with From), then the note on the default range."""
+    if spec.name != "date_from":
+        return
+    for column, name in zip(side.columns(2), ("date_from", "date_to"), strict=True):
+        column.date_input(
+            BY_NAME[name].label,
+            key=KEYS[name],
+            min_value=MIN_DATE,
+            max_value=MAX_DATE,
+            format="YYYY-MM-DD",
+        )
+    _outside_note(side)
+
+
+def _draw_text(side, spec, filters: Filters) -> None:
+    side.text_input(
+        spec.label,
+        key=KEYS[spec.name],
+        placeholder="e.g. drone",
+        max_chars=TEXT_LIMIT,
+        help=spec.help or None,
+    )
+
+
+def _draw_flag(side, spec, filters: Filters) -> None:
+    side.toggle(spec.label, key=KEYS[spec.name], help=spec.help or None)
+
+
+# The widget of each kind of filter.
+WIDGETS = {
+    "choice": _draw_choice,
+    "date": _draw_date,
+    "text": _draw_text,
+    "list": _draw_list,
+    "flag": _draw_flag,
+}
+
+
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar (generated from ``query.FIELDS``); return them,
     mirror them in the URL, and say above the page what could not be used."""
@@ -210,36 +260,8 @@ def sidebar_filters() -> Filters:
     filters = current_filters()
     side = st.sidebar
     side.header("Filters")
-    dates = side.columns(2)
     for spec in FIELDS:
-        key = KEYS[spec.name]
-        if spec.kind == "choice":
-            side.radio(
-                spec.label,
-                list(spec.choices),
-                format_func=spec.choices.get,
-                key=key,
-                horizontal=True,
-                help=spec.help or None,
-            )
-        elif spec.kind == "date":
-            dates[spec.name == "date_to"].date_input(
-                spec.label, key=key, min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD"
-            )
-            if spec.name == "date_to":
-                _outside_note(side)
-        elif spec.kind == "text":
-            side.text_input(
-                spec.label,
-                key=key,
-                placeholder="e.g. drone",
-                max_chars=TEXT_LIMIT,
-                help=spec.help or None,
-            )
-        elif spec.kind == "list":
-            _draw_list(side, spec, filters)
-        else:
-            side.toggle(spec.label, key=key, help=spec.help or None)
+        WIDGETS[spec.kind](side, spec, filters)
     side.button("Reset filters", on_click=reset_filters, key="f_reset", width="stretch")
     filters, problems = _widget_filters()
     _sync_url(filters)
