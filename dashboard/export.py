@@ -38,7 +38,7 @@ import pandas as pd
 from . import labels, views
 from .charts import CHARTS
 from .charts import render as _render
-from .query import Filters
+from .query import PAGE_KEYS, Filters
 from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ def check_filters(query: str) -> Filters:
     ``Filters.parse`` forgives them (a shared URL should still open); on the command line a
     typo would silently export the unfiltered charts.
     """
-    filters, problems = Filters.parse(query.strip())
+    filters, problems = Filters.parse(query.strip(), extra_keys=PAGE_KEYS)  # an app URL
     if problems:
         raise ValueError("; ".join(problems))
     return filters

@@ -37,6 +37,10 @@ from .sides import side_countries
 
 LEVELS = ("item", "figure", "event")
 DATE_FIELDS = ("event", "published")
+# The pages' own query-string keys (not filters, not problems): an item, the Topics periods.
+PAGE_KEYS = ("item", "a", "b")
+# The dates a filter accepts (the app's date inputs offer the same).
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 # Longest search text and list value accepted (longer ones are cut, and said so).
 TEXT_LIMIT = 200
 FLAG_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
@@ -53,7 +57,8 @@ class Field:
     """One filter. ``kind`` is date, choice, text, list or flag. ``sql`` maps a level
     (item, figure, event) to ``(filters, alias, con) -> (condition, params)``, called
     only when the filter is set; ``facet`` is SQL giving ``(item_id, value)`` rows, the
-    values a list filter offers (counted under the other filters)."""
+    values a list filter offers (counted under the other filters), or a function returning
+    that SQL and its parameters."""
 
     name: str
     key: str
@@ -62,7 +67,7 @@ class Field:
     default: object = None
     choices: Mapping[str, str] = dataclass_field(default_factory=dict)
     sql: Mapping[str, Callable] = dataclass_field(default_factory=dict)
-    facet: str | None = None
+    facet: str | Callable[[], tuple[str, list]] | None = None
     help: str = ""
     # How the option list narrows as the user types: "contains", or "prefix" (names typed
     # from their start: "Kyiv" offers Kyiv and Kyiv Oblast, never Kadiyivka).
@@ -127,6 +132,18 @@ def _side_items(f, a, con):
     return f"{a}.item_id IN ({sub})", [*f.sides, *countries]
 
 
+def _side_facet() -> tuple[str, list]:
+    """A side's items as its filter keeps them: with its figures, or naming its country."""
+    pairs = list(side_countries().items())
+    rows = ", ".join("(?, ?)" for _ in pairs) or "(NULL, NULL)"
+    sql = (
+        "SELECT item_id, side AS value FROM casualties UNION ALL "
+        f"SELECT e.item_id, m.side FROM entities e JOIN (VALUES {rows}) m(side, country) "
+        "ON e.kind = 'country' AND e.name = m.country"
+    )
+    return sql, [x for pair in pairs for x in pair]
+
+
 # A place and every place inside it (a town inside an oblast: its admin1).
 PLACE_MATCH = "(p.name IN ({marks}) OR p.admin1 IN ({marks}))"
 
@@ -137,19 +154,21 @@ def _place_items(f, a, con):
     return f"{a}.item_id IN ({sub})", [*f.places, *f.places]
 
 
-def _place_in_sentence(anchor: str):
+def _place_in_sentence(anchor: str, table: str):
     """Rows (figures: their quote, events: their phrase) whose sentence names the place:
     a place mention inside the sentence's span of the item's text. The span is found from
-    the row's own offset and where its words stand in the sentence."""
+    the row's own offset and where its words stand in the sentence. Written as a semi-join
+    on (item, offset) from the few mentions of the place, not a subquery per row."""
 
     def build(f, a, con):
-        first = f"({a}.start - strpos({a}.sentence, {a}.{anchor}) + 1)"
+        first = f"(r.start - greatest(strpos(r.sentence, r.{anchor}), 1) + 1)"
         cond = PLACE_MATCH.format(marks=_marks(f.places))
         sub = (
-            f"SELECT 1 FROM entities p WHERE p.item_id = {a}.item_id AND p.kind = 'place' "
-            f'AND {cond} AND p.start >= {first} AND p."end" <= {first} + length({a}.sentence)'
+            f"SELECT r.item_id, r.start FROM {table} r JOIN entities p ON p.item_id = r.item_id "
+            f"WHERE p.kind = 'place' AND {cond} "
+            f'AND p.start >= {first} AND p."end" <= {first} + length(r.sentence)'
         )
-        return f"EXISTS ({sub})", [*f.places, *f.places]
+        return f"({a}.item_id, {a}.start) IN ({sub})", [*f.places, *f.places]
 
     return build
 
@@ -202,9 +221,11 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "places", "place", "Places", "list", (),
-        sql={"item": _place_items, "figure": _place_in_sentence("quote"),
-             "event": _place_in_sentence("phrase")},
-        facet="SELECT item_id, name AS value FROM entities WHERE kind = 'place'",
+        sql={"item": _place_items, "figure": _place_in_sentence("quote", "casualties"),
+             "event": _place_in_sentence("phrase", "events")},
+        # an oblast counts the items naming a town inside it, as its filter keeps them
+        facet="SELECT item_id, name AS value FROM entities WHERE kind = 'place' "
+        "UNION ALL SELECT item_id, admin1 FROM entities WHERE kind = 'place'",
         search="prefix",
         help="Items naming the place or a place inside it; on the casualty and timeline "
         "pages, figures and dates whose sentence names it.",
@@ -212,7 +233,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "sides", "side", "Sides", "list", (),
         sql={"item": _side_items, "figure": _figure_is("side", "sides")},
-        facet="SELECT item_id, side AS value FROM casualties",
+        facet=_side_facet,
         help="Whose people the figures are.",
     ),
     Field(
@@ -296,10 +317,14 @@ def _parse_value(spec: Field, values: list[str], problems: list[str]):
         return text[:TEXT_LIMIT]
     if spec.kind == "date":
         try:
-            return date.fromisoformat(first[:10])
+            day = date.fromisoformat(first[:10])
         except ValueError:
             problems.append(f"{spec.label}: {first[:40]!r} is not a date (YYYY-MM-DD); ignored")
             return None
+        if not MIN_DATE <= day <= MAX_DATE:
+            problems.append(f"{spec.label}: {day} is not between {MIN_DATE} and {MAX_DATE}")
+            return None
+        return day
     if spec.kind == "flag":
         if first.lower() in FLAG_VALUES:
             return FLAG_VALUES[first.lower()]
@@ -443,7 +468,7 @@ class _FilterMethods:
                 parts.append(f"{spec.key}: {', '.join(value)}{where}")
             elif spec.kind == "text" and value:
                 parts.append(f"text contains “{value}”{_where_applied(spec, level)}")
-            elif spec.kind == "flag" and value != spec.default:
+            elif spec.kind == "flag" and value != spec.default and _applies(spec, level):
                 parts.append(f"{spec.label.lower()}: {'yes' if value else 'no'}")
         return "; ".join(parts) if parts else "no filters"
 
@@ -454,6 +479,11 @@ def _item_sql(spec: Field, level: str):
     if level != "item" and level in spec.sql:
         return None
     return spec.sql.get("item")
+
+
+def _applies(spec: Field, level: str) -> bool:
+    """Whether ``spec`` has any effect on a view at ``level`` (``this_war`` none on items)."""
+    return level in spec.sql or "item" in spec.sql
 
 
 def _where_applied(spec: Field, level: str) -> str:

@@ -62,24 +62,24 @@ def _freq(freq: str) -> str:
     return freq
 
 
-def _filtered(
-    con: duckdb.DuckDBPyConnection, filters: Filters, level: str = "item", name: str = "f"
-) -> tuple[str, list]:
-    """A CTE ``name`` of the filtered items with their chart date ``d``, for a view whose
-    rows are at ``level`` (item, figure, event): filters with SQL of that level are left to
-    the view (``filters.where(level, ...)``).
+def _filtered(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list]:
+    """A CTE ``f`` of the filtered items with their chart date ``d``.
 
-    The connection goes to ``item_where`` so a text search uses the store's full-text index.
+    Views of figures or dated events add the filters of their own level
+    (``filters.where("figure", "c")``) on top: those imply the item-level ones (a figure
+    whose sentence names Kyiv stands in an item naming Kyiv), so pre-filtering the items by
+    every filter changes no result and leaves fewer rows to test. The connection goes to
+    ``item_where`` so a text search uses the store's full-text index.
     """
-    where, params = filters.item_where("i", con=con, level=level)
-    sql = f"{name} AS (SELECT {F_COLUMNS}, {_date_expr(filters)} AS d FROM items i WHERE {where})"
+    where, params = filters.item_where("i", con=con)
+    sql = f"f AS (SELECT {F_COLUMNS}, {_date_expr(filters)} AS d FROM items i WHERE {where})"
     return sql, params
 
 
-def _in_filtered(filters: Filters, alias: str, level: str = "item") -> str:
+def _in_filtered(filters: Filters, alias: str) -> str:
     """``alias`` rows of the filtered items; no semi-join at all when nothing is filtered
     (joining a million string ids costs more than the whole aggregate)."""
-    if not filters.restricts(level):
+    if not filters.restricts_items:
         return "TRUE"
     return f"{alias}.item_id IN (SELECT item_id FROM f)"
 
@@ -105,14 +105,15 @@ def filter_facets(
     spec = query.BY_NAME[field]
     if spec.facet is None:
         raise ValueError(f"filter {field!r} offers no values")
+    facet, fparams = spec.facet() if callable(spec.facet) else (spec.facet, [])
     others = filters.replace(**{field: spec.default})
-    where, params = others.item_where("i", con=con)
-    keep = f"AND v.item_id IN (SELECT item_id FROM items i WHERE {where})"
-    sql = f"""WITH v AS ({spec.facet})
+    where, params = others.item_where("i", con=con) if others.restricts_items else ("", [])
+    keep = f"AND v.item_id IN (SELECT item_id FROM items i WHERE {where})" if where else ""
+    sql = f"""WITH v AS ({facet})
     SELECT v.value, count(DISTINCT v.item_id) AS n_items FROM v
-    WHERE v.value IS NOT NULL {keep if others.restricts_items else ""}
+    WHERE v.value IS NOT NULL {keep}
     GROUP BY v.value ORDER BY n_items DESC, v.value LIMIT {int(limit)}"""
-    return _df(con, sql, params if others.restricts_items else [])
+    return _df(con, sql, fparams + params)
 
 
 # The default date range: where the middle 98% of each dataset's on-topic items are dated,
@@ -160,20 +161,18 @@ def default_filters(con: duckdb.DuckDBPyConnection) -> Filters:
 def overview_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row: items, first and last date, sources, casualty figures, places."""
     cte, params = _filtered(con, filters)
-    # the figure count is the casualty page's: figure-level filters on the figures of items
-    # selected by the other filters
-    fcte, fparams = _filtered(con, filters, "figure", name="ff")
+    # the figure count is the casualty page's: figure-level filters on the filtered items
     cwhere, cparams = filters.where("figure", "c")
-    sql = f"""WITH {cte}, {fcte}
+    sql = f"""WITH {cte}
     SELECT (SELECT count(*) FROM f) AS n_items,
            (SELECT min(d) FROM f) AS first_date,
            (SELECT max(d) FROM f) AS last_date,
            (SELECT count(DISTINCT source) FROM f) AS n_sources,
            (SELECT count(*) FROM casualties c
-             WHERE c.item_id IN (SELECT item_id FROM ff) AND {cwhere}) AS n_figures,
+             WHERE c.item_id IN (SELECT item_id FROM f) AND {cwhere}) AS n_figures,
            (SELECT count(DISTINCT name) FROM entities e
              WHERE e.kind = 'place' AND e.item_id IN (SELECT item_id FROM f)) AS n_places"""
-    return _df(con, sql, params + fparams + cparams)
+    return _df(con, sql, params + cparams)
 
 
 def latest_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15):
@@ -357,7 +356,7 @@ def casualty_figures(
     con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5000
 ) -> pd.DataFrame:
     """Every casualty figure of the filtered items, with its item's title and date."""
-    cte, params = _filtered(con, filters, "figure")
+    cte, params = _filtered(con, filters)
     cwhere, cparams = filters.where("figure", "c")
     # Pick the rows on narrow keys first, then fetch their sentences: sorting every
     # joined figure with its sentence attached costs several times more.
@@ -385,7 +384,7 @@ def casualties_over_time(
     monthly figures and cumulative totals are claims about a span of time, repeated by many
     items; adding them up would be meaningless (see :func:`casualty_claims`).
     """
-    cte, params = _filtered(con, filters, "figure")
+    cte, params = _filtered(con, filters)
     cwhere, cparams = filters.where("figure", "c")
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS cd
@@ -414,7 +413,7 @@ def casualty_claims(
     """
     if per not in ("total", "day", "month"):
         raise ValueError(f"per must be total, day or month, not {per!r}")
-    cte, params = _filtered(con, filters, "figure")
+    cte, params = _filtered(con, filters)
     cwhere, cparams = filters.where("figure", "c")
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, coalesce(nullif(trim(c.claimant), ''), ?) AS claimant,
@@ -447,13 +446,13 @@ def claimant_ranges(
     two claimants: the ``comparisons`` groups with the most figures, each keeping its
     ``top`` claimants with the most figures.
     """
-    cte, params = _filtered(con, filters, "figure")
+    cte, params = _filtered(con, filters)
     cwhere, cparams = filters.where("figure", "c")
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, c.per, trim(c.claimant) AS claimant,
                  coalesce(c.value_max, c.value) AS hi, c.value AS lo
           FROM casualties c
-          WHERE {cwhere} AND {_in_filtered(filters, "c", "figure")} AND c.value IS NOT NULL
+          WHERE {cwhere} AND {_in_filtered(filters, "c")} AND c.value IS NOT NULL
                 AND c.per <> 'event'
                 AND c.claimant IS NOT NULL AND trim(c.claimant) <> ''),
     g AS (SELECT side, kind, per, claimant, min(lo) AS low, max(hi) AS high,
@@ -498,7 +497,7 @@ def timeline_events(
 def _dated_events(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str):
     """CTEs ``f`` (filtered items) and ``e``: their dated events inside the date filter,
     with the ``period`` of ``freq`` they fall in; year-only dates left out."""
-    cte, params = _filtered(con, filters, "event")
+    cte, params = _filtered(con, filters)
     # The items' dates are filtered; their events must lie in the range too, or an item of
     # 2023 mentioning 1941 would draw the axis back to 1941.
     ewhere, eparams = filters.where("event", "e")
@@ -631,15 +630,18 @@ def search_items(
     """One page of the filtered items (the sidebar's text search included), newest first:
     ``limit`` rows from row ``offset`` (0-based)."""
     cte, params = _filtered(con, filters)
-    # The page first, then its figure counts (not a count for every filtered item).
+    cwhere, cparams = filters.where("figure", "c")
+    # The page first, then its figure counts (not a count for every filtered item); the
+    # figures counted are those the casualty page would show.
     sql = f"""WITH {cte},
     top AS (SELECT * FROM f ORDER BY d DESC NULLS LAST, item_id
             LIMIT {int(limit)} OFFSET {int(offset)})
     SELECT top.d AS date, top.title, top.source, top.n_words, top.n_copies,
-           (SELECT count(*) FROM casualties c WHERE c.item_id = top.item_id) AS n_figures,
+           (SELECT count(*) FROM casualties c WHERE c.item_id = top.item_id AND {cwhere})
+           AS n_figures,
            top.url, top.item_id
     FROM top ORDER BY top.d DESC NULLS LAST, top.item_id"""
-    return _df(con, sql, params)
+    return _df(con, sql, params + cparams)
 
 
 def item_total(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -372,3 +373,28 @@ def test_every_filter_of_the_declaration_is_in_the_sidebar(seed_store, monkeypat
 
     assert places.proto.filter_mode == Mode.FILTER_MODE_PREFIX  # "Kyiv" never offers Kadiyivka
     assert at.multiselect(key="f_claimant").proto.filter_mode == Mode.FILTER_MODE_CONTAINS
+
+
+def test_a_page_switch_keeps_the_filters(seed_store, monkeypatch):
+    """The browser drops query parameters no widget binds when the page changes: the
+    widgets keep their values and write them back."""
+    at = _ok(_app(seed_store, monkeypatch))
+    topic = at.multiselect(key="f_topic").options[0].rsplit(" (", 1)[0]
+    at = _ok(at.multiselect(key="f_topic").set_value([topic]).run())
+    assert at.query_params["topic"] in (topic, [topic])
+    at.query_params.clear()  # what the browser does on a page change
+    at = _ok(at.switch_page("app_pages/casualties.py").run())
+    assert at.multiselect(key="f_topic").value == [topic]
+    assert at.query_params["topic"] in (topic, [topic])
+
+
+def test_from_after_to_in_the_widgets_keeps_the_user_s_values(seed_store, monkeypatch):
+    at = _ok(_app(seed_store, monkeypatch))
+    at = _ok(at.date_input(key="f_from").set_value(date(2030, 1, 1)).run())
+    assert any("is after To" in w.value for w in at.warning)
+    at = _ok(at.text_input(key="f_q").input("Kyiv").run())
+    assert at.date_input(key="f_from").value == date(2030, 1, 1)  # not snapped back
+    assert at.text_input(key="f_q").value == "Kyiv"
+    at = _ok(at.date_input(key="f_to").set_value(date(2030, 12, 31)).run())
+    assert not at.warning
+    assert at.query_params["from"] in ("2030-01-01", ["2030-01-01"])

@@ -367,7 +367,7 @@ def test_back_undoes_a_filter_change(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     rec = Recorder(page)
-    page.goto(f"{server}/topics?{SHOT_QUERY}", wait_until="domcontentloaded")
+    page.goto(f"{server}/topics?{SHOT_QUERY}&place=Kyiv", wait_until="domcontentloaded")
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=60_000)
     _settled(page)
     box = page.get_by_role("textbox", name="Text contains")
@@ -375,6 +375,8 @@ def test_back_undoes_a_filter_change(server, browser):
     box.press("Enter")
     page.wait_for_url("**q=drone**", timeout=30_000)
     _settled(page)
+    # the place's option label carried its count, which the search changed: still Kyiv
+    assert re.search(r"[?&]place=Kyiv(&|$)", page.url), page.url
     page.go_back()
     page.wait_for_function("() => !location.search.includes('q=drone')", timeout=30_000)
     _settled(page)

@@ -226,3 +226,12 @@ def test_new_figure_filters_select_figures(corpus):
     top = views.filter_facets(corpus, Filters(), "claimants")["value"].iloc[0]
     claimed = views.casualty_figures(corpus, Filters(claimants=(top,)), limit=100_000)
     assert len(claimed) > 0 and set(claimed["claimant"]) == {top}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("sides", "russia"), ("places", "Donetsk Oblast"), ("topics", None)]
+)
+def test_an_option_s_count_is_what_its_filter_keeps(corpus, field, value):
+    facets = views.filter_facets(corpus, Filters(), field).set_index("value")["n_items"]
+    value = value or facets.index[0]
+    assert facets[value] == views.item_total(corpus, Filters(**{field: (value,)}))

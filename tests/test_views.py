@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import views
 from dashboard.query import Filters
+from dashboard.sides import side_countries
 
 
 @pytest.fixture(scope="module")
@@ -144,9 +145,12 @@ def test_filter_facets_list_what_is_stored_with_counts(seed, seed_store):
         dict(zip(sources["value"], sources["n_items"], strict=True))
         == items["source"].value_counts().to_dict()
     )
-    assert set(views.filter_facets(seed, everything, "sides")["value"]) == set(
-        seed_store.frame("casualties")["side"]
-    )
+    # sides: those of the figures, and those whose country the items name (as the filter)
+    sides = set(views.filter_facets(seed, everything, "sides")["value"])
+    assert set(seed_store.frame("casualties")["side"]) <= sides
+    countries = set(seed_store.frame("entities").query("kind == 'country'")["name"])
+    named = {side for side, country in side_countries().items() if country in countries}
+    assert sides == set(seed_store.frame("casualties")["side"]) | named
     topics = views.filter_facets(seed, everything, "topics")
     assert set(topics["value"]) == set(seed_store.frame("topics")["topic"])
     assert list(topics["n_items"]) == sorted(topics["n_items"], reverse=True)

@@ -242,10 +242,10 @@ def item_picker(found: pd.DataFrame) -> str | None:
     """The open item: picked by title, by a row, or named in the URL (``?item=ID``) — a
     link opens its item even when the filters leave it out."""
     ss = st.session_state
-    ss.setdefault(ITEM_KEY, None)  # nothing open until asked (a selectbox opens its first)
     in_url = st.query_params.get("item")
     if in_url and (in_url != ss.get(_URL_ITEM) or ITEM_KEY not in ss):
         ss[ITEM_KEY] = ss[_URL_ITEM] = in_url
+    ss.setdefault(ITEM_KEY, None)  # nothing open until asked (a selectbox opens its first)
     titles = dict(zip(found["item_id"], found["title"], strict=True))
     current = ss.get(ITEM_KEY)
     if current and current not in titles:
@@ -291,10 +291,13 @@ def period_pickers(filters: Filters) -> tuple[str | None, str | None]:
         st.info("Widen the dates to at least two months to compare periods.")
         return None, None
     defaults = views.split_periods(start, end)
-    picked = []
+    written = st.session_state.get("_periods_written") or {}
+    picked = {}
     for column, name, default in zip(st.columns(2), ("a", "b"), defaults, strict=True):
         key = f"topics_{name}"
-        _seed_period(key, st.query_params.get(name), default, months)
+        in_url = st.query_params.get(name)
+        navigated = in_url is not None and in_url != written.get(name)  # Back/Forward, a link
+        _seed_period(key, in_url, default, months, follow_url=navigated)
         column.select_slider(
             f"Period {name.upper()}",
             months,
@@ -303,15 +306,21 @@ def period_pickers(filters: Filters) -> tuple[str | None, str | None]:
             format_func=lambda m: f"{m:%b %Y}",
         )
         first, last = st.session_state[key]
-        picked.append(views.format_period(first, last))
-        st.query_params[name] = picked[-1]
-    return picked[0], picked[1]
+        picked[name] = views.format_period(first, last)
+    if {k: st.query_params.get(k) for k in picked} != picked:
+        st.query_params.update(picked)  # one change, one browser history entry
+    st.session_state["_periods_written"] = picked
+    return picked["a"], picked["b"]
 
 
-def _seed_period(key: str, in_url: str | None, default: str, months: list) -> None:
-    """The slider's months: kept while they are on offer; else the URL's, else the default."""
+def _seed_period(
+    key: str, in_url: str | None, default: str, months: list, follow_url: bool = False
+) -> None:
+    """The slider's months: kept while they are on offer (unless the URL is to be followed);
+    else the URL's, else the default."""
     held = st.session_state.get(key)
-    if isinstance(held, tuple | list) and len(held) == 2 and set(held) <= set(months):
+    valid = isinstance(held, tuple | list) and len(held) == 2 and set(held) <= set(months)
+    if valid and not follow_url:
         return
     for text in (in_url, default):
         try:

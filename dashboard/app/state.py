@@ -8,15 +8,26 @@ seed the widgets, and rewritten from the widgets on every run.
 from __future__ import annotations
 
 import os
+import re
 import threading
-from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from .. import labels, views
-from ..query import BY_KEY, BY_NAME, FIELDS, LEGACY, TEXT_LIMIT, Filters
+from ..query import (
+    BY_KEY,
+    BY_NAME,
+    FIELDS,
+    LEGACY,
+    MAX_DATE,
+    MIN_DATE,
+    PAGE_KEYS,
+    TEXT_LIMIT,
+    Filters,
+)
 from ..store import Store
 from .markup import escape_markdown
 
@@ -27,10 +38,6 @@ KEYS = {spec.name: f"f_{spec.key}" for spec in FIELDS}
 # Query-string keys the filters own, and the legacy ones they replace (others, e.g. a page's
 # ``item``, are left alone).
 FILTER_PARAMS = (*BY_KEY, *{key for key, _ in LEGACY})
-# The pages' own query-string keys (not filters, not problems).
-PAGE_PARAMS = ("item", "a", "b")
-# The date inputs accept anything the stored dates can be (Streamlit's default is 10 years).
-MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 
 
 def store() -> Store:
@@ -99,7 +106,7 @@ def _url_params() -> dict[str, list[str]]:
 def _url_filters() -> tuple[Filters, list[str]]:
     """The URL's filters and their problems; a URL naming no (usable) date gets the
     default range."""
-    filters, problems = Filters.parse(_url_params(), extra_keys=PAGE_PARAMS)
+    filters, problems = Filters.parse(_url_params(), extra_keys=PAGE_KEYS)
     if filters.date_from or filters.date_to:
         return filters, problems
     return _default_range(filters), problems
@@ -125,26 +132,32 @@ def _seed(filters: Filters) -> None:
         st.session_state[KEYS[spec.name]] = _as_widget(spec, getattr(filters, spec.name))
 
 
+def _url_filter_key(params: dict[str, list[str]]) -> str:
+    """The filter parameters of a URL as one canonical string."""
+    pairs = sorted((k, v) for k, values in params.items() if k in FILTER_PARAMS for v in values)
+    return urlencode(pairs)
+
+
 def _seed_from_url() -> None:
-    """The widgets follow the URL on a session's first run, and whenever the URL's filters
-    are not the ones last written into it: the browser's Back/Forward, a pasted link."""
+    """The widgets follow the URL on a session's first run, and whenever the URL carries
+    filters other than the ones last written into it: Back/Forward, a pasted link. A URL
+    without filters after the first run is a page switch (the browser drops parameters no
+    widget binds): the widgets keep their values and are written back."""
     ss = st.session_state
-    filters, problems = _url_filters()
-    wanted = filters.to_query_string()
-    if ss.get("_filters_seeded") and wanted == ss.get("_url_written"):
+    in_url = _url_filter_key(_url_params())
+    if ss.get("_filters_seeded") and in_url in ("", ss.get("_url_written")):
         return
+    filters, problems = _url_filters()
     _seed(filters)
-    ss["_filters_seeded"], ss["_url_written"] = True, wanted
+    ss["_filters_seeded"] = True
     # the URL's problems are said until the user changes a filter
-    ss["_url_problems"] = (wanted, problems)
+    ss["_url_problems"] = (filters.to_query_string(), problems)
 
 
 def reset_filters() -> None:
-    """Button callback: every filter back to its default, and out of the URL."""
+    """Button callback: every filter back to its default, and out of the URL (one change)."""
     _seed(_default_range(Filters()))
-    for key in FILTER_PARAMS:
-        if key in st.query_params:
-            del st.query_params[key]
+    st.query_params.from_dict({k: v for k, v in _url_params().items() if k not in FILTER_PARAMS})
 
 
 def _widget_filters() -> tuple[Filters, list[str]]:
@@ -170,12 +183,29 @@ def _sync_url(filters: Filters) -> None:
     params = {k: v for k, v in _url_params().items() if k not in FILTER_PARAMS}
     if {k: v for k, v in _url_params().items() if k in FILTER_PARAMS} != wanted:
         st.query_params.from_dict({**params, **wanted})
-    st.session_state["_url_written"] = filters.to_query_string()
+    st.session_state["_url_written"] = _url_filter_key(wanted)
 
 
 def _with_selected(choices: list, selected: list) -> list:
     """Options plus anything already selected (a bookmarked place beyond the top N)."""
     return list(dict.fromkeys([*choices, *selected]))
+
+
+# The count an option's label carries: "Kyiv (443)".
+COUNT_SUFFIX = re.compile(r" \(\d[\d,]*\)$")
+
+
+def _repair_selection(key: str, by_name: dict[str, str]) -> None:
+    """Selected values the browser sent back as an older label ("Kyiv (443)" after the
+    counts changed) become their value again ("Kyiv")."""
+    held = st.session_state.get(key) or []
+    known = set(by_name.values())
+    fixed = [
+        v if v in known else by_name.get(COUNT_SUFFIX.sub("", v), COUNT_SUFFIX.sub("", v))
+        for v in held
+    ]
+    if fixed != held:
+        st.session_state[key] = fixed
 
 
 def _draw_list(side, spec, filters: Filters) -> None:
@@ -188,9 +218,13 @@ def _draw_list(side, spec, filters: Filters) -> None:
     counts = dict(zip(found["value"], found["n_items"], strict=True))
     coded = spec.key in labels.CODED_FIELDS
 
+    def name(value: str) -> str:
+        return labels.label(spec.key, value) if coded else value
+
     def shown(value: str) -> str:
-        name = labels.label(spec.key, value) if coded else value
-        return f"{name} ({counts.get(value, 0):,})"
+        return f"{name(value)} ({counts.get(value, 0):,})"
+
+    _repair_selection(KEYS[spec.name], {name(v): v for v in counts})
 
     side.multiselect(
         spec.label,
