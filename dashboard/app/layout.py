@@ -102,6 +102,11 @@ def table(frame: pd.DataFrame, special: dict | None = None, **kwargs):
     """``st.dataframe`` of ``frame`` as people read it: human headers, dates as YYYY-MM-DD,
     "—" for missing text; ``special`` adds or overrides column configs."""
     config = {c: labels.column_label(c) for c in frame.columns}
+    config |= {  # counts with thousands separators ("1,567")
+        c: st.column_config.NumberColumn(labels.column_label(c), format="localized")
+        for c in frame.columns
+        if pd.api.types.is_integer_dtype(frame[c].dtype)
+    }
     config |= {
         c: st.column_config.DateColumn(labels.column_label(c), format="YYYY-MM-DD")
         for c in DATE_COLUMNS
