@@ -235,3 +235,9 @@ def test_an_option_s_count_is_what_its_filter_keeps(corpus, field, value):
     facets = views.filter_facets(corpus, Filters(), field).set_index("value")["n_items"]
     value = value or facets.index[0]
     assert facets[value] == views.item_total(corpus, Filters(**{field: (value,)}))
+
+
+def test_a_source_bar_counts_what_clicking_it_keeps(corpus):
+    bars = views.items_per_source(corpus, Filters())
+    for source, n in zip(bars["source"][:3], bars["n_items"][:3], strict=True):
+        assert n == views.item_total(corpus, Filters(sources=(source,)))
