@@ -7,10 +7,12 @@ The public API, for notebooks and scripts::
     ingest(["feed.xml"], store="data/store")              # -> the Parquet store
     store = open_store("data/store")                      # the frames the app shows
     store.frame("casualties"); store.connect()            # pandas, or DuckDB views
+    claim_flags(figures)                                  # claims that do not add up
 """
 
 import logging
 
+from .claims import claim_flags, claim_series, claimant_table
 from .extract import EXTRACTION_VERSION, Frames, extract
 from .ingest import IngestSummary, ingest
 from .items import read_items
@@ -29,6 +31,9 @@ __all__ = [
     "SchemaError",
     "Store",
     "StoreError",
+    "claim_flags",
+    "claim_series",
+    "claimant_table",
     "extract",
     "ingest",
     "open_store",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard ingest|export ...`` (also the ``dashboard`` script).
+"""Command line: ``python -m dashboard ingest|compact|export|claims ...`` (also ``dashboard``).
 
 Bad input never ends in a traceback: each problem is one line naming the file, the record
 and what is wrong, and the exit status is 2 (the good records are stored all the same).
@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dashboard", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     _add_export(sub)
+    _add_claims(sub)
     ing = sub.add_parser("ingest", help="read files into the store")
     ing.add_argument("paths", nargs="+", type=Path, help="files or folders to read")
     ing.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "export":
             return _export(args)
+        if args.command == "claims":
+            return _claims(args)
     except (InputError, StoreError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -155,6 +158,40 @@ def _export(args) -> int:
         make_zip=args.zip,
     )
     print(result.line())
+    return 0
+
+
+def _add_claims(sub) -> None:
+    cl = sub.add_parser(
+        "claims", help="list what does not add up in the casualty claims (dashboard.claims)"
+    )
+    cl.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
+    cl.add_argument(
+        "--filters",
+        default="",
+        metavar="QUERY",
+        help="as in the app's URL, e.g. 'side=russia&kind=killed' (one side and kind)",
+    )
+    cl.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+
+
+def _claims(args) -> int:
+    """Print the flags of :func:`dashboard.claims.claim_flags` for the filtered figures."""
+    from . import claims, views
+    from .export import with_default_dates
+
+    filters = with_default_dates(args.filters, args.store)
+    store = Store(args.store)
+    if not store.exists():
+        raise StoreError(f"{args.store}: no store here (run `dashboard ingest` first)")
+    figures = views.casualty_figures(store.connect(), filters, limit=1_000_000)
+    flags = claims.claim_flags(figures)
+    if args.json:
+        print(flags.to_json(orient="records", lines=True, date_format="iso"), end="")
+    elif flags.empty:
+        print(f"no flags for {filters.describe('figure')}")
+    else:
+        print(flags[["flag", "claimant", "date", "message"]].to_string(index=False))
     return 0
 
 
