@@ -20,7 +20,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from . import labels, query
+from . import claims, labels, query
 from .query import Filters
 
 FREQS = ("day", "week", "month")
@@ -472,6 +472,20 @@ def claimant_ranges(
     out = _df(con, sql, params + cparams)
     out["comparison"] = labels.joined(out, ("side", "kind", "per"))
     return out
+
+
+# -- claims ---------------------------------------------------------------------------------
+def claimant_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Per claimant of the filtered figures' totals: first and latest claim, latest value,
+    claims, average per day between totals (:func:`dashboard.claims.claimant_table`)."""
+    figures = casualty_figures(con, filters, limit=1_000_000)
+    return claims.claimant_table(claims.claim_series(figures))
+
+
+def claim_flags(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """What does not add up in the filtered figures (:func:`dashboard.claims.claim_flags`);
+    meant for one side and kind."""
+    return claims.claim_flags(casualty_figures(con, filters, limit=1_000_000))
 
 
 # -- timeline -------------------------------------------------------------------------------

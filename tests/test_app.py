@@ -17,7 +17,7 @@ from dashboard.ingest import ingest
 from dashboard.store import Store
 
 MAIN = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "main.py")
-PAGES = ("overview", "topics", "casualties", "timeline", "map", "items", "data")
+PAGES = ("overview", "topics", "casualties", "claims", "timeline", "map", "items", "data")
 # Item text that would run script if it reached the page as HTML.
 EVIL_TITLE = "Attack report <script>alert('x')</script>"
 EVIL_TEXT = (
@@ -91,6 +91,7 @@ def test_every_page_runs_on_the_corpora(corpus_store, monkeypatch):
         "overview": 5,
         "topics": 5,
         "casualties": 4,
+        "claims": 2,
         "timeline": 2,
         "map": 1,
         "items": 0,
@@ -398,3 +399,31 @@ def test_from_after_to_in_the_widgets_keeps_the_user_s_values(seed_store, monkey
     at = _ok(at.date_input(key="f_to").set_value(date(2030, 12, 31)).run())
     assert not at.warning
     assert at.query_params["from"] in ("2030-01-01", ["2030-01-01"])
+
+
+def test_the_claims_page_compares_one_side_and_kind(corpus_store, monkeypatch):
+    from dashboard import views
+
+    query = {"side": "ukraine", "kind": "killed"}
+    at = _ok(_app(corpus_store, monkeypatch, query))
+    at = _ok(at.switch_page("app_pages/claims.py").run())
+    assert (at.selectbox(key="claims_sides").value, at.selectbox(key="claims_kinds").value) == (
+        "ukraine",
+        "killed",
+    )
+    picked = views.default_filters(corpus_store.connect()).replace(
+        sides=("ukraine",), kinds=("killed",)
+    )
+    flags = views.claim_flags(corpus_store.connect(), picked)
+    shown = at.dataframe[1].value
+    assert len(shown) == len(flags) > 0
+    assert set(shown["message"]) == set(flags["message"])
+    claimants = at.dataframe[0].value
+    assert set(claimants["claimant"]) == set(
+        views.claimant_table(corpus_store.connect(), picked)["claimant"]
+    )
+    # another kind: the page follows
+    at = _ok(at.selectbox(key="claims_kinds").select("injured").run())
+    assert at.selectbox(key="claims_kinds").value == "injured"
+    injured = views.claim_flags(corpus_store.connect(), picked.replace(kinds=("injured",)))
+    assert len(at.dataframe[1].value) == len(injured)

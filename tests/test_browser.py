@@ -43,6 +43,7 @@ PAGES = {  # url path -> has charts
     "": True,
     "topics": True,
     "casualties": True,
+    "claims": True,
     "timeline": True,
     "map": True,
     "items": False,

@@ -11,7 +11,7 @@ import streamlit as st
 from .. import labels, views
 from ..charts import CHARTS, FORMATS, formats
 from ..export import caption_parts, frame_csv, report_chart_bytes
-from ..query import Filters
+from ..query import BY_NAME, Filters
 from . import markup, state
 
 GRANULARITIES = ("day", "week", "month")
@@ -337,3 +337,40 @@ def _seed_period(
             st.session_state[key] = (first, last)
             return
     st.session_state[key] = (months[0], months[-1])
+
+
+# -- the Claims page ----------------------------------------------------------------------------
+def claim_pickers(filters: Filters) -> Filters:
+    """One side and one kind (the sidebar's when it names exactly one, else the one with
+    most items): claims compare like with like."""
+    picked = {}
+    for column, name in zip(st.columns(2), ("sides", "kinds"), strict=True):
+        spec = BY_NAME[name]
+        found = state.facets(filters, name)
+        values = list(found["value"]) or [None]
+        chosen = getattr(filters, name)
+        default = chosen[0] if len(chosen) == 1 and chosen[0] in values else values[0]
+        picked[name] = column.selectbox(
+            spec.label.rstrip("s") if name == "sides" else "Casualty kind",
+            values,
+            index=values.index(default),
+            format_func=lambda v, key=spec.key: labels.label(key, v) if v else labels.MISSING,
+            key=f"claims_{name}",
+        )
+    return filters.replace(**{k: (v,) if v else () for k, v in picked.items()})
+
+
+def flags_table(flags: pd.DataFrame):
+    """The flags, each with its evidence sentences (one per line)."""
+    shown = flags.assign(
+        flag=[labels.words(f) for f in flags["flag"]],
+        evidence=[" | ".join(map(str, e)) for e in flags["evidence"]],
+    )[["flag", "claimant", "date", "message", "evidence"]]
+    return table(
+        shown,
+        {
+            "flag": "Flag",
+            "message": st.column_config.TextColumn("What", width="large"),
+            "evidence": st.column_config.TextColumn("Evidence sentences", width="large"),
+        },
+    )

@@ -20,6 +20,7 @@ PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("app_pages/topics.py", title="Topics", icon=":material/sell:"),
     st.Page("app_pages/casualties.py", title="Casualty figures", icon=":material/monitoring:"),
+    st.Page("app_pages/claims.py", title="Claims", icon=":material/fact_check:"),
     st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:"),
     st.Page("app_pages/map.py", title="Map", icon=":material/map:"),
     st.Page("app_pages/items.py", title="Items", icon=":material/article:"),
