@@ -47,10 +47,10 @@ UNATTRIBUTED = "unattributed"
 
 def _claims(figures: pd.DataFrame, per: str) -> pd.DataFrame:
     """Figures of one measure with a value, a claimant (or "unattributed") and a claim date:
-    the end of the period they cover, else the item's date."""
+    the end of the period they cover (``period_end``, when the frame has it), else ``date``."""
     rows = figures[(figures["per"] == per) & figures["value"].notna()].copy()
     rows["claimant"] = rows["claimant"].fillna("").str.strip().replace("", UNATTRIBUTED)
-    end = pd.to_datetime(rows["period_end"], errors="coerce")
+    end = pd.to_datetime(rows.get("period_end", pd.Series(None, index=rows.index)), errors="coerce")
     rows["day"] = end.fillna(pd.to_datetime(rows["date"], errors="coerce")).dt.normalize()
     return rows.dropna(subset=["day"])
 

@@ -141,3 +141,20 @@ spec = CHARTS["claimant_ranges"]
 ranges = spec.frame(con, filters)
 display(spec.chart_fn(ranges))
 display(ranges)
+
+# %% [markdown]
+# ## What does not add up
+# `dashboard.claim_flags` checks each claimant's series of totals (the rules and their
+# tolerances are in `dashboard/claims.py`): a total going down, a daily rate against the
+# claimant's own totals, claimants far apart in a month, an outlier, a figure many items
+# repeat. Each flag comes with the sentences involved. The app's Claims page shows the same.
+
+# %%
+series = dashboard.claim_series(chosen)
+display(dashboard.claimant_table(series))
+flags = dashboard.claim_flags(chosen)
+print(f"{len(flags)} flag(s) for {side or '-'} · {kind or '-'}")
+for row in flags.itertuples():
+    print(f"- {row.flag}: {row.message}")
+    for sentence in row.evidence:
+        print(f"      “{sentence}”")
