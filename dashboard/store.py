@@ -217,8 +217,10 @@ class Store:
         """A whole table as a typed pandas frame (fine for notebooks on modest stores).
 
         ``topics`` holds both taxonomy and discovered topics; ``items`` counts every copy
-        ingested so far in ``n_copies``/``sources``.
+        ingested so far in ``n_copies``/``sources``. Raises StoreError for a store written
+        by an older version (its missing columns would read as empty).
         """
+        self.check_columns()
         data = self.read_table(table)
         if table == "items":
             data = _with_copies(data, self.read_table("copies"))

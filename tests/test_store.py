@@ -177,4 +177,6 @@ def test_a_store_of_an_older_extraction_version_is_refused_clearly(tmp_path):
     with pytest.raises(StoreError, match="older version.*claimant_raw, scope"):
         store.connect()
     with pytest.raises(StoreError, match="older version"):
+        store.frame("items")  # the notebooks' way in: no silently empty columns either
+    with pytest.raises(StoreError, match="older version"):
         ingest([SEED], store=store, as_of=SEED_AS_OF)
