@@ -131,15 +131,15 @@ def _ingest(args) -> int:
     return status
 
 
+def _store_and_filters(parser, filters_help: str) -> None:
+    """The options every command reading the store takes: ``--store`` and ``--filters``."""
+    parser.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
+    parser.add_argument("--filters", default="", metavar="QUERY", help=filters_help)
+
+
 def _add_export(sub) -> None:
     exp = sub.add_parser("export", help="write every chart, its CSV and a manifest")
-    exp.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
-    exp.add_argument(
-        "--filters",
-        default="",
-        metavar="QUERY",
-        help="as in the app's URL; without from/to: the app's default date range",
-    )
+    _store_and_filters(exp, "as in the app's URL; without from/to: the app's default date range")
     exp.add_argument("--out", type=Path, required=True, help="folder to write into")
     exp.add_argument("--format", default="png,svg,html", help="any of png,svg,html,pdf")
     exp.add_argument("--chart", action="append", metavar="NAME", help="only this chart")
@@ -165,12 +165,8 @@ def _add_claims(sub) -> None:
     cl = sub.add_parser(
         "claims", help="list what does not add up in the casualty claims (dashboard.claims)"
     )
-    cl.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
-    cl.add_argument(
-        "--filters",
-        default="",
-        metavar="QUERY",
-        help="as in the app's URL, e.g. 'side=russia&kind=killed' (one side and kind)",
+    _store_and_filters(
+        cl, "as in the app's URL, e.g. 'side=russia&kind=killed' (one side and kind)"
     )
     cl.add_argument("--json", action="store_true", help="JSON lines instead of a table")
 

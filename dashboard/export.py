@@ -133,6 +133,11 @@ def caption_lines(filters: Filters, store: Store, con=None, level: str = "item")
     finally:
         if own:
             con.close()
+    return wrap_caption(parts)
+
+
+def wrap_caption(parts: Sequence[str]) -> list[str]:
+    """:func:`caption_parts` as the lines of a chart file's subtitle."""
     return [line for part in parts for line in _wrapped(part)]
 
 
@@ -181,13 +186,21 @@ def titled(chart, title: str, caption: Sequence[str]):
 
 
 def report_chart_bytes(
-    chart, title: str, filters: Filters, store: Store, fmt: str, level: str = "item"
+    chart,
+    title: str,
+    filters: Filters,
+    store: Store,
+    fmt: str,
+    level: str = "item",
+    parts: Sequence[str] | None = None,
 ) -> bytes:
     """One chart as the exporter writes it (title, caption with filters and sources).
 
-    The app's download buttons call this, so a downloaded chart equals the exported one.
+    The app's download buttons call this, so a downloaded chart equals the exported one;
+    they pass the caption's ``parts`` they already drew (no second look at the store).
     """
-    return chart_file(titled(chart, title, caption_lines(filters, store, level=level)), fmt)
+    lines = wrap_caption(parts) if parts is not None else caption_lines(filters, store, level=level)
+    return chart_file(titled(chart, title, lines), fmt)
 
 
 # -- the export -----------------------------------------------------------------------------

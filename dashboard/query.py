@@ -26,7 +26,7 @@ filter; the app shows them and applies the rest, the exporter refuses them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, make_dataclass, replace
+from dataclasses import dataclass, make_dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import date
 from urllib.parse import parse_qs, urlencode
@@ -46,10 +46,6 @@ TEXT_LIMIT = 200
 FLAG_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 # Old URLs said figures=all for what on_topic=0&this_war=0 says now.
 LEGACY = {("figures", "all"): {"on_topic": ["0"], "this_war": ["0"]}}
-
-
-class FilterError(ValueError):
-    """A filter value that cannot be used; the message names the filter."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +68,8 @@ class Field:
     # How the option list narrows as the user types: "contains", or "prefix" (names typed
     # from their start: "Kyiv" offers Kyiv and Kyiv Oblast, never Kadiyivka).
     search: str = "contains"
+    # Its figure- and event-level SQL reads the row's sentence (captions say so).
+    in_sentence: bool = False
 
 
 # -- SQL builders -----------------------------------------------------------------------------
@@ -84,24 +82,16 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _date_column(f: Filters, a: str) -> str:
+def date_column(f: Filters, a: str = "i") -> str:
+    """The items' column the date filters apply to (``f.date_field``), as a timestamp."""
     if f.date_field == "event":
         return f"{a}.event_date"
     return f"CAST({a}.published AS TIMESTAMP)"
 
 
-def _has_figure(column: str, name: str):
-    """Item level of a figure attribute: the item has a figure with one of the values."""
+def _column_in(column: str, name: str):
+    """The row's own ``column`` is one of the values of filter ``name``."""
 
-    def build(f, a, con):
-        values = getattr(f, name)
-        sub = f'SELECT item_id FROM casualties WHERE "{column}" IN ({_marks(values)})'
-        return f"{a}.item_id IN ({sub})", list(values)
-
-    return build
-
-
-def _figure_is(column: str, name: str):
     def build(f, a, con):
         values = getattr(f, name)
         return f'{a}."{column}" IN ({_marks(values)})', list(values)
@@ -110,11 +100,18 @@ def _figure_is(column: str, name: str):
 
 
 def _items_in(sub: str, name: str):
+    """The row's item is one of those ``sub`` selects (``{marks}``: the filter's values)."""
+
     def build(f, a, con):
         values = getattr(f, name)
         return f"{a}.item_id IN ({sub.format(marks=_marks(values))})", list(values)
 
     return build
+
+
+def _has_figure(column: str, name: str):
+    """Item level of a figure attribute: the item has a figure with one of the values."""
+    return _items_in(f'SELECT item_id FROM casualties WHERE "{column}" IN ({{marks}})', name)
 
 
 def _side_items(f, a, con):
@@ -188,8 +185,9 @@ def _text_in_sentence(f, a, con):
     return f"{a}.sentence ILIKE ? ESCAPE '\\'", ["%" + _escape_like(f.text) + "%"]
 
 
-def _equals(sql: str, params: Callable = lambda f: []):
-    return lambda f, a, con: (sql.format(a=a), params(f))
+def _condition(sql: str):
+    """A fixed condition on the row (a flag's): ``{a}`` is the row's alias."""
+    return lambda f, a, con: (sql.format(a=a), [])
 
 
 # -- the declaration ----------------------------------------------------------------------------
@@ -201,18 +199,19 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "date_from", "from", "From", "date",
-        sql={"item": lambda f, a, con: (f"{_date_column(f, a)} >= ?", [f.date_from])},
+        sql={"item": lambda f, a, con: (f"{date_column(f, a)} >= ?", [f.date_from])},
     ),
     Field(
         "date_to", "to", "To", "date",
         sql={"item": lambda f, a, con: (
-            f"{_date_column(f, a)} < CAST(? AS DATE) + INTERVAL 1 DAY", [f.date_to])},
+            f"{date_column(f, a)} < CAST(? AS DATE) + INTERVAL 1 DAY", [f.date_to])},
     ),
     Field(
         "text", "q", "Text contains", "text", "",
         sql={"item": _text_items, "figure": _text_in_sentence, "event": _text_in_sentence},
         help="Items whose title or text contains it; on the casualty and timeline pages, "
         "figures and dates whose sentence contains it.",
+        in_sentence=True,
     ),
     Field(
         "topics", "topic", "Topics", "list", (),
@@ -227,38 +226,39 @@ FIELDS: tuple[Field, ...] = (
         facet="SELECT item_id, name AS value FROM entities WHERE kind = 'place' "
         "UNION ALL SELECT item_id, admin1 FROM entities WHERE kind = 'place'",
         search="prefix",
+        in_sentence=True,
         help="Items naming the place or a place inside it; on the casualty and timeline "
         "pages, figures and dates whose sentence names it.",
     ),
     Field(
         "sides", "side", "Sides", "list", (),
-        sql={"item": _side_items, "figure": _figure_is("side", "sides")},
+        sql={"item": _side_items, "figure": _column_in("side", "sides")},
         facet=_side_facet,
         help="Whose people the figures are.",
     ),
     Field(
         "kinds", "kind", "Casualty kinds", "list", (),
         choices={k: k for k in CASUALTY_KINDS},
-        sql={"item": _has_figure("kind", "kinds"), "figure": _figure_is("kind", "kinds")},
+        sql={"item": _has_figure("kind", "kinds"), "figure": _column_in("kind", "kinds")},
         facet="SELECT item_id, kind AS value FROM casualties",
     ),
     Field(
         "groups", "group", "Civilian or military", "list", (),
         choices={g: g for g in GROUPS},
-        sql={"item": _has_figure("group", "groups"), "figure": _figure_is("group", "groups")},
+        sql={"item": _has_figure("group", "groups"), "figure": _column_in("group", "groups")},
         facet='SELECT item_id, "group" AS value FROM casualties',
     ),
     Field(
         "pers", "per", "Figure covers", "list", (),
         choices={p: p for p in PERS},
-        sql={"item": _has_figure("per", "pers"), "figure": _figure_is("per", "pers")},
+        sql={"item": _has_figure("per", "pers"), "figure": _column_in("per", "pers")},
         facet="SELECT item_id, per AS value FROM casualties",
         help="One event, a day, a month, or a running total.",
     ),
     Field(
         "claimants", "claimant", "Claimants", "list", (),
         sql={"item": _has_figure("claimant", "claimants"),
-             "figure": _figure_is("claimant", "claimants")},
+             "figure": _column_in("claimant", "claimants")},
         facet="SELECT item_id, claimant AS value FROM casualties WHERE claimant IS NOT NULL",
         help="Who states the figure (canonical names, data/claimants.toml).",
     ),
@@ -272,19 +272,18 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "datasets", "dataset", "Datasets (files)", "list", (),
-        sql={"item": lambda f, a, con: (
-            f"{a}.dataset IN ({_marks(f.datasets)})", list(f.datasets))},
+        sql={"item": _column_in("dataset", "datasets")},
         facet="SELECT item_id, dataset AS value FROM items",
         help="The file or feed the items came from.",
     ),
     Field(
         "on_topic", "on_topic", "Only items about this war", "flag", True,
-        sql={"item": _equals("{a}.on_topic")},
+        sql={"item": _condition("{a}.on_topic")},
         help="Leaves out off-topic items (a general news feed's sport and weather).",
     ),
     Field(
         "this_war", "this_war", "Only this war's casualty figures", "flag", True,
-        sql={"figure": _equals("{a}.scope = 'this_war'")},
+        sql={"figure": _condition("{a}.scope = 'this_war'")},
         help="Leaves out figures of other wars, history, disease and disasters.",
     ),
 )  # fmt: skip
@@ -429,22 +428,19 @@ class _FilterMethods:
         ``alias``, and its parameters. Every value is bound, never spliced into the SQL."""
         if level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-        conds, params = [], []
-        for spec in FIELDS:
-            build = spec.sql.get(level)
-            if build and self.is_set(spec):
-                cond, more = build(self, alias, con)
-                conds.append(cond)
-                params.extend(more)
-        return (" AND ".join(conds) or "TRUE"), params
+        return self._joined([spec.sql.get(level) for spec in FIELDS], alias, con)
 
     def item_where(self, alias: str = "i", con=None, level: str = "item") -> tuple[str, list]:
         """The conditions on the ``items`` rows of a view at ``level``: the filters that
         have no SQL of that level select the items its rows belong to. Pass the connection
         from ``Store.connect()`` as ``con`` and a text search uses the store's index."""
+        return self._joined([_item_sql(spec, level) for spec in FIELDS], alias, con)
+
+    def _joined(self, builders: list, alias: str, con) -> tuple[str, list]:
+        """The conditions of the set filters (one builder per field of ``FIELDS``, or None)
+        joined with AND, and their parameters in order."""
         conds, params = [], []
-        for spec in FIELDS:
-            build = _item_sql(spec, level)
+        for spec, build in zip(FIELDS, builders, strict=True):
             if build and self.is_set(spec):
                 cond, more = build(self, alias, con)
                 conds.append(cond)
@@ -489,7 +485,7 @@ def _applies(spec: Field, level: str) -> bool:
 def _where_applied(spec: Field, level: str) -> str:
     if level == "item" or level not in spec.sql:
         return ""
-    return f" (in the {level}'s sentence)" if spec.name in ("places", "text") else ""
+    return f" (in the {level}'s sentence)" if spec.in_sentence else ""
 
 
 _TYPES = {"date": "date | None", "choice": str, "text": str, "list": tuple, "flag": bool}
@@ -501,7 +497,3 @@ Filters = make_dataclass(
 )
 Filters.__module__ = __name__  # pickles and prints as dashboard.query.Filters
 Filters.__doc__ = "The filters of a view: one field per entry of :data:`FIELDS`."
-
-
-def field_names() -> tuple[str, ...]:
-    return tuple(f.name for f in fields(Filters))

@@ -39,7 +39,7 @@ COMPARISONS_SHOWN = 6
 CLAIMANTS_SHOWN = 8
 SERIES_SHOWN = 4
 # The claimant of figures nobody is named for.
-UNATTRIBUTED = "unattributed"
+UNATTRIBUTED = claims.UNATTRIBUTED
 # Tables the Data page offers for download, filtered by the items they belong to.
 DOWNLOAD_TABLES = ("items", "casualties", "events", "entities", "topics")
 
@@ -50,10 +50,8 @@ F_COLUMNS = "i.item_id, i.title, i.source, i.url, i.published, i.event_date, i.n
 
 
 def _date_expr(filters: Filters, alias: str = "i") -> str:
-    """The date the filters work on, as a DATE: the event date or the publication date."""
-    if filters.date_field == "published":
-        return f"CAST({alias}.published AS DATE)"
-    return f"CAST({alias}.event_date AS DATE)"
+    """The date the filters work on (``query.date_column``), as a DATE."""
+    return f"CAST({query.date_column(filters, alias)} AS DATE)"
 
 
 def _freq(freq: str) -> str:
@@ -475,17 +473,21 @@ def claimant_ranges(
 
 
 # -- claims ---------------------------------------------------------------------------------
+# Claims are checked on every figure of the side and kind, not a table's first page.
+CLAIM_FIGURES = 1_000_000
+
+
 def claimant_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per claimant of the filtered figures' totals: first and latest claim, latest value,
     claims, average per day between totals (:func:`dashboard.claims.claimant_table`)."""
-    figures = casualty_figures(con, filters, limit=1_000_000)
+    figures = casualty_figures(con, filters, limit=CLAIM_FIGURES)
     return claims.claimant_table(claims.claim_series(figures))
 
 
 def claim_flags(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """What does not add up in the filtered figures (:func:`dashboard.claims.claim_flags`);
     meant for one side and kind."""
-    return claims.claim_flags(casualty_figures(con, filters, limit=1_000_000))
+    return claims.claim_flags(casualty_figures(con, filters, limit=CLAIM_FIGURES))
 
 
 # -- timeline -------------------------------------------------------------------------------

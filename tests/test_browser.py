@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -180,6 +181,23 @@ class Recorder:
         return out
 
 
+@contextmanager
+def _page(browser, height: int = 1000):
+    """A fresh browser page (1400 px wide) and the recorder of what it loads and logs."""
+    context = browser.new_context(viewport={"width": 1400, "height": height})
+    page = context.new_page()
+    try:
+        yield page, Recorder(page)
+    finally:
+        context.close()
+
+
+def _no_errors(page, rec) -> None:
+    """No exception box on the page, no console or page error."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not rec.errors, rec.errors[:5]
+
+
 def _shot(page, name: str, tmp_dir: Path) -> None:
     """Screenshot into the test's tmp dir; refresh the README's copies only when asked
     (``make screenshots``), so a test run leaves the work tree clean."""
@@ -331,66 +349,60 @@ def test_clicking_a_map_circle_filters_on_that_place(server, browser, browser_st
 
 def test_clicking_an_items_row_opens_that_item(server, browser):
     """A click on a row of the Items table opens the item below it and names it in the URL."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    rec = Recorder(page)
-    page.goto(f"{server}/items?{SHOT_QUERY}", wait_until="domcontentloaded")
-    grid = page.locator("[data-testid='stDataFrame']").first
-    grid.wait_for(state="visible", timeout=60_000)
-    _settled(page)
-    assert "item=" not in page.url
-    # Readers of the dashboard get no "Deploy" button (.streamlit/config.toml).
-    assert page.get_by_role("button", name="Deploy").count() == 0
-    box = grid.bounding_box()
-    # The first data row's selection cell: under the ~35 px header, in the leftmost column.
-    for dy in (52, 48, 56):
-        page.mouse.click(box["x"] + 20, box["y"] + dy)
-        try:
-            page.wait_for_url("**item=**", timeout=5_000)
-            break
-        except Exception:  # noqa: BLE001 - missed the cell, try a little lower or higher
-            continue
-    assert "item=" in page.url, page.url
-    _settled(page)
-    item_id = re.search(r"item=([0-9a-f]+)", page.url).group(1)
-    page.locator(".st-key-item_text").first.wait_for(state="visible", timeout=30_000)
-    picked = page.locator(".st-key-item_pick").first.inner_text()
-    assert picked.strip() and "choose an item" not in picked
-    assert len(item_id) == 16
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert not rec.errors, rec.errors[:5]
-    context.close()
+    with _page(browser) as (page, rec):
+        page.goto(f"{server}/items?{SHOT_QUERY}", wait_until="domcontentloaded")
+        grid = page.locator("[data-testid='stDataFrame']").first
+        grid.wait_for(state="visible", timeout=60_000)
+        _settled(page)
+        assert "item=" not in page.url
+        # Readers of the dashboard get no "Deploy" button (.streamlit/config.toml).
+        assert page.get_by_role("button", name="Deploy").count() == 0
+        box = grid.bounding_box()
+        # The first data row's selection cell: under the ~35 px header, in the leftmost column.
+        for dy in (52, 48, 56):
+            page.mouse.click(box["x"] + 20, box["y"] + dy)
+            try:
+                page.wait_for_url("**item=**", timeout=5_000)
+                break
+            except Exception:  # noqa: BLE001 - missed the cell, try a little lower or higher
+                continue
+        assert "item=" in page.url, page.url
+        _settled(page)
+        item_id = re.search(r"item=([0-9a-f]+)", page.url).group(1)
+        page.locator(".st-key-item_text").first.wait_for(state="visible", timeout=30_000)
+        picked = page.locator(".st-key-item_pick").first.inner_text()
+        assert picked.strip() and "choose an item" not in picked
+        assert len(item_id) == 16
+        _no_errors(page, rec)
 
 
 def test_back_undoes_a_filter_change(server, browser):
     """The browser's Back button returns to the previous filters (one history entry per
     filter change); the app does not write the newer filter back into the URL."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    rec = Recorder(page)
-    page.goto(f"{server}/topics?{SHOT_QUERY}&place=Kyiv", wait_until="domcontentloaded")
-    page.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=60_000)
-    _settled(page)
-    box = page.get_by_role("textbox", name="Text contains")
-    box.fill("drone")
-    box.press("Enter")
-    page.wait_for_url("**q=drone**", timeout=30_000)
-    _settled(page)
-    # the place's option label carried its count, which the search changed: still Kyiv
-    assert re.search(r"[?&]place=Kyiv(&|$)", page.url), page.url
-    page.go_back()
-    page.wait_for_function("() => !location.search.includes('q=drone')", timeout=30_000)
-    _settled(page)
-    page.wait_for_timeout(1_000)  # a rerun that wrote the newer filter back would show now
-    assert "q=drone" not in page.url, page.url
-    assert page.get_by_role("textbox", name="Text contains").input_value() == ""
-    page.go_forward()
-    page.wait_for_url("**q=drone**", timeout=30_000)
-    _settled(page)
-    page.wait_for_function(
-        "() => document.querySelector('input[aria-label=\"Text contains\"]').value === 'drone'",
-        timeout=30_000,
-    )
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert not rec.errors, rec.errors[:5]
-    context.close()
+    with _page(browser) as (page, rec):
+        page.goto(f"{server}/topics?{SHOT_QUERY}&place=Kyiv", wait_until="domcontentloaded")
+        page.locator("[data-testid='stVegaLiteChart']").first.wait_for(
+            state="visible", timeout=60_000
+        )
+        _settled(page)
+        box = page.get_by_role("textbox", name="Text contains")
+        box.fill("drone")
+        box.press("Enter")
+        page.wait_for_url("**q=drone**", timeout=30_000)
+        _settled(page)
+        # the place's option label carried its count, which the search changed: still Kyiv
+        assert re.search(r"[?&]place=Kyiv(&|$)", page.url), page.url
+        page.go_back()
+        page.wait_for_function("() => !location.search.includes('q=drone')", timeout=30_000)
+        _settled(page)
+        page.wait_for_timeout(1_000)  # a rerun that wrote the newer filter back would show now
+        assert "q=drone" not in page.url, page.url
+        assert page.get_by_role("textbox", name="Text contains").input_value() == ""
+        page.go_forward()
+        page.wait_for_url("**q=drone**", timeout=30_000)
+        _settled(page)
+        page.wait_for_function(
+            "() => document.querySelector('input[aria-label=\"Text contains\"]').value === 'drone'",
+            timeout=30_000,
+        )
+        _no_errors(page, rec)

@@ -62,16 +62,17 @@ def chart(name: str, filters: Filters, **options):
         on_click = _click_filter(name, selection, field, column)
         listen = {"on_select": on_click, "selection_mode": selection}
     st.altair_chart(figure, width=width, key=chart_key(name), **listen)
-    caption(filters, spec.level)
-    downloads(name, figure, frame, filters)
+    parts = caption(filters, spec.level)
+    downloads(name, figure, frame, filters, parts)
 
 
-def caption(filters: Filters, level: str = "item") -> None:
+def caption(filters: Filters, level: str = "item") -> list[str]:
     """Under a chart, as in its exported file: the filters (and the level each applied
-    at), the data, the credits owed."""
+    at), the data, the credits owed. Returns the caption's parts (for the downloads)."""
     datasets = state.view("datasets", filters)
-    lines = caption_parts(filters, datasets, state.store().manifest(), level)
-    st.caption(markup.escape_markdown("\n".join(lines)))
+    parts = caption_parts(filters, datasets, state.store().manifest(), level)
+    st.caption(markup.escape_markdown("\n".join(parts)))
+    return parts
 
 
 def _click_filter(name: str, selection: str, field: str, column: str):
@@ -149,9 +150,6 @@ def figures_table(figures: pd.DataFrame):
     picked = table(
         shown,
         {
-            "value": st.column_config.NumberColumn(
-                labels.column_label("value"), format="localized"
-            ),
             "date": st.column_config.DateColumn("Item date", format="YYYY-MM-DD"),
             "evidence": st.column_config.TextColumn("Evidence sentence", width="large"),
             "url": st.column_config.LinkColumn(labels.column_label("url"), display_text="open"),
@@ -164,20 +162,19 @@ def figures_table(figures: pd.DataFrame):
     return figures.iloc[rows[0]] if rows else None
 
 
-def downloads(name: str, figure, frame: pd.DataFrame, filters: Filters) -> None:
+def downloads(name: str, figure, frame: pd.DataFrame, filters: Filters, parts: list) -> None:
     """A "Download" popover; the files are made only when clicked (deferred data).
 
     Charts come from the exporter (same title and caption as ``dashboard export``), CSVs
     are guarded against formula injection.
     """
-    spec = CHARTS[name]
-    title = spec.title
+    title = CHARTS[name].title
     with st.popover("Download", width="content"):
         for fmt in formats(figure):
             st.download_button(
                 f"Chart as {fmt.upper()}",
                 data=partial(
-                    report_chart_bytes, figure, title, filters, state.store(), fmt, spec.level
+                    report_chart_bytes, figure, title, filters, state.store(), fmt, parts=parts
                 ),
                 file_name=f"{name}.{fmt}",
                 mime=FORMATS[fmt],
@@ -340,18 +337,22 @@ def _seed_period(
 
 
 # -- the Claims page ----------------------------------------------------------------------------
+# The Claims page's pickers: filter field -> label.
+CLAIM_PICKERS = {"sides": "Side", "kinds": "Casualty kind"}
+
+
 def claim_pickers(filters: Filters) -> Filters:
     """One side and one kind (the sidebar's when it names exactly one, else the one with
     most items): claims compare like with like."""
     picked = {}
-    for column, name in zip(st.columns(2), ("sides", "kinds"), strict=True):
+    for column, (name, label) in zip(st.columns(2), CLAIM_PICKERS.items(), strict=True):
         spec = BY_NAME[name]
         found = state.facets(filters, name)
         values = list(found["value"]) or [None]
         chosen = getattr(filters, name)
         default = chosen[0] if len(chosen) == 1 and chosen[0] in values else values[0]
         picked[name] = column.selectbox(
-            spec.label.rstrip("s") if name == "sides" else "Casualty kind",
+            label,
             values,
             index=values.index(default),
             format_func=lambda v, key=spec.key: labels.label(key, v) if v else labels.MISSING,
@@ -361,7 +362,7 @@ def claim_pickers(filters: Filters) -> Filters:
 
 
 def flags_table(flags: pd.DataFrame):
-    """The flags, each with its evidence sentences (one per line)."""
+    """The flags, each with its evidence sentences (joined by " | ")."""
     shown = flags.assign(
         flag=[labels.words(f) for f in flags["flag"]],
         evidence=[" | ".join(map(str, e)) for e in flags["evidence"]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..views import parse_period
 from ._common import (
     FIT_WIDTH,
     WIDTH,
@@ -199,7 +200,5 @@ def topic_shift_chart(frame: pd.DataFrame) -> alt.Chart:
 
 def _period_label(text: str) -> str:
     """``"2022-03..2022-05"`` -> ``"Mar 2022 – May 2022"``; one month -> ``"Mar 2022"``."""
-    first, _, last = str(text).partition("..")
-    start = pd.Timestamp(f"{first}-01").strftime("%b %Y")
-    end = pd.Timestamp(f"{last or first}-01").strftime("%b %Y")
+    start, end = (f"{day:%b %Y}" for day in parse_period(text))
     return start if start == end else f"{start} – {end}"

@@ -3,21 +3,24 @@ claimant, and the claims that do not add up, with their sentences."""
 
 import streamlit as st
 
+from dashboard import claims, views
 from dashboard.app import layout, state
 
 st.title("Claims")
 filters = state.current_filters()
 if layout.require_data():
     picked = layout.claim_pickers(filters)
+    # one query for the table and the flags (views.claimant_table and claim_flags each run it)
+    figures = state.view("casualty_figures", picked, limit=views.CLAIM_FIGURES)
     layout.chart("casualty_totals", picked)
     layout.chart("casualty_rates", picked)
     st.subheader("Claimants", anchor=False)
     st.caption("Totals only; the average per day is the change between consecutive totals.")
-    layout.table(state.view("claimant_table", picked))
+    layout.table(claims.claimant_table(claims.claim_series(figures)))
     st.subheader("What does not add up", anchor=False)
     st.caption(
         "A total going down, a daily rate against the claimant's own totals, claimants "
         "more than threefold apart in a month, an outlier, a figure many items repeat "
         "(counted once). Rules and tolerances: dashboard/claims.py."
     )
-    layout.flags_table(state.view("claim_flags", picked))
+    layout.flags_table(claims.claim_flags(figures))
