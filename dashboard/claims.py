@@ -76,9 +76,11 @@ def claim_series(figures: pd.DataFrame, per: str = "total") -> pd.DataFrame:
 
 def claimant_table(series: pd.DataFrame) -> pd.DataFrame:
     """Per claimant: first and latest claim, latest value, claims, and the average change
-    per day between consecutive totals (missing with a single claim)."""
+    per day between consecutive totals (missing with a single claim). Unattributed figures
+    are no one's series: left out."""
     out = []
-    for claimant, rows in series.groupby("claimant", sort=True):
+    named = series[series["claimant"] != UNATTRIBUTED]
+    for claimant, rows in named.groupby("claimant", sort=True):
         rows = rows.sort_values("day")
         days = rows["day"].diff().dt.days
         per_day = (rows["value"].diff() / days.where(days > 0)).dropna()

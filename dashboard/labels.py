@@ -54,6 +54,7 @@ COLUMNS = {
     "phrase": "Written as",
     "sentence": "Sentence",
     "top_terms": "Top terms",
+    "per_day": "Average per day",
 }
 # Credit lines owed by datasets whose licence asks for attribution under every chart that
 # shows them: a word in the dataset's (file) name -> the attribution.

@@ -95,7 +95,7 @@ def _click_filter(name: str, selection: str, field: str, column: str):
 
 # Columns holding links.
 LINK_COLUMNS = ("url",)
-# Columns shown as calendar dates.
+# Columns shown as calendar dates besides datetime columns (the views return some as text).
 DATE_COLUMNS = ("date", "period_start", "period_end")
 
 
@@ -108,10 +108,15 @@ def table(frame: pd.DataFrame, special: dict | None = None, **kwargs):
         for c in frame.columns
         if pd.api.types.is_integer_dtype(frame[c].dtype)
     }
+    config |= {  # floats (averages) to one decimal
+        c: st.column_config.NumberColumn(labels.column_label(c), format="%.1f")
+        for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c].dtype)
+    }
     config |= {
         c: st.column_config.DateColumn(labels.column_label(c), format="YYYY-MM-DD")
-        for c in DATE_COLUMNS
-        if c in frame.columns
+        for c in frame.columns
+        if c in DATE_COLUMNS or pd.api.types.is_datetime64_any_dtype(frame[c].dtype)
     }
     # Text columns show "—" when missing; links stay empty (a "—" link would lead nowhere).
     text = [

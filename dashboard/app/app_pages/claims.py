@@ -15,7 +15,10 @@ if layout.require_data():
     layout.chart("casualty_totals", picked)
     layout.chart("casualty_rates", picked)
     st.subheader("Claimants", anchor=False)
-    st.caption("Totals only; the average per day is the change between consecutive totals.")
+    st.caption(
+        "Named claimants' totals; the average per day is the change between consecutive "
+        "totals (empty with a single claim)."
+    )
     layout.table(claims.claimant_table(claims.claim_series(figures)))
     st.subheader("What does not add up", anchor=False)
     st.caption(
