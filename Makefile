@@ -37,9 +37,11 @@ $(STORE)/manifest.json: $(wildcard $(SAMPLES)/*) $(DATASETS) data/taxonomy.toml 
 
 sample: $(STORE)/manifest.json
 
+# Listens on this machine only; `make run ADDRESS=0.0.0.0` exposes it (README, "Running it safely").
 run: install sample
 	DASHBOARD_STORE=$(STORE) $(VENV)/bin/streamlit run dashboard/app/main.py \
-		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+		--server.address $(or $(ADDRESS),localhost) --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -28,6 +28,10 @@ The rules and their tolerances (constants below):
 
 Figures nobody is named for ("unattributed") are kept as one series for the charts but are
 not checked by rules 1-4: they are many sources' numbers, not one claimant's.
+
+Reference data (``origin = "dataset"``: UCDP GED's deaths per event) is not a claimant's
+running total but counts of single events: :func:`reference_table` sums them over the
+same filters (``views.reference_sums``) so they stand beside the claimed totals.
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ OUTLIER_WINDOW_DAYS = 90
 SYNDICATED_MIN = 3
 FLAG_COLUMNS = ["flag", "claimant", "date", "value", "other", "message", "evidence"]
 UNATTRIBUTED = "unattributed"
+# A dataset's running sum is labelled apart from its name as a claimant.
+REFERENCE_SUFFIX = " (sum of events)"
+TABLE_COLUMNS = ["claimant", "first_claim", "latest_claim", "latest_value", "n_claims", "per_day"]
 
 
 def _claims(figures: pd.DataFrame, per: str) -> pd.DataFrame:
@@ -74,10 +81,13 @@ def claim_series(figures: pd.DataFrame, per: str = "total") -> pd.DataFrame:
     )
 
 
-def claimant_table(series: pd.DataFrame) -> pd.DataFrame:
+def claimant_table(series: pd.DataFrame, sums: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per claimant: first and latest claim, latest value, claims, and the average change
     per day between consecutive totals (missing with a single claim). Unattributed figures
-    are no one's series: left out."""
+    are no one's series: left out. With ``sums`` (``views.reference_sums``), a row per
+    dataset follows (:func:`reference_table`)."""
+    if sums is not None:
+        return pd.concat([claimant_table(series), reference_table(sums)], ignore_index=True)
     out = []
     named = series[series["claimant"] != UNATTRIBUTED]
     for claimant, rows in named.groupby("claimant", sort=True):
@@ -94,7 +104,31 @@ def claimant_table(series: pd.DataFrame) -> pd.DataFrame:
                 "per_day": per_day.mean() if len(per_day) else None,
             }
         )
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=TABLE_COLUMNS)
+
+
+def reference_table(sums: pd.DataFrame) -> pd.DataFrame:
+    """The claimant table's row for each dataset's running sum (``views.reference_sums``):
+    its first and latest event, the sum, the number of events, and the average per day
+    over the span (a sum of events grows by each event, not between claims)."""
+    out = []
+    for claimant, rows in sums.groupby("claimant", sort=True):
+        rows = rows.sort_values("date")
+        # each side and kind runs its own sum: their latest values add up
+        latest = rows.groupby(["side", "kind"]).tail(1)
+        first, last = pd.Timestamp(rows["date"].iloc[0]), pd.Timestamp(rows["date"].iloc[-1])
+        total = latest["value"].sum()
+        out.append(
+            {
+                "claimant": claimant + REFERENCE_SUFFIX,
+                "first_claim": first,
+                "latest_claim": last,
+                "latest_value": total,
+                "n_claims": int(latest["n_events"].sum()),
+                "per_day": total / ((last - first).days + 1),
+            }
+        )
+    return pd.DataFrame(out, columns=TABLE_COLUMNS)
 
 
 def _flag(flag, claimant, day, value, other, message, evidence) -> dict:

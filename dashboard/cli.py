@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .readers import FORMATS, InputError
+from .readers.tabular import COUNT_FIELDS, ITEM_FIELDS
 from .store import DEFAULT_STORE, Store, StoreError
 
 EXIT_BAD_INPUT = 2
@@ -35,12 +36,20 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--format", choices=FORMATS, help="skip format detection")
     ing.add_argument("--taxonomy", type=Path, help="taxonomy TOML (default data/taxonomy.toml)")
     ing.add_argument("--no-discover", action="store_true", help="skip corpus topic discovery")
-    for field in ("text", "title", "published", "url", "source", "source_id", "lat", "lon"):
+    for field in ITEM_FIELDS:
         ing.add_argument(
             f"--{field.replace('_', '-')}-column",
             dest=f"col_{field}",
             metavar="NAME",
             help=f"column/field holding the item's {field} (CSV/JSON)",
+        )
+    for field in COUNT_FIELDS:  # stored as reference figures (dashboard/reference.py)
+        ing.add_argument(
+            f"--{field.replace('_', '-')}-column",
+            dest=f"col_{field}",
+            metavar="NAME",
+            help=f"column/field holding the record's {field} (its own casualty counts: "
+            "dashboard/data/reference.toml)",
         )
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.add_argument(
@@ -54,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster here)",
     )
+    wat = sub.add_parser("watch", help="poll the sources file's feeds and ingest what is new")
+    wat.add_argument("--sources", type=Path, help="sources file (default data/sources.toml)")
+    wat.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
+    wat.add_argument("--once", action="store_true", help="poll each source once and exit")
+    wat.add_argument("--as-of", help="reference date for undated items, e.g. 2024-11-15")
     com = sub.add_parser("compact", help="rewrite each table's parts as one file (faster queries)")
     com.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store directory")
     return parser
@@ -74,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(args)
         if args.command == "claims":
             return _claims(args)
+        if args.command == "watch":
+            return _watch(args)
     except (InputError, StoreError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -169,6 +185,19 @@ def _add_claims(sub) -> None:
         cl, "as in the app's URL, e.g. 'side=russia&kind=killed' (one side and kind)"
     )
     cl.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+
+
+def _watch(args) -> int:
+    """Poll for ever (or ``--once``); exit 2 when a poll of ``--once`` failed."""
+    from .watch import SOURCES_FILE, load_sources, watch
+
+    sources = load_sources(args.sources or SOURCES_FILE)
+    try:
+        states = watch(sources, Store(args.store), once=args.once, as_of=args.as_of)
+    except KeyboardInterrupt:
+        return 0
+    failed = [name for name, state in states.items() if state.last_error]
+    return EXIT_BAD_INPUT if failed else 0
 
 
 def _claims(args) -> int:

@@ -54,11 +54,14 @@ def read_partition(
 ) -> dict:
     """Worker, pass 1: read one file; stage its item chunks; write its rejects."""
     report = ReadReport()
-    chunks, rejects = [], []
+    chunks, rejects, figures = [], [], []
     for n, chunk in enumerate(iter_item_chunks([path], report=report, **options)):
         if len(chunk.rejects):
             rel = f"rejects/{batch:06d}-f{index:05d}-{n:04d}.parquet"
             rejects.append(_write(root, rel, to_arrow(chunk.rejects, "rejects")))
+        if len(chunk.figures):  # deduped on the driver, which knows every stored record
+            rel = f"{staging}/figures-f{index:05d}-{n:04d}.parquet"
+            figures.append(_write(root, rel, to_arrow(chunk.figures, "casualties")))
         if chunk.items.empty:
             continue
         rel = f"{staging}/f{index:05d}-{n:04d}.parquet"
@@ -73,6 +76,7 @@ def read_partition(
     return {
         "chunks": chunks,
         "rejects": rejects,
+        "figures": figures,
         "read": report.read,
         "rejected": report.rejected,
         "failed": report.failed_files,
@@ -146,14 +150,15 @@ def ingest_dask(
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
     options = {"as_of": as_of, "format": format, "columns": columns, "chunk_size": chunk_size}
     summary = IngestSummary()
-    deduper = Deduper(store)
-    batch = store.begin()
+    batch = store.begin()  # the writer lock: what is stored is read after waiting for it
     staging = STAGING.format(batch=batch.number)
     root = str(store.root.resolve())
     cluster = None
     if client is None:
         client, cluster = _client(scheduler)
     try:
+        store.check_columns()
+        deduper = Deduper(store)
         todo = files_to_read(paths, store, summary)
         reads = client.gather(
             [
@@ -165,6 +170,9 @@ def ingest_dask(
         jobs = []
         for i, ((path, digest), read) in enumerate(zip(todo, reads, strict=True)):
             batch.parts.setdefault("rejects", []).extend(read["rejects"])
+            for rel in read["figures"]:
+                staged = from_arrow(pq.read_table(Path(root) / rel), "casualties")
+                store.append(batch, "casualties", deduper.fresh_figures(staged))
             for n, chunk in enumerate(read["chunks"]):
                 fresh = deduper.fresh(pd.Series(chunk["ids"], dtype=object))
                 summary.new += int(fresh.sum())

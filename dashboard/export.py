@@ -266,6 +266,35 @@ def with_default_dates(query: str, store: Store | str | Path) -> Filters:
     return filters.replace(date_from=first_view.date_from, date_to=first_view.date_to)
 
 
+# The Claims page's tables: exported beside its chart, for the same side and kind.
+CLAIMS_PAGE = "claims"
+TABLES = {
+    "claimant_table": ("Claimants' totals", views.claimant_table),
+    "claim_flags": ("What does not add up", views.claim_flags),
+}
+
+
+def _write_tables(con, filters: Filters, out: Path) -> list[dict]:
+    """Each table of :data:`TABLES` as ``<name>.csv`` (list cells such as a flag's
+    evidence sentences joined by " | "); their manifest entries."""
+    entries = []
+    for name, (title, view) in TABLES.items():
+        frame = view(con, filters)
+        frame = frame.assign(
+            **{
+                c: frame[c].map(lambda v: " | ".join(map(str, v)) if isinstance(v, list) else v)
+                for c in frame.columns
+                if frame[c].dtype == object
+            }
+        )
+        (out / f"{name}.csv").write_bytes(frame_csv(frame))
+        entries.append(
+            {"name": name, "title": title, "page": CLAIMS_PAGE, "rows": len(frame),
+             "files": {"csv": f"{name}.csv"}}
+        )  # fmt: skip
+    return entries
+
+
 def export_charts(
     store: Store | str | Path,
     out: str | Path,
@@ -303,10 +332,11 @@ def export_charts(
     filters = first_view if filters is None else filters
     written: list[str] = []
     entries = []
+    focus = views.claim_focus(con, filters)  # one side and kind, as the Claims page shows
     try:
         for name in names:
             spec = CHARTS[name]
-            frame = spec.frame(con, filters)
+            frame = spec.frame(con, focus if spec.page == CLAIMS_PAGE else filters)
             caption = caption_lines(filters, store, con, spec.level)
             chart = titled(spec.chart_fn(frame), spec.title, caption)
             files = {"csv": f"{name}.csv"}
@@ -325,6 +355,8 @@ def export_charts(
                     "files": files,
                 }
             )
+        tables = _write_tables(con, focus, out) if not charts else []
+        written.extend(t["files"]["csv"] for t in tables)
     finally:
         con.close()
     record = {
@@ -344,6 +376,8 @@ def export_charts(
         "caption": caption,
         "formats": list(formats),
         "charts": entries,
+        "tables": tables,
+        "claims_focus": focus.to_query_string(),
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     (out / "manifest.json").write_text(json.dumps(record, indent=1, ensure_ascii=False), "utf-8")

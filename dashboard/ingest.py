@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 
 from . import search_index
 from .extract import EXTRACTION_VERSION, extract_chunk
+from .extractors.stories import MIN_SHARED_BANDS, assign_stories, band_keys
 from .extractors.topics import discover_topics, load_taxonomy
 from .items import CHUNK_SIZE, ReadReport, input_paths, iter_item_chunks
 from .normalise import to_reference_date
@@ -76,11 +77,21 @@ class Deduper:
 
     def __init__(self, store: Store):
         self.seen: set[str] = set(store.item_ids().to_pylist())
+        refs = store.read_table("casualties", ["record_ref"])["record_ref"]
+        self.refs: set[str] = set(refs.drop_null().to_pylist())
 
     def fresh(self, ids: pd.Series) -> np.ndarray:
         mask = np.fromiter((i not in self.seen for i in ids), dtype=bool, count=len(ids))
         self.seen.update(ids[mask])
         return mask
+
+    def fresh_figures(self, figures: pd.DataFrame) -> pd.DataFrame:
+        """The dataset figures not stored before: a record ingested again from another file
+        (the bundled UCDP extract, then the full UCDP file) counts its deaths once."""
+        refs = figures["record_ref"]
+        mask = np.fromiter((r not in self.refs for r in refs), dtype=bool, count=len(refs))
+        self.refs.update(refs[mask])
+        return figures[mask]
 
 
 def copies_table(duplicates: pd.DataFrame) -> pa.Table:
@@ -119,6 +130,8 @@ def finish(store: Store, batch, summary: IngestSummary, *, discover: bool, as_of
     summary.duplicate = summary.read - summary.new
     if discover and summary.new:
         _discover(store, batch)
+    if summary.new:
+        _cluster_stories(store, batch)
     if summary.new or search_index.index_path(store) is None:
         search_index.update_index(store, batch)
     store.commit(
@@ -132,11 +145,38 @@ def finish(store: Store, batch, summary: IngestSummary, *, discover: bool, as_of
     )
 
 
+def _end_with_parent(parent: int) -> None:
+    """Pool worker initializer: end this worker when the ingest process ends, however it
+    ends (kill -9 included); an orphaned worker would otherwise wait for tasks for ever."""
+    import ctypes
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        # prctl(PR_SET_PDEATHSIG=1, SIGKILL): the kernel kills this process when the thread
+        # that started it ends; that thread (the ingest's, or the executor's manager
+        # thread) lives until the pool is shut down.
+        ctypes.CDLL(None, use_errno=True).prctl(1, ctypes.c_ulong(signal.SIGKILL))
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    # Elsewhere, and as a fallback: notice the parent's death within a second.
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
 class _Extractor:
     """Runs ``extract_chunk`` inline, or on a process pool once there is a second chunk.
 
     Results come back in submission order (so the parts are written in input order), and
-    at most two chunks per worker are in flight, which bounds memory.
+    at most two chunks per worker are in flight, which bounds memory. The workers end with
+    the ingest process however it ends, and once drained (they are not needed for the
+    corpus-level steps that follow).
     """
 
     def __init__(self, workers: int):
@@ -152,7 +192,12 @@ class _Extractor:
             yield extract_chunk(items, taxonomy)
             return
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=get_context("spawn"),
+                initializer=_end_with_parent,
+                initargs=(os.getpid(),),
+            )
         self.pending.append(self.pool.submit(extract_chunk, items, taxonomy))
         while len(self.pending) > 2 * self.workers or (self.pending and self.pending[0].done()):
             yield self.pending.popleft().result()
@@ -160,12 +205,14 @@ class _Extractor:
     def drain(self) -> Iterator:
         while self.pending:
             yield self.pending.popleft().result()
+        self.close()
 
     def close(self) -> None:
         if self.pool is not None:
             for future in self.pending:
                 future.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def ingest(
@@ -190,11 +237,9 @@ def ingest(
     started = time.perf_counter()
     as_of = to_reference_date(as_of)  # a bad --as-of fails before anything is read
     store = store if isinstance(store, Store) else Store(store)
-    store.check_columns()  # never mix parts of two extraction versions in one table
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
     summary = IngestSummary()
-    deduper = Deduper(store)
-    batch = store.begin()
+    batch = store.begin()  # the writer lock: what is stored is read after waiting for it
     extractor = _Extractor(workers if workers is not None else os.cpu_count() or 1)
     bar = tqdm(unit=" items", disable=not progress, desc="ingest")
 
@@ -204,6 +249,8 @@ def ingest(
                 store.append(batch, table, frame)
 
     try:
+        store.check_columns()  # never mix parts of two extraction versions in one table
+        deduper = Deduper(store)
         for path, digest in files_to_read(paths, store, summary):
             report = ReadReport()
             for chunk in iter_item_chunks(
@@ -215,6 +262,7 @@ def ingest(
                 report=report,
             ):
                 store.append(batch, "rejects", chunk.rejects)
+                store.append(batch, "casualties", deduper.fresh_figures(chunk.figures))
                 items = chunk.items
                 fresh = deduper.fresh(items["item_id"])
                 if not fresh.all():
@@ -246,6 +294,30 @@ def ingest(
     summary.version = store.version
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _cluster_stories(store: Store, batch) -> None:
+    """Give this batch's new items their story: a stored one they are near copies of, one
+    of their own, or themselves (``extractors.stories``)."""
+    parts = [str(store.root / p) for p in batch.parts.get("items", [])]
+    new = pq.ParquetDataset(parts).read(columns=["item_id", "title", "text"]).to_pandas()
+    keys = band_keys(new)
+    con = store.connect()
+    try:
+        con.register("new_keys", keys)
+        known = con.execute(
+            "SELECT n.item_id, s.story_id, count(DISTINCT s.band) AS shared FROM new_keys n "
+            "JOIN story_keys s ON s.band = n.band AND s.key = n.key "
+            "GROUP BY ALL HAVING count(DISTINCT s.band) >= ?",
+            [MIN_SHARED_BANDS],
+        ).df()
+    finally:
+        con.close()
+    story = assign_stories(keys, list(new["item_id"]), known)
+    store.append(batch, "stories", pd.DataFrame({"item_id": story.index, "story_id": story}))
+    # a story's keys once each: a near copy adds only the keys its story lacked
+    keys = keys.assign(story_id=keys["item_id"].map(story))[["story_id", "band", "key"]]
+    store.append(batch, "story_keys", keys.drop_duplicates())
 
 
 def _discover(store: Store, batch) -> None:

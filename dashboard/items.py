@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .normalise import collapse_duplicates, records_to_frame, to_reference_date
+from .extractors.scope import load_scope_rules
+from .normalise import collapse_duplicates, dataset_name, records_to_frame, to_reference_date
 from .readers import InputError, Record, Reject, iter_records
-from .schema import ITEMS, REJECTS, validate
+from .reference import reference_figures
+from .schema import CASUALTIES, ITEMS, REJECTS, validate
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +27,13 @@ CHUNK_SIZE = 20_000
 
 @dataclass
 class Chunk:
-    """Items of one file (at most ``CHUNK_SIZE`` records) and the records set aside."""
+    """Items of one file (at most ``CHUNK_SIZE`` records), the records set aside, and the
+    casualty counts the records carry in their own columns (``reference.py``)."""
 
     file: str
     items: pd.DataFrame
     rejects: pd.DataFrame
+    figures: pd.DataFrame = field(default_factory=CASUALTIES.empty)
 
 
 @dataclass
@@ -102,6 +106,10 @@ def _chunk(name, records, rejects, reference, report) -> Chunk:
     )
     report.read += len(records)
     report.rejected += len(rejects)
+    figures, set_aside = reference_figures(
+        records, items, dataset=dataset_name(name), war_start=load_scope_rules().war_start
+    )
+    rejects = [*rejects, *set_aside]  # counts set aside: their records still load
     for r in rejects:
         where = f"record {r.record}" if r.record is not None else "file"
         log.warning("%s: %s: %s", name, where, r.reason)
@@ -113,7 +121,8 @@ def _chunk(name, records, rejects, reference, report) -> Chunk:
             "raw": [r.raw for r in rejects],
         }
     )
-    return Chunk(name, collapse_duplicates(items), validate(rejected, REJECTS))
+    figures = validate(figures, CASUALTIES) if len(figures) else CASUALTIES.empty()
+    return Chunk(name, collapse_duplicates(items), validate(rejected, REJECTS), figures)
 
 
 def read_items(

@@ -57,6 +57,9 @@ KNOWN_TLDS = frozenset(
 # mobile and AMP renderings (m.dw.com, mobile.twitter.com, amp.cnn.com).
 SAME_SITE = re.compile(r"^(?:w{3,}\d*|m|mobile|amp)\.(?=[^.]+\.)")
 NOT_A_KEY = re.compile(r"[\W_]+")
+# A dataset is named by its file, less its extensions ("ucdp_ged_ukraine.csv.gz"); the store
+# derives the same name in SQL from this pattern (store.DATASET_SQL).
+DATASET_EXTENSIONS = r"(\.[A-Za-z0-9]{1,8})+$"
 
 
 def normalised_text(text: str) -> str:
@@ -76,6 +79,11 @@ def record_id(title: str | None, text: str) -> str:
     if title and normalised_text(title) not in normalised_text(text):
         return item_id(title + "\n" + text)
     return item_id(text)
+
+
+def dataset_name(file: str) -> str:
+    """``data/ucdp_ged_ukraine.csv.gz`` -> ``ucdp_ged_ukraine``."""
+    return re.sub(DATASET_EXTENSIONS, "", re.split(r"[/\\]", file)[-1])
 
 
 def derive_title(text: str) -> str:

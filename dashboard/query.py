@@ -19,12 +19,14 @@ Query string keys::
     &source=Reuters&dataset=ucdp_ged_ukraine&q=drone&on_topic=0&this_war=0
 
 Multi-valued filters repeat their key. ``Filters.parse`` returns the filters and a list of
-problems (a bad date, From after To, an unknown key, a 10 kB search text), each naming the
-filter; the app shows them and applies the rest, the exporter refuses them.
+problems (a bad date, From after To, an unknown key, a 10 kB search text, more than
+``LIST_LIMIT`` values, a NUL byte), each naming the filter; the app shows them and applies
+the rest, the exporter refuses them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, make_dataclass, replace
 from dataclasses import field as dataclass_field
@@ -43,6 +45,16 @@ PAGE_KEYS = ("item", "a", "b")
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 # Longest search text and list value accepted (longer ones are cut, and said so).
 TEXT_LIMIT = 200
+# Most values one list filter takes (a URL naming more is refused, and said so; Streamlit
+# itself ignores a whole query string of more than 1,000 parameters or 512 KiB).
+LIST_LIMIT = 100
+# Characters no filter value may hold: control characters (NUL, ...; tabs and newlines
+# are whitespace) and lone surrogates. A value holding one is refused, and said so.
+UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Values or keys a problem names, at most.
+NAMED_SHOWN = 5
+# The choice that restricts nothing (figures of every origin).
+ALL = "all"
 FLAG_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 # Old URLs said figures=all for what on_topic=0&this_war=0 says now.
 LEGACY = {("figures", "all"): {"on_topic": ["0"], "this_war": ["0"]}}
@@ -53,8 +65,8 @@ class Field:
     """One filter. ``kind`` is date, choice, text, list or flag. ``sql`` maps a level
     (item, figure, event) to ``(filters, alias, con) -> (condition, params)``, called
     only when the filter is set; ``facet`` is SQL giving ``(item_id, value)`` rows, the
-    values a list filter offers (counted under the other filters), or a function returning
-    that SQL and its parameters."""
+    values a list filter offers (counted under the other filters), or a function of the
+    filters returning that SQL and its parameters."""
 
     name: str
     key: str
@@ -129,7 +141,7 @@ def _side_items(f, a, con):
     return f"{a}.item_id IN ({sub})", [*f.sides, *countries]
 
 
-def _side_facet() -> tuple[str, list]:
+def _side_facet(filters) -> tuple[str, list]:
     """A side's items as its filter keeps them: with its figures, or naming its country."""
     pairs = list(side_countries().items())
     rows = ", ".join("(?, ?)" for _ in pairs) or "(NULL, NULL)"
@@ -139,6 +151,15 @@ def _side_facet() -> tuple[str, list]:
         "ON e.kind = 'country' AND e.name = m.country"
     )
     return sql, [x for pair in pairs for x in pair]
+
+
+def _claimant_facet(filters) -> tuple[str, list]:
+    """Claimants of the figures the origin filter keeps: a dataset claims only its counts,
+    so "UCDP GED" is no option while the pages show figures from news text."""
+    sql = "SELECT item_id, claimant AS value FROM casualties WHERE claimant IS NOT NULL"
+    if filters.origin == ALL:
+        return sql, []
+    return sql + " AND origin = ?", [filters.origin]
 
 
 # A place and every place inside it (a town inside an oblast: its admin1).
@@ -151,21 +172,24 @@ def _place_items(f, a, con):
     return f"{a}.item_id IN ({sub})", [*f.places, *f.places]
 
 
-def _place_in_sentence(anchor: str, table: str):
+def _place_in_sentence(anchor: str, table: str, keys: tuple[str, ...] = ("item_id", "start")):
     """Rows (figures: their quote, events: their phrase) whose sentence names the place:
     a place mention inside the sentence's span of the item's text. The span is found from
     the row's own offset and where its words stand in the sentence. Written as a semi-join
-    on (item, offset) from the few mentions of the place, not a subquery per row."""
+    on ``keys`` (item, offset; for figures also their origin, since a dataset's figure
+    spans its whole record from offset 0) from the few mentions of the place, not a
+    subquery per row."""
 
     def build(f, a, con):
         first = f"(r.start - greatest(strpos(r.sentence, r.{anchor}), 1) + 1)"
         cond = PLACE_MATCH.format(marks=_marks(f.places))
         sub = (
-            f"SELECT r.item_id, r.start FROM {table} r JOIN entities p ON p.item_id = r.item_id "
-            f"WHERE p.kind = 'place' AND {cond} "
+            f"SELECT {', '.join('r.' + k for k in keys)} FROM {table} r "
+            f"JOIN entities p ON p.item_id = r.item_id WHERE p.kind = 'place' AND {cond} "
             f'AND p.start >= {first} AND p."end" <= {first} + length(r.sentence)'
         )
-        return f"({a}.item_id, {a}.start) IN ({sub})", [*f.places, *f.places]
+        row = ", ".join(f"{a}.{k}" for k in keys)
+        return f"({row}) IN ({sub})", [*f.places, *f.places]
 
     return build
 
@@ -220,7 +244,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "places", "place", "Places", "list", (),
-        sql={"item": _place_items, "figure": _place_in_sentence("quote", "casualties"),
+        sql={"item": _place_items, "figure": _place_in_sentence("quote", "casualties", ("item_id", "start", "origin")),
              "event": _place_in_sentence("phrase", "events")},
         # an oblast counts the items naming a town inside it, as its filter keeps them
         facet="SELECT item_id, name AS value FROM entities WHERE kind = 'place' "
@@ -259,7 +283,7 @@ FIELDS: tuple[Field, ...] = (
         "claimants", "claimant", "Claimants", "list", (),
         sql={"item": _has_figure("claimant", "claimants"),
              "figure": _column_in("claimant", "claimants")},
-        facet="SELECT item_id, claimant AS value FROM casualties WHERE claimant IS NOT NULL",
+        facet=_claimant_facet,
         help="Who states the figure (canonical names, data/claimants.toml).",
     ),
     Field(
@@ -282,6 +306,14 @@ FIELDS: tuple[Field, ...] = (
         help="Leaves out off-topic items (a general news feed's sport and weather).",
     ),
     Field(
+        "origin", "origin", "Figures from", "choice", "text",
+        choices={"text": "news text", "dataset": "dataset counts", ALL: "both"},
+        sql={"figure": lambda f, a, con: (f"{a}.origin = ?", [f.origin])},
+        help="Figures extracted from the items' text, or counts a dataset gives per record "
+        "(UCDP GED's deaths per event). Both together count an event twice when its "
+        "headline states the toll too.",
+    ),
+    Field(
         "this_war", "this_war", "Only this war's casualty figures", "flag", True,
         sql={"figure": _condition("{a}.scope = 'this_war'")},
         help="Leaves out figures of other wars, history, disease and disasters.",
@@ -299,17 +331,29 @@ def _parse_value(spec: Field, values: list[str], problems: list[str]):
     """One field's URL values -> its value; a problem (naming the filter) when unusable."""
     first = values[0] if values else ""
     if spec.kind == "list":
-        kept = [v for v in values if v and len(v) <= TEXT_LIMIT]
-        if len(kept) < len([v for v in values if v]):
+        given = [v for v in values if v]
+        if len(given) > LIST_LIMIT:
+            problems.append(
+                f"{spec.label}: {len(given):,} values, more than the {LIST_LIMIT} a filter "
+                "takes; ignored"
+            )
+            return ()
+        unusable = [v for v in given if UNUSABLE.search(v)]
+        if unusable:
+            problems.append(f"{spec.label}: a value with a control character ignored")
+        kept = [v for v in given if len(v) <= TEXT_LIMIT and v not in unusable]
+        if any(len(v) > TEXT_LIMIT for v in given):
             problems.append(f"{spec.label}: a value longer than {TEXT_LIMIT} characters ignored")
         wrong = [v for v in kept if spec.choices and v not in spec.choices]
         if wrong:
             problems.append(
-                f"{spec.label}: {', '.join(repr(v[:40]) for v in wrong)} not one of "
-                f"{', '.join(spec.choices)}; ignored"
+                f"{spec.label}: {_few(wrong)} not one of {', '.join(spec.choices)}; ignored"
             )
         return tuple(dict.fromkeys(v for v in kept if v not in wrong))
     if spec.kind == "text":
+        if UNUSABLE.search(first):
+            problems.append(f"{spec.label}: the text holds a control character; ignored")
+            return spec.default
         text = " ".join(first.split())
         if len(text) > TEXT_LIMIT:
             problems.append(f"{spec.label}: cut to its first {TEXT_LIMIT} characters")
@@ -335,6 +379,14 @@ def _parse_value(spec: Field, values: list[str], problems: list[str]):
         f"{spec.label}: {first[:40]!r} is not one of {', '.join(spec.choices)}; ignored"
     )
     return spec.default
+
+
+def _few(values: list[str], quoted: bool = True) -> str:
+    """Values for a problem: the first few, cut and shown with their control characters
+    escaped (``repr``), and how many in all."""
+    shown = [repr(v[:40]) if quoted else repr(v[:40])[1:-1] for v in values[:NAMED_SHOWN]]
+    more = f" … ({len(values):,} in all)" if len(values) > NAMED_SHOWN else ""
+    return ", ".join(shown) + more
 
 
 def _as_lists(query: str | Mapping) -> dict[str, list[str]]:
@@ -366,8 +418,7 @@ class _FilterMethods:
         unknown = sorted(set(params) - set(BY_KEY) - set(extra_keys))
         if unknown:
             problems.append(
-                f"unknown filter {', '.join(k[:40] for k in unknown)}; filters are "
-                f"{', '.join(BY_KEY)}"
+                f"unknown filter {_few(unknown, quoted=False)}; filters are {', '.join(BY_KEY)}"
             )
         for spec in FIELDS:
             if params.get(spec.key):
@@ -412,7 +463,9 @@ class _FilterMethods:
     def is_set(self, spec: Field) -> bool:
         """Whether the field restricts anything (a flag restricts when it is on)."""
         value = getattr(self, spec.name)
-        return bool(value) if spec.kind != "choice" else False
+        if spec.kind == "choice":  # a choice with SQL restricts unless it is "all"
+            return bool(spec.sql) and value != ALL
+        return bool(value)
 
     def restricts(self, level: str = "item") -> bool:
         """Whether the item-level conditions of a view at ``level`` leave items out."""
@@ -466,6 +519,13 @@ class _FilterMethods:
                 parts.append(f"text contains “{value}”{_where_applied(spec, level)}")
             elif spec.kind == "flag" and value != spec.default and _applies(spec, level):
                 parts.append(f"{spec.label.lower()}: {'yes' if value else 'no'}")
+            elif (
+                spec.kind == "choice"
+                and spec.sql
+                and value != spec.default
+                and _applies(spec, level)
+            ):
+                parts.append(f"{spec.label.lower()} {spec.choices[value]}")
         return "; ".join(parts) if parts else "no filters"
 
 

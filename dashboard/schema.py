@@ -18,6 +18,7 @@ CASUALTY_KINDS = ("killed", "injured", "killed_or_injured", "captured", "missing
 GROUPS = ("military", "civilian", "unknown")
 PERS = ("event", "day", "month", "total")
 SCOPES = ("this_war", "other")
+ORIGINS = ("text", "dataset")
 PRECISIONS = ("day", "month", "year", "range")
 ENTITY_KINDS = ("person", "unit", "place", "country", "organisation")
 TOPIC_ORIGINS = ("taxonomy", "discovered")
@@ -126,7 +127,12 @@ CASUALTIES = FrameSchema(
     _cols(
         ("item_id", pa.string(), "the item it came from"),
         ("value", pa.int64(), "the number of people; missing for a mention without a number"),
-        ("value_max", pa.int64(), "upper end of a range, else missing"),
+        ("value_max", pa.int64(), "upper end of a range (a dataset's high estimate), else missing"),
+        (
+            "value_min",
+            pa.int64(),
+            "a dataset's low estimate when value is its best one (UCDP low), else missing",
+        ),
         ("kind", pa.string(), "one of CASUALTY_KINDS"),
         ("side", pa.string(), "whose people: russia, ukraine, north_korea, ... or unknown"),
         ("group", pa.string(), "military, civilian or unknown"),
@@ -137,10 +143,22 @@ CASUALTIES = FrameSchema(
         ("period_end", _DAY, "last day the figure covers"),
         ("approximate", pa.bool_(), "the text hedges the number"),
         ("scope", pa.string(), "this_war, or other (other wars, history, disease, disasters)"),
+        (
+            "origin",
+            pa.string(),
+            "text (extracted from the item's words) or dataset (a count in the record's own "
+            "columns, e.g. UCDP GED's deaths_a; dashboard/reference.py)",
+        ),
         ("quote", pa.string(), "the words that carry the figure"),
         ("sentence", pa.string(), "the sentence it stands in"),
         ("start", pa.int64(), "character offset of quote in text"),
         ("end", pa.int64(), "character offset just past quote in text"),
+        (
+            "record_ref",
+            pa.string(),
+            "a dataset figure's record and column (claimant:record id:column), the key that "
+            "stores it once however often its record is ingested; missing for text figures",
+        ),
     ),
 )
 
@@ -195,9 +213,34 @@ DISCOVERED_TOPICS = FrameSchema(
     ),
 )
 
+STORIES = FrameSchema(
+    "stories",
+    _cols(
+        ("item_id", pa.string(), "the item"),
+        (
+            "story_id",
+            pa.string(),
+            "its story: the first item of its near copies (extractors.stories), else itself",
+        ),
+    ),
+)
+
+STORY_KEYS = FrameSchema(
+    "story_keys",
+    _cols(
+        ("story_id", pa.string(), "a story"),
+        ("band", pa.int64(), "band of a MinHash signature of one of its items"),
+        ("key", pa.int64(), "hash of that band: items sharing keys are near copies"),
+    ),
+)
+
 SCHEMAS = {
-    s.name: s for s in (ITEMS, REJECTS, CASUALTIES, EVENTS, ENTITIES, TOPICS, DISCOVERED_TOPICS)
-}
+    s.name: s
+    for s in (
+        ITEMS, REJECTS, CASUALTIES, EVENTS, ENTITIES, TOPICS, DISCOVERED_TOPICS, STORIES,
+        STORY_KEYS,
+    )
+}  # fmt: skip
 
 
 class SchemaError(ValueError):

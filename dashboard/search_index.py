@@ -29,6 +29,7 @@ import weakref
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pyarrow as pa
@@ -113,7 +114,9 @@ class SearchIndex:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        # Quoted: a "?" or "#" in the store path would end the URI's path part.
+        uri = f"file:{quote(str(self.path))}?mode=ro"
+        self._con = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._ids: pa.Array | None = None
         self._cache: OrderedDict[str, pa.Array] = OrderedDict()

@@ -2,23 +2,36 @@
 
 Layout of a store directory::
 
-    manifest.json          version, the parts of every table, the files ingested
-    items/000001-0000.parquet
-    casualties/000001-0000.parquet  ... one folder per table in ``schema.SCHEMAS``
+    manifest.json          version, the parts of every table, the files ingested, garbage
+    .writer.lock           held by the one writer (ingest, compact) at work
+    items/000001-<token>-0000.parquet
+    casualties/000001-<token>-0000.parquet  ... one folder per table in ``schema.SCHEMAS``
 
-Writes are atomic: new parts are written under temporary names and renamed, then the
-manifest is replaced in one ``os.replace``. Parts the manifest does not name are invisible,
-so a crash mid-ingest leaves the previous store exactly as it was. Tables are appended to
-in chunks (``append``), or replaced whole (``replace``, for corpus-level tables such as the
-discovered topics).
+Writes are atomic: new parts are written under temporary names and renamed, flushed to
+disk, then the manifest is replaced in one ``os.replace``. Parts the manifest does not name
+are invisible, so a crash mid-ingest leaves the previous store exactly as it was. Tables
+are appended to in chunks (``append``), or replaced whole (``replace``, for corpus-level
+tables such as the discovered topics).
+
+One writer at a time: ``begin`` takes the store's writer lock (an OS file lock, which the
+kernel drops when its process ends, however it ends) and ``commit``/``abort`` release it.
+A second writer says it is waiting and waits up to ``LOCK_TIMEOUT`` seconds, then fails
+with a StoreError. A batch's file names carry its own random token, so aborting a batch
+can only delete its own files. Files a commit stops naming (replaced and compacted tables,
+older search indexes) are not deleted at once: the manifest lists them as ``garbage`` with
+the version that dropped them, and they are deleted once ``KEEP_VERSIONS`` newer versions
+exist, so a connection opened on a recent version keeps reading.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 import tempfile
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,13 +39,31 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from . import search_index
+from .normalise import DATASET_EXTENSIONS
 from .schema import SCHEMAS, TOPICS, from_arrow, to_arrow
 
 DEFAULT_STORE = Path(os.environ.get("DASHBOARD_STORE", "data/store"))
 MANIFEST = "manifest.json"
+LOCK_FILE = ".writer.lock"
+# Seconds a second writer waits for the writer lock before failing; a negative value waits
+# for ever. Ten minutes outlasts an ordinary ingest (the bundled data takes seconds, a
+# 100k-item corpus a few minutes) yet turns a stuck writer into an error; set
+# DASHBOARD_LOCK_TIMEOUT (or ``Store(lock_timeout=...)``) for longer jobs, 0 to never wait.
+LOCK_TIMEOUT = 600.0
+LOCK_TIMEOUT_ENV = "DASHBOARD_LOCK_TIMEOUT"
+# Files a commit stops naming stay on disk until this many newer versions exist: the
+# current version and the two before it stay readable. The app reads the manifest for every
+# query, so a query needs its version's files for seconds; two versions cover an ingest
+# followed at once by a compact while a page is loading.
+KEEP_VERSIONS = 2
+# DuckDB reads ``*``, ``?`` and ``[`` in a file name as a glob pattern. Written as a
+# one-character class (``[[]``) each matches only itself.
+GLOB_CHARS = re.compile(r"[*?\[]")
 # Stored tables and their schemas. Taxonomy topics are appended per batch; discovered
 # topics are re-fitted over the whole corpus and replaced, so they live apart and the
 # ``topics`` view unions both.
@@ -40,7 +71,7 @@ TABLES = {**SCHEMAS, "discovered_item_topics": TOPICS}
 # The ``items`` view's ``dataset``: the name of the file an item came from, without folder
 # and extensions ("ucdp_ged_ukraine" for data/datasets/ucdp_ged_ukraine.csv.gz). Derived in
 # the view, not stored, so stores written before it need no re-ingest.
-DATASET_SQL = "regexp_replace(regexp_extract(file, '[^/\\\\]+$'), '(\\.[A-Za-z0-9]{1,8})+$', '')"
+DATASET_SQL = f"regexp_replace(regexp_extract(file, '[^/\\\\]+$'), '{DATASET_EXTENSIONS}', '')"
 # Extra sightings of items already stored (same text from another file or source).
 COPIES = pa.schema(
     [
@@ -58,17 +89,36 @@ class StoreError(RuntimeError):
 
 @dataclass
 class Batch:
-    """Parts written during one ingest, made visible only by ``Store.commit``."""
+    """Parts written during one ingest, made visible only by ``Store.commit``.
+
+    It holds the store's writer lock from ``Store.begin`` until ``commit`` or ``abort``;
+    ``token`` makes its file names its own.
+    """
 
     number: int
     parts: dict[str, list[str]]
     replaced: dict[str, list[str]]
     files: dict[str, dict]
+    token: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    lock: FileLock | None = field(default=None, repr=False)
+    committed: bool = False
+
+    def name(self, table: str, suffix: str) -> str:
+        """The relative path of one of this batch's Parquet files in ``table``."""
+        return f"{table}/{self.number:06d}-{self.token}-{suffix}.parquet"
+
+    def files_written(self) -> list[str]:
+        """Every file of this batch, appended parts and replacing tables alike."""
+        return [rel for rels in (*self.parts.values(), *self.replaced.values()) for rel in rels]
 
 
 class Store:
-    def __init__(self, root: str | Path = DEFAULT_STORE):
+    """One store directory. A writer waits ``lock_timeout`` seconds for another to finish
+    (default: ``$DASHBOARD_LOCK_TIMEOUT``, else ``LOCK_TIMEOUT``; negative: for ever)."""
+
+    def __init__(self, root: str | Path = DEFAULT_STORE, *, lock_timeout: float | None = None):
         self.root = Path(root)
+        self.lock_timeout = lock_timeout
 
     # -- manifest -----------------------------------------------------------------------
     def manifest(self) -> dict:
@@ -96,8 +146,39 @@ class Store:
 
     # -- writing ------------------------------------------------------------------------
     def begin(self) -> Batch:
-        manifest = self.manifest()
-        return Batch(manifest["version"] + 1, {}, {}, {})
+        """Take the writer lock and start the batch that will make the next version."""
+        lock = self._acquire_lock()
+        try:
+            return Batch(self.manifest()["version"] + 1, {}, {}, {}, lock=lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    def _acquire_lock(self) -> FileLock:
+        """The store's writer lock, once free: waits up to the lock timeout, saying so."""
+        timeout = self.lock_timeout
+        if timeout is None:
+            timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, LOCK_TIMEOUT))
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.root / LOCK_FILE)
+        try:
+            lock.acquire(timeout=0)
+            return lock
+        except Timeout:
+            limit = "no time limit" if timeout < 0 else f"up to {timeout:g} s"
+            print(
+                f"{self.root}: waiting for another ingest or compact to finish ({limit})",
+                file=sys.stderr,
+                flush=True,
+            )
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise StoreError(
+                f"{self.root}: another ingest or compact holds the store (lock {LOCK_FILE}) "
+                f"and did not finish within {timeout:g} s; run this again when it has"
+            ) from None
+        return lock
 
     def append(self, batch: Batch, table: str, frame: pd.DataFrame | pa.Table) -> None:
         if isinstance(frame, pd.DataFrame):
@@ -108,13 +189,12 @@ class Store:
             if frame.num_rows == 0:
                 return
             data = frame
-        n = len(batch.parts.get(table, []))
-        rel = f"{table}/{batch.number:06d}-{n:04d}.parquet"
+        rel = batch.name(table, f"{len(batch.parts.get(table, [])):04d}")
         self.write_part(rel, data)
         batch.parts.setdefault(table, []).append(rel)
 
     def replace(self, batch: Batch, table: str, frame: pd.DataFrame) -> None:
-        rel = f"{table}/{batch.number:06d}-full.parquet"
+        rel = batch.name(table, "full")
         self.write_part(rel, to_arrow(frame, TABLES[table]))
         batch.replaced[table] = [rel]
 
@@ -129,32 +209,51 @@ class Store:
         return rel
 
     def commit(self, batch: Batch, summary: dict | None = None) -> int:
-        """Make the batch visible in one atomic manifest replace; return the new version."""
-        manifest = self.manifest()
-        if manifest["version"] + 1 != batch.number:
-            raise StoreError(f"{self.root}: the store changed during this ingest; run it again")
-        tables = manifest["tables"]
-        old_parts = []
-        for table, rels in batch.parts.items():
-            tables.setdefault(table, []).extend(rels)
-        for table, rels in batch.replaced.items():
-            old_parts.extend(tables.get(table, []))
-            tables[table] = rels
-        manifest["files"].update(batch.files)
-        manifest["version"] = batch.number
-        manifest["batches"].append(
-            {"version": batch.number, "time": datetime.now(UTC).isoformat(), **(summary or {})}
-        )
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Make the batch visible in one atomic manifest replace; return the new version.
+
+        A batch that adds nothing (no parts, no replaced table, no file newly ingested)
+        writes no version and returns the current one. Either way the writer lock is
+        released; a commit that fails removes the batch's files.
+        """
+        try:
+            manifest = self.manifest()
+            if manifest["version"] + 1 != batch.number:
+                raise StoreError(f"{self.root}: the store changed during this ingest; run it again")
+            if not (batch.parts or batch.replaced or batch.files):
+                return manifest["version"]
+            expired = _add_batch(manifest, batch, summary)
+            self._sync(batch)  # the data on disk before a manifest names it
+            for rel in expired:  # garbage old enough that no reader needs it
+                (self.root / rel).unlink(missing_ok=True)
+            self._replace_manifest(manifest)
+            batch.committed = True
+            _fsync(self.root)  # the new manifest's name on disk too
+            return batch.number
+        except BaseException:
+            self.abort(batch)
+            raise
+        finally:
+            _release(batch)
+
+    def _sync(self, batch: Batch) -> None:
+        """Flush the batch's files, and the folders naming them, to disk."""
+        paths = [self.root / rel for rel in batch.files_written()]
+        for path in paths:
+            _fsync(path)
+        for folder in {path.parent for path in paths} | {self.root}:  # new table folders too
+            _fsync(folder)
+
+    def _replace_manifest(self, manifest: dict) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".manifest-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.root / MANIFEST)
-        for rel in old_parts:  # replaced parts are no longer named: safe to drop
-            (self.root / rel).unlink(missing_ok=True)
-        return batch.number
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(manifest, fh, indent=1)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.root / MANIFEST)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def compact(self, batch_rows: int = 65_536) -> int:
         """Rewrite every table held in several parts as one file; return the new version.
@@ -162,36 +261,64 @@ class Store:
         An ingest writes one part per input chunk (hundreds at a million items); DuckDB
         pays per file, so one file per table makes the page queries faster (measured at 1M
         items: a date scan 20 -> 2 ms, a topic join 197 -> 124 ms). Streams row groups, so
-        memory stays bounded; atomic like an ingest.
+        memory stays bounded; atomic like an ingest, under the writer lock. Also deletes
+        the files of writers killed mid-ingest; the replaced parts become garbage.
         """
-        manifest = self.manifest()
         batch = self.begin()
         try:
+            manifest = self.manifest()
+            self._sweep(manifest)
             for table, rels in manifest["tables"].items():
-                if len(rels) < 2 or not rels[0].endswith(".parquet"):
-                    continue
-                rel = f"{table}/{batch.number:06d}-compact.parquet"
-                path = self.root / rel
-                tmp = path.with_suffix(".parquet.tmp")
-                batch.replaced[table] = [rel]
-                schema = pq.read_schema(self.root / rels[0])
-                with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-                    for part in rels:
-                        for rb in pq.ParquetFile(self.root / part).iter_batches(batch_rows):
-                            writer.write_batch(rb)
-                os.replace(tmp, path)
+                if len(rels) >= 2 and rels[0].endswith(".parquet"):
+                    batch.replaced[table] = [self._merge_parts(batch, table, rels, batch_rows)]
         except BaseException:
             self.abort(batch)
             raise
-        if not batch.replaced:
-            return manifest["version"]
         return self.commit(batch, {"compacted": sorted(batch.replaced)})
 
+    def _merge_parts(self, batch: Batch, table: str, rels: list[str], batch_rows: int) -> str:
+        """Stream the parts ``rels`` of ``table`` into one new file of ``batch``."""
+        rel = batch.name(table, "compact")
+        path = self.root / rel
+        tmp = path.with_suffix(".parquet.tmp")
+        schema = pq.read_schema(self.root / rels[0])
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for part in rels:
+                for rb in pq.ParquetFile(self.root / part).iter_batches(batch_rows):
+                    writer.write_batch(rb)
+        os.replace(tmp, path)
+        return rel
+
+    def _sweep(self, manifest: dict) -> None:
+        """Delete the files no manifest names in the tables' folders: those of writers that
+        were killed mid-ingest. Only under the writer lock (no batch is being written)."""
+        named = {rel for rels in manifest["tables"].values() for rel in rels}
+        named.update(entry["path"] for entry in manifest.get("garbage", []))
+        for folder in (*TABLES, "copies", search_index.TABLE):
+            for path in (self.root / folder).glob("*"):
+                if path.is_file() and f"{folder}/{path.name}" not in named:
+                    path.unlink(missing_ok=True)
+        for path in self.root.glob(".manifest-*.json"):
+            path.unlink(missing_ok=True)
+
     def abort(self, batch: Batch) -> None:
-        """Remove the parts of a batch that will not be committed."""
-        for rels in (*batch.parts.values(), *batch.replaced.values()):
-            for rel in rels:
-                (self.root / rel).unlink(missing_ok=True)
+        """Remove the files of a batch that will not be committed; release the writer lock.
+
+        Only the batch's own files (their names carry its token), and never one the
+        manifest names (a commit that failed after replacing it).
+        """
+        try:
+            if batch.committed:
+                return
+            try:
+                named = {rel for rels in self.manifest()["tables"].values() for rel in rels}
+            except StoreError:
+                named = set()
+            for rel in batch.files_written():
+                if rel not in named:
+                    (self.root / rel).unlink(missing_ok=True)
+        finally:
+            _release(batch)
 
     # -- reading ------------------------------------------------------------------------
     def item_ids(self) -> pa.Array:
@@ -259,8 +386,8 @@ class Store:
             view = "taxonomy_topics" if name == "topics" else name
             derived = f", {DATASET_SQL} AS dataset" if name == "items" else ""
             if parts:
-                files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
-                con.execute(f"CREATE VIEW {view} AS SELECT *{derived} FROM read_parquet([{files}])")
+                source = _parquet_scan(con, name, parts)
+                con.execute(f"CREATE VIEW {view} AS SELECT *{derived} FROM {source}")
             else:
                 con.register(f"_empty_{name}", schema.empty_table())
                 con.execute(f"CREATE VIEW {view} AS SELECT *{derived} FROM _empty_{name}")
@@ -268,6 +395,8 @@ class Store:
             "CREATE VIEW topics AS SELECT * FROM taxonomy_topics "
             "UNION ALL SELECT * FROM discovered_item_topics"
         )
+        # Items stored before stories were kept have no row: their own story.
+        con.execute("CREATE VIEW item_story AS SELECT item_id, story_id FROM stories")
         # Text searches through ``Filters.item_where(con=con)`` use the store's index.
         search_index.attach(con, self)
         return con
@@ -288,3 +417,58 @@ def _with_copies(items: pa.Table, copies: pa.Table) -> pa.Table:
         for old, new in zip(frame["sources"], new_sources, strict=True)
     ]
     return pa.Table.from_pandas(frame, schema=items.schema, preserve_index=False)
+
+
+def _parquet_scan(con: duckdb.DuckDBPyConnection, name: str, paths: list[Path]) -> str:
+    """A FROM clause reading exactly ``paths``: a store path is never a glob pattern."""
+    texts = [str(p) for p in paths]
+    if any(GLOB_CHARS.search(t) for t in texts):
+        if any("\\" in t for t in texts):
+            # DuckDB's glob splits at backslashes too, so no escaped form exists: scan
+            # the files through Arrow instead (slower, so only for such paths).
+            con.register(f"_parts_{name}", ds.dataset(texts, format="parquet"))
+            return f"_parts_{name}"
+        texts = [GLOB_CHARS.sub(r"[\g<0>]", t) for t in texts]
+    files = ", ".join("'" + t.replace("'", "''") + "'" for t in texts)
+    return f"read_parquet([{files}])"
+
+
+def _add_batch(manifest: dict, batch: Batch, summary: dict | None) -> list[str]:
+    """Fold ``batch`` into ``manifest`` in place; return the garbage files now expired.
+
+    Files the batch stops naming become garbage dropped at its version; garbage dropped
+    ``KEEP_VERSIONS`` or more versions before it has expired.
+    """
+    tables = manifest["tables"]
+    garbage = manifest.get("garbage", [])
+    for table, rels in batch.parts.items():
+        tables.setdefault(table, []).extend(rels)
+    for table, rels in batch.replaced.items():
+        dropped = [rel for rel in tables.get(table, []) if rel not in rels]
+        garbage.extend({"path": rel, "dropped": batch.number} for rel in dropped)
+        tables[table] = rels
+    manifest["files"].update(batch.files)
+    manifest["version"] = batch.number
+    manifest["batches"].append(
+        {"version": batch.number, "time": datetime.now(UTC).isoformat(), **(summary or {})}
+    )
+    oldest_kept = batch.number - KEEP_VERSIONS + 1
+    manifest["garbage"] = [entry for entry in garbage if entry["dropped"] >= oldest_kept]
+    return [entry["path"] for entry in garbage if entry["dropped"] < oldest_kept]
+
+
+def _release(batch: Batch) -> None:
+    if batch.lock is not None:
+        batch.lock.release()
+        batch.lock = None
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk (folders only where the OS allows)."""
+    if path.is_dir() and os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -103,7 +103,7 @@ def filter_facets(
     spec = query.BY_NAME[field]
     if spec.facet is None:
         raise ValueError(f"filter {field!r} offers no values")
-    facet, fparams = spec.facet() if callable(spec.facet) else (spec.facet, [])
+    facet, fparams = spec.facet(filters) if callable(spec.facet) else (spec.facet, [])
     others = filters.replace(**{field: spec.default})
     where, params = others.item_where("i", con=con) if others.restricts_items else ("", [])
     keep = f"AND v.item_id IN (SELECT item_id FROM items i WHERE {where})" if where else ""
@@ -195,16 +195,31 @@ def items_per_source(con: duckdb.DuckDBPyConnection, filters: Filters, top: int 
 
 
 # -- topics ---------------------------------------------------------------------------------
-def topic_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Items per taxonomy topic, most frequent first, with ``share``: the fraction of the
-    filtered items that carry the topic (discovered topics: :func:`discovered_topics`)."""
+# What a count counts: items, or stories (near copies of one story counted once).
+COUNT_UNITS = ("stories", "items")
+
+
+def topic_counts(
+    con: duckdb.DuckDBPyConnection, filters: Filters, count: str = "stories"
+) -> pd.DataFrame:
+    """Stories (or items) per taxonomy topic, most first: ``n`` counts the ``unit`` asked
+    for, ``n_items`` the items, ``share`` the fraction of the filtered stories (or items)
+    that carry the topic (discovered topics: :func:`discovered_topics`). A story syndicated
+    by twenty outlets counts once (``extractors.stories``)."""
+    if count not in COUNT_UNITS:
+        raise ValueError(f"count must be one of {COUNT_UNITS}, not {count!r}")
     cte, params = _filtered(con, filters)
-    sql = f"""WITH {cte}
-    SELECT t.topic, t.origin, count(*) AS n_items,  -- one row per item and topic
-           count(*) / greatest((SELECT count(*) FROM f), 1) AS share
-    FROM topics t WHERE t.origin = 'taxonomy' AND {_in_filtered(filters, "t")}
-    GROUP BY t.topic, t.origin ORDER BY n_items DESC, t.topic"""
-    return _df(con, sql, params)
+    unit = "coalesce(s.story_id, x.item_id)" if count == "stories" else "x.item_id"
+    sql = f"""WITH {cte},
+    t AS (SELECT t.topic, t.origin, t.item_id FROM topics t
+          WHERE t.origin = 'taxonomy' AND {_in_filtered(filters, "t")}),
+    total AS (SELECT count(DISTINCT {unit}) AS n FROM f x LEFT JOIN item_story s USING (item_id))
+    SELECT x.topic, x.origin, count(DISTINCT {unit}) AS n, ? AS unit,
+           count(*) AS n_items,  -- one row per item and topic
+           count(DISTINCT {unit}) / greatest((SELECT n FROM total), 1) AS share
+    FROM t x LEFT JOIN item_story s USING (item_id)
+    GROUP BY x.topic, x.origin ORDER BY n DESC, x.topic"""
+    return _df(con, sql, [*params, count])
 
 
 def topics_over_time(
@@ -362,16 +377,18 @@ def casualty_figures(
     # Pick the rows on narrow keys first, then fetch their sentences: sorting every
     # joined figure with its sentence attached costs several times more.
     sql = f"""WITH {cte},
-    k AS (SELECT c.item_id, c.start, c.kind, c.value, f.d, f.title, f.source, f.url
+    k AS (SELECT c.item_id, c.start, c.kind, c.value, c.record_ref, f.d, f.title, f.source,
+                 f.url
           FROM casualties c JOIN f ON f.item_id = c.item_id
           WHERE {cwhere}
           ORDER BY f.d DESC NULLS LAST, c.item_id, c.start LIMIT {int(limit)})
-    SELECT c.value, c.value_max, c.kind, c.side, c."group", c.per, c.claimant,
+    SELECT c.value, c.value_max, c.value_min, c.kind, c.side, c."group", c.per, c.claimant,
            CAST(c.period_start AS DATE) AS period_start, CAST(c.period_end AS DATE) AS period_end,
-           c.approximate, c.quote, c.sentence, k.d AS date, k.title, k.source, k.url,
-           c.item_id
+           c.approximate, c.origin, c.quote, c.sentence, k.d AS date, k.title, k.source,
+           k.url, c.item_id
     FROM k JOIN casualties c ON c.item_id = k.item_id AND c.start = k.start
          AND c.kind = k.kind AND c.value IS NOT DISTINCT FROM k.value
+         AND c.record_ref IS NOT DISTINCT FROM k.record_ref
     ORDER BY k.d DESC NULLS LAST, c.item_id, c.start"""
     return _df(con, sql, params + cparams)
 
@@ -477,17 +494,80 @@ def claimant_ranges(
 CLAIM_FIGURES = 1_000_000
 
 
+# What the Claims page compares: one of each (the filters' own, else the commonest).
+CLAIM_FOCUS = ("sides", "kinds")
+
+
+def claim_focus(con: duckdb.DuckDBPyConnection, filters: Filters) -> Filters:
+    """``filters`` narrowed to one side and one kind, as the Claims page opens: the
+    filters' own when they name exactly one, else the one with the most items."""
+    picked = {}
+    for name in CLAIM_FOCUS:
+        if len(getattr(filters, name)) != 1:
+            found = filter_facets(con, filters, name, limit=1)
+            picked[name] = tuple(found["value"])
+    return filters.replace(**picked)
+
+
 def claimant_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per claimant of the filtered figures' totals: first and latest claim, latest value,
-    claims, average per day between totals (:func:`dashboard.claims.claimant_table`)."""
+    claims, average per day between totals (:func:`dashboard.claims.claimant_table`), then
+    a row per dataset for the running sum of its counts (:func:`reference_sums`)."""
     figures = casualty_figures(con, filters, limit=CLAIM_FIGURES)
-    return claims.claimant_table(claims.claim_series(figures))
+    return claims.claimant_table(claims.claim_series(figures), reference_sums(con, filters))
+
+
+def reference_sums(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Each dataset's counts of single events under the filters (whatever their ``origin``
+    and claimant filters say), summed per day and run up from the first day: ``value``
+    from the best estimates, ``low``/``high`` from the ranges, ``n_events`` the events so
+    far. ``claimant`` is the dataset; ``series`` names the side · kind, as the claims do."""
+    filters = filters.replace(origin="dataset", claimants=())
+    cte, params = _filtered(con, filters)
+    cwhere, cparams = filters.where("figure", "c")
+    sql = f"""WITH {cte},
+    r AS (SELECT c.claimant, c.side, c.kind, CAST(c.period_end AS DATE) AS date,
+                 sum(c.value) AS value, sum(coalesce(c.value_min, c.value)) AS low,
+                 sum(coalesce(c.value_max, c.value)) AS high, count(*) AS n
+          FROM casualties c JOIN f ON f.item_id = c.item_id
+          WHERE {cwhere} AND c.per = 'event' AND c.value IS NOT NULL
+                AND c.period_end IS NOT NULL
+          GROUP BY ALL)
+    SELECT date, side, kind, claimant,
+           sum(value) OVER w AS value, sum(low) OVER w AS low, sum(high) OVER w AS high,
+           sum(n) OVER w AS n_events
+    FROM r WINDOW w AS (PARTITION BY claimant, side, kind ORDER BY date)
+    ORDER BY claimant, side, kind, date"""
+    out = _df(con, sql, params + cparams)
+    out["series"] = labels.joined(out, ("side", "kind"))
+    return out
+
+
+def claims_with_reference(
+    con: duckdb.DuckDBPyConnection, filters: Filters, top_claimants: int = CLAIMANTS_SHOWN
+) -> pd.DataFrame:
+    """Claimed cumulative totals (:func:`casualty_claims`) beside each dataset's running sum
+    of single-event counts (:func:`reference_sums`) for the same filters; ``measure`` says
+    which a row is. Meant for one side and kind (the Claims page picks them)."""
+    claimed = casualty_claims(con, filters, "total", top_claimants).assign(measure="claimed total")
+    sums = reference_sums(con, filters).rename(columns={"n_events": "n_figures"})
+    sums["claimant"] = sums["claimant"] + claims.REFERENCE_SUFFIX
+    return pd.concat([claimed, sums.assign(measure="dataset running sum")], ignore_index=True)
 
 
 def claim_flags(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """What does not add up in the filtered figures (:func:`dashboard.claims.claim_flags`);
     meant for one side and kind."""
     return claims.claim_flags(casualty_figures(con, filters, limit=CLAIM_FIGURES))
+
+
+def story_items(con: duckdb.DuckDBPyConnection, item_id: str) -> pd.DataFrame:
+    """The other items of an item's story (its near copies), earliest first."""
+    sql = """SELECT i.item_id, i.title, i.source, CAST(i.published AS DATE) AS published, i.url
+    FROM item_story s JOIN items i USING (item_id)
+    WHERE s.story_id = (SELECT story_id FROM item_story WHERE item_id = ?) AND i.item_id <> ?
+    ORDER BY i.published NULLS LAST, i.item_id"""
+    return _df(con, sql, [item_id, item_id])
 
 
 # -- timeline -------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ import altair as alt
 from IPython.display import display
 
 import dashboard
+from dashboard import views
 from dashboard.charts import CHARTS
 
 # Charts drawn as SVG by vl-convert: offline (the default renderer loads Vega from a CDN)
@@ -158,3 +159,18 @@ for row in flags.itertuples():
     print(f"- {row.flag}: {row.message}")
     for sentence in row.evidence:
         print(f"      “{sentence}”")
+
+# %% [markdown]
+# ## Reference data beside the claims
+# Records that carry their own death counts (UCDP GED's deaths per event, an ACLED export's
+# fatalities) are stored as figures with `origin = "dataset"`, the dataset as claimant
+# (`dashboard/reference.py`). They count single events, so they are summed from the first
+# day in the filters and drawn beside the claimed running totals; the claimant table ends
+# with each dataset's sum. The app's Claims page shows the same.
+
+# %%
+focus = filters.replace(sides=(side,) if side else (), kinds=(kind,) if kind else ())
+display(views.claimant_table(con, focus))
+sums = views.reference_sums(con, focus)
+print(f"{len(sums)} day(s) of dataset counts for {side or '-'} · {kind or '-'}")
+display(CHARTS["claims_reference"].build(con, focus))

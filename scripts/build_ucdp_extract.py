@@ -40,6 +40,7 @@ COLUMNS = (
     "date_prec",
     "where_description",
     "adm_1",
+    "country",
     "latitude",
     "longitude",
     "conflict_name",

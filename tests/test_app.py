@@ -167,9 +167,13 @@ def test_item_text_is_shown_as_text_never_html(evil_store, monkeypatch):
     assert any(
         "&lt;script&gt;" in b and "&lt;img src\\=x onerror\\=alert\\(1\\)&gt;" in b for b in text
     )
-    # Markdown controls in the text are escaped: no live link, LaTeX or colour directive.
+    # Markdown controls in the text are escaped: no live link, LaTeX or colour directive
+    # (a word joiner after ":" also keeps "javascript:" and ":red" from any text pattern).
     assert any(
-        "\\[link\\]\\(javascript\\:alert\\(2\\)\\)" in b and "\\$x\\^2\\$" in b for b in text
+        "\\[link\\]\\(javascript\\:\u2060alert\\(2\\)\\)" in b
+        and "\\$x\\^2\\$" in b
+        and "\\:\u2060red\\[fake\\]" in b
+        for b in text
     )
     # The extracted figure is highlighted, the rest is plain.
     figures = evil_store.frame("casualties")
@@ -188,6 +192,7 @@ def test_an_empty_store_shows_how_to_start(tmp_path, monkeypatch):
 
 
 def test_upload_ingests_with_the_chosen_reference_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_UPLOADS", "1")  # off unless enabled (test_app_safety.py)
     store = Store(tmp_path / "store")
     at = _ok(_app(store, monkeypatch))
     at = _ok(at.switch_page("app_pages/data.py").run())

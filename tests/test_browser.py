@@ -56,6 +56,14 @@ EVIL_TEXT = (
     "Raid report <script>window.__pwned=1</script> near Kharkiv: 3 civilians were killed. "
     '<img src="x" onerror="window.__pwned=2">'
 )
+# Item text that Streamlit's markdown would turn into links, icons, an emoji, LaTeX and a
+# colour, with bidirectional controls that would reverse it (issue 14).
+TRAP_TITLE = "Trap report https://trap.example/t :material/home:"
+TRAP_TEXT = (
+    "Trap text https://trap.example/x and www.trap.example or spy@trap.example "
+    ":material/home: :smile: :streamlit: $x^2$ :red[red] \u202egnp.exe\u202c near Kharkiv."
+)
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
 # Streamlit's frontend, opened on a page URL such as /topics, first tries that path as the
 # server's base path (/topics/_stcore/health, 404) before the root: expected, not an error.
 BASE_PATH_PROBE = re.compile(r"/[\w-]+/_stcore/(health|host-config)$")
@@ -94,10 +102,10 @@ def browser_store(corpus_store, tmp_path_factory) -> tuple[Store, str]:
     evil = root.parent / "evil.csv"
     pd.DataFrame(
         {
-            "title": [EVIL_TITLE],
-            "text": [EVIL_TEXT],
-            "published": ["2024-11-12"],
-            "source": ["x.test"],
+            "title": [EVIL_TITLE, TRAP_TITLE],
+            "text": [EVIL_TEXT, TRAP_TEXT],
+            "published": ["2024-11-12", "2024-11-12"],
+            "source": ["x.test", "x.test"],
         }
     ).to_csv(evil, index=False)
     store = Store(root)
@@ -242,8 +250,10 @@ def test_pages_render_offline_and_fast(server, browser, browser_store, tmp_path)
             timings[name] = time.perf_counter() - started
         else:
             page.get_by_role("heading", name=name.capitalize()).wait_for(timeout=30_000)
+            # the Data page: its notice that uploads are off (DASHBOARD_UPLOADS), or a table
             page.locator(
-                "[data-testid='stDataFrame'], [data-testid='stFileUploader']"
+                "[data-testid='stDataFrame'], [data-testid='stFileUploader'], "
+                "[data-testid='stAlert']"
             ).first.wait_for(state="visible", timeout=30_000)
         _settled(page)
         assert page.locator("[data-testid='stException']").count() == 0, name
@@ -405,4 +415,33 @@ def test_back_undoes_a_filter_change(server, browser):
             "() => document.querySelector('input[aria-label=\"Text contains\"]').value === 'drone'",
             timeout=30_000,
         )
+        _no_errors(page, rec)
+
+
+def test_item_text_makes_no_link_icon_or_reversal(server, browser, browser_store):
+    """A URL, icon and emoji shortcodes, LaTeX, a colour directive and bidi controls in an
+    item's title and text show as plain characters: no <a>, no icon or image, no KaTeX."""
+    store, _ = browser_store
+    trap = store.frame("items").set_index("title").loc[TRAP_TITLE, "item_id"]
+    with _page(browser) as (page, rec):
+        page.goto(f"{server}/items?item={trap}", wait_until="domcontentloaded")
+        box = page.locator(".st-key-item_text").first
+        box.wait_for(state="visible", timeout=60_000)
+        page.get_by_role("heading", name=re.compile("Trap report")).wait_for(timeout=30_000)
+        _settled(page)
+        # what shows the item's title or text: its heading, its text box
+        rendered = page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer']")
+        rendered = rendered.filter(has_text=re.compile(r"trap\.example"))
+        assert rendered.count() >= 2
+        assert rendered.locator("a").count() == 0
+        assert rendered.locator("img, svg, [data-testid='stIconMaterial'], .katex").count() == 0
+        shown = box.inner_text().replace("\u2060", "")
+        for words in ("https://trap.example/x", "www.trap.example", "spy@trap.example"):
+            assert words in shown, shown
+        for words in (":material/home:", ":smile:", ":streamlit:", "$x^2$", ":red[red]"):
+            assert words in shown, shown
+        assert "\U0001f604" not in shown  # the :smile: emoji
+        assert "gnp.exe" in shown and not set(BIDI) & set(shown)
+        heading = page.get_by_role("heading", name=re.compile("Trap report")).inner_text()
+        assert "https://trap.example/t :material/home:" in heading.replace("\u2060", "")
         _no_errors(page, rec)

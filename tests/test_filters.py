@@ -31,6 +31,7 @@ SAMPLE = {
     "sources": ("Reuters",),
     "datasets": ("seed_digest_2024-11-15",),
     "on_topic": False,
+    "origin": "dataset",
     "this_war": False,
 }
 TABLES = {"item": "items", "figure": "casualties", "event": "events"}

@@ -119,7 +119,7 @@ def corpus(corpus_store):
     con = corpus_store.connect()
     figures = con.sql(
         "SELECT c.* FROM casualties c JOIN items i USING (item_id) "
-        "WHERE c.scope = 'this_war' AND i.on_topic"
+        "WHERE c.scope = 'this_war' AND i.on_topic AND c.origin = 'text'"
     ).df()
     return con, figures
 

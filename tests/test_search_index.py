@@ -88,7 +88,8 @@ def test_index_follows_store_versions(sample, tmp_path):
     second.write_text(json.dumps({"text": "Drone strike on Odesa port."}) + "\n")
     ingest([second], store=store, discover=False)
     new = search_index.index_path(store)
-    assert new.name == "000002.sqlite" and not old.exists()
+    # the old index stays for readers of version 1 until KEEP_VERSIONS newer ones exist
+    assert new.name == "000002.sqlite" and old.exists()
     index = search_index.SearchIndex(new)
     assert len(index) == 2
     assert set(index.item_ids("odesa").to_pylist()) == set(
@@ -106,7 +107,7 @@ def test_index_follows_store_versions(sample, tmp_path):
         with pytest.raises(RuntimeError):
             ingest([third], store=store, discover=False)
     assert search_index.index_path(store) == new
-    assert sorted(p.name for p in (store.root / "search").iterdir()) == ["000002.sqlite"]
+    assert sorted(p.name for p in (store.root / "search").iterdir()) == [old.name, new.name]
 
 
 def test_compact_keeps_rows_and_search(sample, tmp_path):
@@ -127,7 +128,8 @@ def test_compact_keeps_rows_and_search(sample, tmp_path):
     assert len(store.parts("items")) > 1
     version = store.compact()
     assert version == 3 and all(len(store.parts(t)) == 1 for t in tables)
-    assert not any(p.exists() for p in old_parts)
+    # replaced parts stay for connections opened before the compact (store.KEEP_VERSIONS)
+    assert all(p.exists() for p in old_parts)
     for table in tables:
         after = store.frame(table).sort_values(["item_id"]).reset_index(drop=True)
         pd.testing.assert_frame_equal(before[table], after, check_like=False, obj=table)

@@ -21,10 +21,10 @@ FIXED_SIZE = {"place_map", "topic_cooccurrence"}
 EMPTY_STORE = """\
 **The store is empty.** Add news items to start:
 
-- on the **Data** page, upload files (plain-text digests, CSV, JSON/JSONL, RSS/Atom) and
-  press *Ingest*; or
 - on the command line: `python -m dashboard ingest FILE... --as-of 2024-11-15 --store {store}`
-  (or `make run`, which ingests the bundled sample).
+  (or `make run`, which ingests the bundled sample); or
+- on the **Data** page, when uploads are on (`DASHBOARD_UPLOADS=1`): upload files
+  (plain-text digests, CSV, JSON/JSONL, RSS/Atom) and press *Ingest*.
 """
 
 
@@ -101,7 +101,9 @@ DATE_COLUMNS = ("date", "period_start", "period_end")
 
 def table(frame: pd.DataFrame, special: dict | None = None, **kwargs):
     """``st.dataframe`` of ``frame`` as people read it: human headers, dates as YYYY-MM-DD,
-    "—" for missing text; ``special`` adds or overrides column configs."""
+    "—" for missing text, text shown as it reads (no bidirectional controls); ``special``
+    adds or overrides column configs. Streamlit's own CSV download of a table is off
+    (``client.disableDataExport``): the guarded downloads are the app's own."""
     config = {c: labels.column_label(c) for c in frame.columns}
     config |= {  # counts with thousands separators ("1,567")
         c: st.column_config.NumberColumn(labels.column_label(c), format="localized")
@@ -124,8 +126,9 @@ def table(frame: pd.DataFrame, special: dict | None = None, **kwargs):
         for c in frame.columns
         if (frame[c].dtype == object or frame[c].dtype == "string") and c not in LINK_COLUMNS
     ]
+    # bidirectional controls in a cell would reverse its text: removed (markup.plain)
     shown = frame.assign(
-        **{c: frame[c].astype("string").fillna(labels.MISSING) for c in text},
+        **{c: markup.plain_cells(frame[c]).fillna(labels.MISSING) for c in text},
         **{c: frame[c].astype("string").fillna("") for c in LINK_COLUMNS if c in frame},
     )
     return st.dataframe(
@@ -264,7 +267,7 @@ def item_picker(found: pd.DataFrame) -> str | None:
     return st.selectbox(
         "Item",
         list(titles),
-        format_func=lambda i: str(titles.get(i) or i)[:120],
+        format_func=lambda i: markup.plain(str(titles.get(i) or i))[:120],
         placeholder="choose an item to read",
         key=ITEM_KEY,
         on_change=lambda: _open_item(ss.get(ITEM_KEY)),
@@ -343,27 +346,33 @@ def _seed_period(
 
 # -- the Claims page ----------------------------------------------------------------------------
 # The Claims page's pickers: filter field -> label.
-CLAIM_PICKERS = {"sides": "Side", "kinds": "Casualty kind"}
+CLAIM_PICKERS = {"sides": "Side", "kinds": "Casualty kind", "groups": "Civilian or military"}
+# Pickers that may stay open: "all" groups compares civilian and military totals together.
+CLAIM_OPTIONAL = ("groups",)
+ANY = "all"
 
 
 def claim_pickers(filters: Filters) -> Filters:
-    """One side and one kind (the sidebar's when it names exactly one, else the one with
-    most items): claims compare like with like."""
+    """One side and one kind, and a group or all (the sidebar's when it names exactly one,
+    else the one with most items): claims compare like with like."""
     picked = {}
-    for column, (name, label) in zip(st.columns(2), CLAIM_PICKERS.items(), strict=True):
+    columns = st.columns(len(CLAIM_PICKERS))
+    for column, (name, label) in zip(columns, CLAIM_PICKERS.items(), strict=True):
         spec = BY_NAME[name]
-        found = state.facets(filters, name)
-        values = list(found["value"]) or [None]
+        values = list(state.facets(filters, name)["value"])
+        values = [ANY, *values] if name in CLAIM_OPTIONAL else values or [None]
         chosen = getattr(filters, name)
         default = chosen[0] if len(chosen) == 1 and chosen[0] in values else values[0]
         picked[name] = column.selectbox(
             label,
             values,
             index=values.index(default),
-            format_func=lambda v, key=spec.key: labels.label(key, v) if v else labels.MISSING,
+            format_func=lambda v, key=spec.key: (
+                labels.label(key, v) if v not in (None, ANY) else (v or labels.MISSING)
+            ),
             key=f"claims_{name}",
         )
-    return filters.replace(**{k: (v,) if v else () for k, v in picked.items()})
+    return filters.replace(**{k: (v,) if v and v != ANY else () for k, v in picked.items()})
 
 
 def flags_table(flags: pd.DataFrame):

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.app import state
+from dashboard.app.markup import escape_markdown
 from dashboard.store import StoreError
 
 # The favicon is a file served by the app itself: a Material or emoji page icon would be
@@ -31,6 +32,6 @@ page = st.navigation(PAGES)
 try:
     state.sidebar_filters()
 except StoreError as exc:  # an unreadable or outdated store: say so, no traceback
-    st.error(str(exc))
+    st.error(escape_markdown(str(exc)))
     st.stop()
 page.run()

@@ -22,6 +22,7 @@ from ..query import (
     BY_NAME,
     FIELDS,
     LEGACY,
+    LIST_LIMIT,
     MAX_DATE,
     MIN_DATE,
     PAGE_KEYS,
@@ -29,7 +30,7 @@ from ..query import (
     Filters,
 )
 from ..store import Store
-from .markup import escape_markdown
+from .markup import escape_markdown, plain
 
 STORE_ENV = "DASHBOARD_STORE"
 DEFAULT_STORE = "data/store"
@@ -222,7 +223,7 @@ def _draw_list(side, spec, filters: Filters) -> None:
         return labels.label(spec.key, value) if coded else value
 
     def shown(value: str) -> str:
-        return f"{name(value)} ({counts.get(value, 0):,})"
+        return f"{plain(name(value))} ({counts.get(value, 0):,})"
 
     _repair_selection(KEYS[spec.name], {name(v): v for v in counts})
 
@@ -231,6 +232,7 @@ def _draw_list(side, spec, filters: Filters) -> None:
         options=_with_selected(list(counts), st.session_state.get(KEYS[spec.name]) or []),
         format_func=shown,
         filter_mode=spec.search,
+        max_selections=LIST_LIMIT,
         key=KEYS[spec.name],
         help=(spec.help + " " if spec.help else "") + "In brackets: the items each would keep.",
     )

@@ -24,6 +24,7 @@ from .casualties import (
     casualty_rates_chart,
     casualty_totals_chart,
     claimant_ranges_chart,
+    claims_reference_chart,
 )
 from .overview import SOURCE_SELECTION, source_chart
 from .places import PLACE_SELECTION, place_map_chart
@@ -48,6 +49,7 @@ __all__ = [
     "casualties_over_time_chart",
     "casualty_rates_chart",
     "casualty_totals_chart",
+    "claims_reference_chart",
     "chart_bytes",
     "claimant_ranges_chart",
     "discovered_topics_chart",
@@ -110,6 +112,7 @@ CHARTS: dict[str, ChartSpec] = _specs(
         "topics",
         views.topic_counts,
         topic_frequency_chart,
+        {"count": "stories"},
         click=(TOPIC_SELECTION, "topics", "topic"),
     ),
     ChartSpec(
@@ -149,6 +152,14 @@ CHARTS: dict[str, ChartSpec] = _specs(
         views.casualty_claims,
         casualty_totals_chart,
         {"per": "total"},
+        level="figure",
+    ),
+    ChartSpec(
+        "claims_reference",
+        "Claimed totals and the datasets' sums of events",
+        "claims",
+        views.claims_with_reference,
+        claims_reference_chart,
         level="figure",
     ),
     ChartSpec(

@@ -99,6 +99,48 @@ def casualty_totals_chart(frame: pd.DataFrame) -> alt.Chart:
     return empty_note(chart, frame, "Cumulative totals claimed, by claimant")
 
 
+def claims_reference_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Each claimant's cumulative totals (step lines) beside each dataset's running sum of
+    single-event counts (dashed, with its low–high band), a panel per side · kind, log scale
+    (frame from ``views.claims_with_reference``)."""
+    frame = data(frame)
+    x = alt.X("date:T", axis=time_axis(frame["date"], "Date of the claim or event"))
+    y = alt.Y("value:Q", axis=people_axis("People (cumulative, log scale)", log=True), scale=LOG)
+    color = _claimant_color(frame)
+    claimed = alt.Chart(frame).transform_filter(alt.datum.measure == "claimed total")
+    summed = alt.Chart(frame).transform_filter(alt.datum.measure != "claimed total")
+    lines = (
+        claimed.mark_line(interpolate="step-after")
+        .encode(x=x, y=y, color=color, tooltip=_claim_tooltip())
+        .transform_filter(alt.datum.claimant != UNATTRIBUTED)
+    )
+    points = claimed.mark_point(filled=True, size=40).encode(
+        x=x, y=y, color=color, tooltip=_claim_tooltip()
+    )
+    band = summed.mark_area(opacity=0.15).encode(
+        x=x, y=alt.Y("low:Q", scale=LOG), y2="high:Q", color=color
+    )
+    sums = summed.mark_line(strokeDash=[6, 3]).encode(x=x, y=y, color=color, tooltip=_sum_tooltip())
+    chart = (
+        alt.layer(band, sums, lines, points)
+        .properties(width=WIDE, height=PANEL_HEIGHT)
+        .facet(row=alt.Row("series:N", title=None, header=HEADER))
+        .resolve_scale(y="independent")
+    )
+    return empty_note(chart, frame, "Claimed totals and the datasets' sums of events")
+
+
+def _sum_tooltip() -> list:
+    return [
+        alt.Tooltip("date:T", title="Up to", format="%-d %b %Y"),
+        alt.Tooltip("claimant:N", title="Dataset"),
+        alt.Tooltip("value:Q", title="People (best estimates)", format=","),
+        alt.Tooltip("low:Q", title="Low", format=","),
+        alt.Tooltip("high:Q", title="High", format=","),
+        alt.Tooltip("n_figures:Q", title="Events so far", format=","),
+    ]
+
+
 def _claimant_color(frame: pd.DataFrame) -> alt.Color:
     """Claimants in order of their number of figures; unattributed in grey, last."""
     order = frame.groupby("claimant")["n_figures"].sum().sort_values(ascending=False).index

@@ -28,16 +28,19 @@ CELL = 46
 
 
 def topic_frequency_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Bars: items per taxonomy topic, with the share of the filtered items written at the
-    end of each bar (frame from ``views.topic_counts``)."""
+    """Bars: stories (or items) per taxonomy topic, with their share of the filtered ones
+    written at the end of each bar (frame from ``views.topic_counts``)."""
     frame = data(frame)
+    unit = frame["unit"].iloc[0] if len(frame) else "items"
+    title = "Stories (near copies once)" if unit == "stories" else "Items (count)"
     base = alt.Chart(frame).encode(
-        x=alt.X("n_items:Q", axis=count_axis(frame["n_items"], "Items (count)")),
+        x=alt.X("n:Q", axis=count_axis(frame["n"], title)),
         y=alt.Y("topic:N", sort="-x", axis=category_axis("Topic")),
         tooltip=[
             alt.Tooltip("topic:N", title="Topic"),
+            alt.Tooltip("n:Q", title=unit.capitalize(), format=","),
             alt.Tooltip("n_items:Q", title="Items", format=","),
-            alt.Tooltip("share:Q", title="Share of the items", format=".1%"),
+            alt.Tooltip("share:Q", title=f"Share of the {unit}", format=".1%"),
         ],
     )
     bars = base.mark_bar(color=TAXONOMY_COLOUR, cursor="pointer").add_params(
@@ -49,7 +52,7 @@ def topic_frequency_chart(frame: pd.DataFrame) -> alt.Chart:
     chart = alt.layer(bars, shares).properties(
         width=WIDTH, height=bars_height(len(frame)), autosize=FIT_WIDTH
     )
-    return empty_note(chart, frame, "Topic frequency (items, and their share)")
+    return empty_note(chart, frame, "Topic frequency (stories or items, and their share)")
 
 
 def topics_over_time_chart(frame: pd.DataFrame) -> alt.Chart:

@@ -48,6 +48,7 @@ reference date ``as_of`` (precision "reference": the date the user gave the dige
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date, timedelta
 
 import numpy as np
@@ -158,6 +159,9 @@ THE_BEFORE_RE = re.compile(r"(?i)\bthe\s+$")
 BETWEEN_RE = re.compile(r"(?i)\bbetween\s+$")
 RANGE_GAP_RE = re.compile(r"(?i)\s*(?:and|to|until|till|through|-|–|—)\s*")
 RANGE_START_RE = re.compile(r"(?i)\b(?:between|from)\s+$")
+# "2022-23" is a range only with a dash: matched in place, never on a copy of the text's tail
+# (a copy per match made text full of "2014 to 22" quadratic).
+DASH_AFTER_RE = re.compile(r"\s*[-–—]")
 
 _SOON_DAYS = 7  # a day without year this close after the reference date is the coming one
 _SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
@@ -185,8 +189,10 @@ def extract_events(items: pd.DataFrame) -> pd.DataFrame:
         events = _events_in(text, ref_date)
         if not events:
             continue
+        spans = list(sentence_spans(text))
+        starts = [s for s, _ in spans]
         for start, end, first, last, precision, relative in events:
-            sentence = _sentence_at(text, start, end)
+            sentence = _sentence_at(text, spans, starts, start, end)
             rows.append(
                 (item_id, first, last, precision, text[start:end], sentence, start, end, relative)
             )
@@ -198,22 +204,21 @@ def extract_events(items: pd.DataFrame) -> pd.DataFrame:
     return validate(frame, EVENTS)
 
 
-def _sentence_at(text: str, start: int, end: int, margin: int = 400) -> str:
-    """The sentence holding ``text[start:end]``, from ``sentence_spans`` over a window.
+def _sentence_at(
+    text: str, spans: list[tuple[int, int]], starts: list[int], start: int, end: int
+) -> str:
+    """The sentence holding ``text[start:end]``: the one of ``spans`` (``sentence_spans(text)``,
+    split once per text; ``starts`` their starts) where it starts, found by bisection.
 
-    Splitting only a window around the phrase keeps long articles cheap; the window grows
-    until the sentence found does not touch a cut edge (where it might continue).
+    These are the sentences the casualty figures quote, so the scope rules can match a figure's
+    sentence to the dates written in it; and the time is linear in the text however many dates
+    it holds (splitting a window around each date, widened until the sentence found did not
+    touch its edge, took dates x sentence length: quadratic in text without punctuation).
     """
-    while True:
-        lo, hi = max(0, start - margin), min(len(text), end + margin)
-        for s, e in sentence_spans(text[lo:hi]):
-            if s + lo <= start < e + lo:
-                if (s == 0 and lo > 0) or (e + lo >= hi and hi < len(text)):
-                    break  # touches a cut edge: widen the window
-                return text[s + lo : e + lo]
-        else:
-            return text[start:end]
-        margin *= 4
+    k = bisect_right(starts, start) - 1
+    if k >= 0 and start < spans[k][1]:
+        return text[spans[k][0] : spans[k][1]]
+    return text[start:end]  # in no sentence: cannot happen, a date phrase is not blank
 
 
 # An event before it becomes a row: (start, end, first day, last day, precision, relative).
@@ -443,7 +448,7 @@ def _se(m, text, ref):
 def _yr(m, text, ref):
     y1, raw = int(m["yr_y1"]), m["yr_y2"]
     y2 = int(raw) if len(raw) == 4 else (y1 // 100) * 100 + int(raw)
-    if y2 <= y1 or (len(raw) == 2 and not re.match(r"\s*[-–—]", text[m.end("yr_y1") :])):
+    if y2 <= y1 or (len(raw) == 2 and not DASH_AFTER_RE.match(text, m.end("yr_y1"))):
         return _y_event(m.start(), m.end("yr_y1"), y1, text)
     return [(m.start(), m.end(), date(y1, 1, 1), date(y2, 12, 31), "range", False)]
 

@@ -16,6 +16,11 @@ TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_][\w'’\-]*|\S")
 # Largest figure accepted. The deadliest wars count tens of millions in all; a single news
 # figure above ten million people is a misread ("10^100", a sum of money, a population).
 MAX_VALUE = 10_000_000
+# Digits of the longest figure accepted. A number written with more (scale words only multiply
+# it) is above MAX_VALUE whatever follows, so reading stops there: the work per number stays
+# bounded ("100 100 100 ..." was joined from every start to its end, quadratic in a long
+# run), and a run past 308 digits no longer overflows a float.
+MAX_DIGITS = len(str(MAX_VALUE))
 
 # English number words (cardinal only: ordinals such as "eighth" are ranks, not counts).
 UNITS = {
@@ -87,9 +92,11 @@ def _digits_value(tok: Token, text: str, toks: list[Token], i: int) -> tuple[flo
         if value is None:
             return None
         j = i + 1
+        digits = len(s)
         # "700 000": a group of three digits right after one space.
         while (
             len(s) <= 3
+            and digits <= MAX_DIGITS
             and j < len(toks)
             and toks[j].text.isdigit()
             and len(toks[j].text) == 3
@@ -97,13 +104,17 @@ def _digits_value(tok: Token, text: str, toks: list[Token], i: int) -> tuple[flo
             and text[toks[j - 1].end] in SPACE_SEP
         ):
             value = value * 1000 + int(toks[j].text)
+            digits += 3
             j += 1
         return float(value), j
     if GROUPED.fullmatch(s):
         # "1.500" is European thousands unless a scale word follows ("1.5 million" is not this)
-        return float(re.sub(r"[.,]", "", s)), i + 1
+        whole = re.sub(r"[.,]", "", s)
+        return (float(whole), i + 1) if len(whole) <= MAX_DIGITS else None
     if DECIMAL.fullmatch(s):
-        return float(s.replace(",", ".")), i + 1  # valid only with a scale word after it
+        # valid only with a scale word after it
+        whole = re.split(r"[.,]", s)[0]
+        return (float(s.replace(",", ".")), i + 1) if len(whole) <= MAX_DIGITS else None
     return None
 
 

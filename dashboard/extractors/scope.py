@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,8 @@ SCOPE_FILE = Path(__file__).resolve().parents[1] / "data" / "scope.toml"
 THIS_WAR, OTHER = SCOPES
 # How far back (characters) the sentence before a figure's sentence is read for a cue.
 CONTEXT_BEFORE = 300
+# Sentences whose cue matches are kept: the figures of one sentence come one after another.
+CUE_CACHE_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -148,13 +151,26 @@ def figure_scope(ctx: FigureContext) -> str:
 
 
 def _nearest(cues: re.Pattern, text: str, offset: int) -> str | None:
-    """The group name of the cue nearest to ``offset`` in ``text``."""
+    """The group name of the cue nearest to ``offset`` in ``text`` (the first on a tie)."""
+    starts, ends, groups = _cue_matches(cues, text)
+    # Matches do not overlap, so their ends are sorted too: before ``offset`` the nearest is
+    # the last one ending by it, after it the first one starting after it, and one match at
+    # most holds it. Those three candidates are enough, whatever the number of cues.
+    k = bisect_right(starts, offset)
     best, best_distance = None, None
-    for m in cues.finditer(text):
-        distance = min(abs(m.start() - offset), abs(m.end() - offset))
+    for i in range(max(0, k - 2), min(len(starts), k + 1)):
+        distance = min(abs(starts[i] - offset), abs(ends[i] - offset))
         if best_distance is None or distance < best_distance:
-            best, best_distance = m.lastgroup, distance
+            best, best_distance = groups[i], distance
     return best
+
+
+@lru_cache(maxsize=CUE_CACHE_SIZE)
+def _cue_matches(cues: re.Pattern, text: str) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and group names of the cues in ``text``: found once per sentence, not
+    once per figure (a sentence may hold hundreds of figures)."""
+    found = [(m.start(), m.end(), m.lastgroup) for m in cues.finditer(text)]
+    return [f[0] for f in found], [f[1] for f in found], [f[2] for f in found]
 
 
 def casualty_scope(
@@ -163,22 +179,36 @@ def casualty_scope(
     """``casualties`` with ``scope`` set for every figure (items need ``on_topic``)."""
     if casualties.empty:
         return casualties.assign(scope=pd.Series([], dtype="string"))
-    by_item = items.set_index("item_id")
+    # Read once per chunk: looking an item's text up per figure copied the whole text each time.
+    texts = dict(zip(items["item_id"], items["text"], strict=True))
+    on_topic = dict(zip(items["item_id"], items["on_topic"], strict=True))
     dates = _sentence_date_ends(events)
     scopes = []
     for row in casualties.itertuples(index=False):
-        text = by_item.at[row.item_id, "text"]
-        s0 = text.find(row.sentence) if isinstance(row.sentence, str) else -1
+        text = texts[row.item_id]
+        s0 = _sentence_start(text, row.sentence, row.start, row.end)
         ctx = FigureContext(
             sentence=row.sentence or "",
             offset=max(0, row.start - s0) if s0 >= 0 else 0,
             before=text[max(0, s0 - CONTEXT_BEFORE) : s0] if s0 > 0 else "",
             period_end=None if pd.isna(row.period_end) else row.period_end.date(),
             sentence_dates_end=dates.get((row.item_id, row.sentence), ()),
-            on_topic=bool(by_item.at[row.item_id, "on_topic"]),
+            on_topic=bool(on_topic[row.item_id]),
         )
         scopes.append(figure_scope(ctx))
     return casualties.assign(scope=scopes)
+
+
+def _sentence_start(text: str, sentence, start: int, end: int) -> int:
+    """Where the figure's ``sentence`` (holding ``text[start:end]``) starts in ``text``, -1
+    when it is not there (HTML remnants blanked in the sentence).
+
+    Looked for only where it can lie, around the figure: a search of the whole text per
+    figure took figures x text length, and found the first copy of a repeated sentence.
+    """
+    if not isinstance(sentence, str):
+        return -1
+    return text.find(sentence, max(0, end - len(sentence)), start + len(sentence))
 
 
 def _sentence_date_ends(events: pd.DataFrame) -> dict[tuple[str, str], tuple[date, ...]]:

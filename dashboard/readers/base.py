@@ -39,7 +39,8 @@ class Record:
     source_id: str | None = None
     lat: object = None
     lon: object = None
-    extra: dict = field(default_factory=dict)
+    # casualty counts in the record's own columns, as written (dashboard/reference.py)
+    counts: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -13,12 +13,13 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from ..reference import field_names as count_field_names
 from .base import RAW_PREVIEW, InputError, Record, Reject, clean_str
 
 # Candidate source-field names per item field, most specific first; matched after
 # lower-casing and turning spaces/dashes into underscores. Drawn from the exports users
 # bring: GDELT (seendate), UCDP GED (source_headline, source_office, date_start), CIR
-# (brief description), news-API dumps (domain, link, timestamp), generic CMS exports.
+# (brief description), ACLED (notes), news-API dumps (domain, link, timestamp), generic CMS exports.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "text": (
         "text",
@@ -33,6 +34,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "message",
         "source_headline",
         "headline_text",
+        "notes",  # ACLED's event description
     ),
     "title": ("title", "headline", "subject", "name"),
     # An epoch "timestamp" is unambiguous about the time zone, so it beats a local-time string.
@@ -58,6 +60,9 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "lon": ("lon", "lng", "long", "longitude", "x"),
 }
 ITEM_FIELDS = tuple(FIELD_NAMES)
+# Casualty counts a record may carry (UCDP's deaths_a, ACLED's fatalities, ...), read like
+# the item fields and turned into reference figures by dashboard/reference.py.
+COUNT_FIELDS = tuple(count_field_names())
 _KEY = re.compile(r"[\s\-/]+")
 
 
@@ -72,7 +77,7 @@ def resolve_columns(available: list[str], columns: Mapping[str, str] | None = No
     user asked for it by name.
     """
     columns = dict(columns or {})
-    unknown = [f for f in columns if f not in ITEM_FIELDS]
+    unknown = [f for f in columns if f not in ITEM_FIELDS and f not in COUNT_FIELDS]
     if unknown:
         raise InputError(f"unknown item field(s) in column mapping: {', '.join(unknown)}")
     by_canon = {_canon(c): c for c in available}
@@ -91,6 +96,12 @@ def resolve_columns(available: list[str], columns: Mapping[str, str] | None = No
                 mapping[item_field] = column
                 taken.add(column)
                 break
+    # Counts may share a column with an item field (UCDP's date_start is both the
+    # publication date and the period's first day), so they are matched apart.
+    for count_field, names in count_field_names().items():
+        column = next((by_canon[n] for n in names if n in by_canon), None)
+        if count_field not in mapping and column is not None:
+            mapping[count_field] = column
     return mapping
 
 
@@ -110,6 +121,7 @@ def _record(n: int, row: Mapping, mapping: dict) -> Record | Reject:
         source_id=clean_str(get.get("source_id")),
         lat=get.get("lat"),
         lon=get.get("lon"),
+        counts={f: get[f] for f in COUNT_FIELDS if f in get},
     )
 
 

@@ -12,14 +12,20 @@ if layout.require_data():
     picked = layout.claim_pickers(filters)
     # one query for the table and the flags (views.claimant_table and claim_flags each run it)
     figures = state.view("casualty_figures", picked, limit=views.CLAIM_FIGURES)
-    layout.chart("casualty_totals", picked)
+    layout.chart("claims_reference", picked)
+    st.caption(
+        "Lines: each claimant's running totals. Dashed: a dataset's deaths per event "
+        "(UCDP GED's own counts) summed from the first day in the filters, its low–high "
+        "range shaded; a claim 'since the invasion' compares when From is 2022-02-24."
+    )
     layout.chart("casualty_rates", picked)
     st.subheader("Claimants", anchor=False)
     st.caption(
         "Named claimants' totals; the average per day is the change between consecutive "
-        "totals (empty with a single claim)."
+        "totals (empty with a single claim). A dataset's row sums its counts of events."
     )
-    layout.table(claims.claimant_table(claims.claim_series(figures)))
+    sums = state.view("reference_sums", picked)
+    layout.table(claims.claimant_table(claims.claim_series(figures), sums))
     st.subheader("What does not add up", anchor=False)
     st.caption(
         "A total going down, a daily rate against the claimant's own totals, claimants "

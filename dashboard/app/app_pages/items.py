@@ -38,5 +38,5 @@ if layout.require_data():
             st.markdown(markup.highlight(item["text"] or "", marks))
         with st.expander("Extracted spans"):
             layout.table(marks)
-        with st.expander("Raw text"):
-            st.text(item["text"] or "")
+        with st.expander("Raw text"):  # bidirectional controls shown as <U+202E>
+            st.text(markup.plain(item["text"] or "", reveal=True))

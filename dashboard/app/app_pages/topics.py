@@ -22,15 +22,13 @@ if layout.require_data():
     layout.chart("topics_over_time", filters, freq=freq)
     st.subheader("Discovered topics and their terms")
     found = state.view("discovered_topics", filters)
-    st.dataframe(
+    layout.table(
         found,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        {
             "rank": "Rank",
             "topic": "Topic",
             "top_terms": st.column_config.TextColumn("Top terms", width="large"),
-            "n_items": "Items (filtered)",
-            "n_items_all": "Items (all)",
+            "n_items": st.column_config.NumberColumn("Items (filtered)", format="localized"),
+            "n_items_all": st.column_config.NumberColumn("Items (all)", format="localized"),
         },
     )

@@ -314,15 +314,17 @@ def enemy_side(claimant: str | None) -> str:
 
 
 def np_group(lows: list[str], np: list[int]) -> str:
-    """Group named by a noun phrase: its last people noun decides, then force words."""
+    """Group named by a noun phrase: its last people noun (with a force word just before
+    it) decides, then force words."""
     words = [lows[k] for k in np]
     if any(w in CIVILIAN_WORDS for w in words):
         return "civilian"
-    for w in reversed(words):
-        if w in MILITARY_NOUNS:
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in MILITARY_NOUNS:
             return "military"
-        if w in CIVILIAN_NOUNS:
-            return "civilian"
+        if words[i] in CIVILIAN_NOUNS:
+            # "military man", "army medic": a force word before the person makes them military
+            return "military" if i and words[i - 1] in MILITARY_WORDS else "civilian"
     if any(w in MILITARY_WORDS for w in words):
         return "military"
     if any(w in MILITARY_TITLES for w in words):

@@ -41,6 +41,7 @@ from .shapes import (
     number_figure,
     object_one,
     one_among,
+    reworded,
     singulars,
     skip_hedge,
 )
@@ -133,7 +134,7 @@ def _sentence_figures(
     toks = tokenize(sentence, s0)
     if not toks:
         return []
-    lows = [t.low for t in toks]
+    lows = reworded([t.low for t in toks])
     used: set[int] = set()
     numbers = _numbers(text, toks, lows)
     figs, pending = _number_figures(sentence, toks, lows, numbers, used)
@@ -259,6 +260,7 @@ def _row(text, sentence, toks, lows, fig: Figure, cues, side, group, per, period
     return {
         "value": fig.value if fig.value is not None and fig.value <= MAX_VALUE else None,
         "value_max": fig.value_max,
+        "value_min": None,
         "kind": fig.kind,
         "side": side or "unknown",
         "group": group,
@@ -269,10 +271,12 @@ def _row(text, sentence, toks, lows, fig: Figure, cues, side, group, per, period
         "period_end": period[1],
         "approximate": fig.approx,
         "scope": None,  # set by extractors.scope, which reads the whole item
+        "origin": "text",
         "quote": text[start:end],
         "sentence": sentence,
         "start": start,
         "end": end,
+        "record_ref": None,
     }
 
 

@@ -30,11 +30,14 @@ from .vocabulary import (
     DEAD_COMPOUNDS_FORWARD,
     DEAD_COMPOUNDS_SINGULAR,
     DEAD_WORDS,
+    DEADLY_WOUND_NOUNS,
+    DEADLY_WOUND_TAILS,
     DIE_WORDS,
     ENEMY_VERBS,
     EXCHANGE_AFTER,
     FAMILY_KILLING,
     FATAL_ADVERBS,
+    FATAL_VERBS,
     FORWARD_KIND,
     HEDGE_ONE,
     HEDGE_THREE_FIRST,
@@ -108,6 +111,21 @@ class Figure:
     possessor: str | None = None  # side owning an aggregate noun ("Russian losses amounted to")
     enemy_verb: bool = False  # a verb only an enemy's losses take ("eliminated", "destroyed")
     noun: int | None = None  # the aggregate noun of a toll ("daily number", "losses")
+
+
+def reworded(lows: list[str]) -> list[str]:
+    """The words as the shapes read them: a wound said to be deadly is a death ("fatally
+    shot", "injuries incompatible with life" read as "killed"). The quote keeps the text's
+    own words."""
+    out = list(lows)
+    for i in range(len(out) - 1):
+        if out[i] in FATAL_ADVERBS and out[i + 1] in FATAL_VERBS:
+            out[i + 1] = "killed"
+        elif out[i] in DEADLY_WOUND_NOUNS and any(
+            out[i + 1 : i + 1 + len(t)] == t for t in DEADLY_WOUND_TAILS
+        ):
+            out[i] = "killed"
+    return out
 
 
 def number_figure(lows: list[str], num: Number, kind: str, last: int, np: list[int]) -> Figure:

@@ -1,0 +1,202 @@
+"""Watched sources (issue 15): polling a real local HTTP server (loopback only)."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from dashboard.cli import main
+from dashboard.store import Store
+from dashboard.watch import (
+    SOURCES_FILE,
+    Source,
+    SourceError,
+    load_sources,
+    load_state,
+    watch,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rss(*titles: str) -> bytes:
+    items = "".join(
+        f"<item><title>{t}</title><description>{t}: two soldiers were killed near Bakhmut."
+        f"</description><link>https://example.org/{n}</link>"
+        f"<pubDate>Mon, 0{n + 1} Jan 2024 10:00:00 GMT</pubDate></item>"
+        for n, t in enumerate(titles)
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+class Server:
+    """Answers each path from a queue of (status, headers, body); records what it was asked."""
+
+    def __init__(self):
+        self.routes: dict[str, list[tuple[int, dict, bytes]]] = {}
+        self.requests: list[tuple[str, dict]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                server.requests.append((self.path, dict(self.headers)))
+                queue = server.routes.get(self.path) or [(404, {}, b"")]
+                status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+def run(sources, store, **kwargs):
+    lines, sleeps = [], []
+    states = watch(
+        sources, store, once=True, as_of="2024-11-15", echo=lines.append,
+        sleep=sleeps.append, **kwargs,
+    )  # fmt: skip
+    return states, lines, sleeps
+
+
+def n_items(store: Store) -> int:
+    return store.connect().execute("SELECT count(*) FROM items").fetchall()[0][0]
+
+
+def test_a_feed_is_ingested_then_asked_conditionally(server, tmp_path):
+    server.routes["/feed.xml"] = [
+        (200, {"ETag": '"v1"', "Last-Modified": "Mon, 01 Jan 2024 10:00:00 GMT"}, rss("A", "B")),
+        (304, {"ETag": '"v1"'}, b""),
+    ]
+    store = Store(tmp_path / "store")
+    source = Source("wire", f"{server.url}/feed.xml")
+    states, lines, _ = run([source], store)
+    assert n_items(store) == 2 and states["wire"].items_added == 2
+    assert "wire: 2 new item(s)" in lines[0]
+    version = store.version
+    states, lines, _ = run([source], store)
+    assert server.requests[-1][1]["If-None-Match"] == '"v1"'
+    assert server.requests[-1][1]["If-Modified-Since"] == "Mon, 01 Jan 2024 10:00:00 GMT"
+    assert "not modified" in lines[0] and store.version == version
+    # the state lives in the store: a new process knows what it saw
+    assert load_state(store)["wire"].etag == '"v1"'
+    datasets = store.connect().execute("SELECT DISTINCT dataset FROM items").fetchall()
+    assert datasets == [("wire",)]
+
+
+def test_new_items_join_incrementally_and_old_ones_are_duplicates(server, tmp_path):
+    server.routes["/feed"] = [(200, {}, rss("A")), (200, {}, rss("A", "B", "C"))]
+    store = Store(tmp_path / "store")
+    source = Source("wire", f"{server.url}/feed")
+    run([source], store)
+    states, lines, _ = run([source], store)
+    assert n_items(store) == 3 and states["wire"].last_added == 2
+    assert states["wire"].items_added == 3
+
+
+def test_errors_and_429_are_retried_with_backoff_and_retry_after(server, tmp_path):
+    server.routes["/feed"] = [
+        (503, {}, b"busy"),
+        (429, {"Retry-After": "7"}, b"slow down"),
+        (200, {}, rss("A")),
+    ]
+    store = Store(tmp_path / "store")
+    states, _, sleeps = run([Source("wire", f"{server.url}/feed")], store)
+    assert n_items(store) == 1 and states["wire"].last_error is None
+    assert 2.0 <= sleeps[0] <= 4.0  # backoff with jitter after the 503
+    assert sleeps[1] == 7.0  # the server's Retry-After
+
+
+def test_a_source_that_keeps_failing_is_reported_and_the_others_load(server, tmp_path):
+    server.routes["/down"] = [(500, {}, b"")]
+    server.routes["/ok"] = [(200, {}, rss("A"))]
+    store = Store(tmp_path / "store")
+    sources = [Source("down", f"{server.url}/down"), Source("ok", f"{server.url}/ok")]
+    states, lines, sleeps = run(sources, store)
+    assert len(sleeps) == 3  # three retries, then the next source
+    assert "down: error: down: HTTP 500 (after 3 retries)" in lines[0]
+    assert states["down"].last_error and states["ok"].last_added == 1
+    assert n_items(store) == 1
+
+
+def test_an_answer_over_the_cap_is_refused_and_nothing_is_stored(server, tmp_path):
+    server.routes["/big"] = [(200, {}, rss(*[f"T{n}" for n in range(9)]))]
+    store = Store(tmp_path / "store")
+    states, lines, _ = run([Source("big", f"{server.url}/big", max_bytes=500)], store)
+    assert "over the cap" in states["big"].last_error
+    assert not store.exists() or n_items(store) == 0
+
+
+def test_a_gzip_answer_is_read(server, tmp_path):
+    server.routes["/gz"] = [(200, {"Content-Encoding": "gzip"}, gzip.compress(rss("A", "B")))]
+    store = Store(tmp_path / "store")
+    run([Source("gz", f"{server.url}/gz")], store)
+    assert n_items(store) == 2
+
+
+def test_a_timeout_is_an_error_of_that_source(tmp_path):
+    def stuck(request):
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    client = httpx.Client(transport=httpx.MockTransport(stuck))
+    store = Store(tmp_path / "store")
+    states, lines, _ = run([Source("slow", "http://127.0.0.1:9/feed")], store, client=client)
+    assert "ReadTimeout" in states["slow"].last_error
+
+
+def test_sources_file_errors_name_the_source(tmp_path):
+    path = tmp_path / "sources.toml"
+    cases = {
+        '[[source]]\nname = "a"\n': "needs a url",
+        '[[source]]\nname = "a"\nurl = "x"\ninterval = 1\n': "interval",
+        '[[source]]\nname = "a"\nurl = "x"\nformat = "pdf"\n': "format 'pdf'",
+        '[[source]]\nname = "a"\nurl = "x"\n[[source]]\nname = "a"\nurl = "y"\n': "twice",
+        "[[source]\n": "cannot read",
+    }
+    for text, problem in cases.items():
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(SourceError, match=problem):
+            load_sources(path)
+
+
+def test_the_bundled_sources_file_runs_offline(tmp_path, capsys):
+    sources = load_sources(SOURCES_FILE)
+    assert sources and all(not s.is_http for s in sources)
+    code = main(["watch", "--once", "--store", str(tmp_path / "s"), "--as-of", "2024-11-15"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "seed_digest: 10 new item(s)" in out
+
+
+def test_watch_cli_exits_2_when_a_source_failed(server, tmp_path):
+    server.routes["/gone"] = [(404, {}, b"")]
+    path = tmp_path / "sources.toml"
+    path.write_text(f'[[source]]\nname = "gone"\nurl = "{server.url}/gone"\n', "utf-8")
+    code = main(["watch", "--once", "--sources", str(path), "--store", str(tmp_path / "s")])
+    assert code == 2
