@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import pandas as pd
 
 from .ingest import ingest
 from .readers import FORMAT_ALIASES, FORMATS
@@ -155,6 +156,32 @@ def save_state(store: Store, states: dict[str, SourceState]) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump({name: asdict(s) for name, s in states.items()}, fh, indent=1)
     os.replace(tmp, store.root / STATE_FILE)
+
+
+def status_table(store: Store) -> pd.DataFrame:
+    """Each watched source's state, for the Data page: last poll and success, the items its
+    last poll added and all it added, the last error, the next poll (UTC)."""
+    rows = [
+        {
+            "source": name,
+            "last_poll": s.last_poll,
+            "last_success": s.last_success,
+            "new_items": s.last_added,
+            "items_added": s.items_added,
+            "error": s.last_error,
+            "next_poll": _stamp(s.next_poll) if s.next_poll else None,
+        }
+        for name, s in sorted(load_state(store).items())
+    ]
+    frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    for column in ("last_poll", "last_success", "next_poll"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+STATUS_COLUMNS = [
+    "source", "last_poll", "last_success", "new_items", "items_added", "error", "next_poll",
+]  # fmt: skip
 
 
 # -- fetching ---------------------------------------------------------------------------------

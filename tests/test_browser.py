@@ -119,8 +119,15 @@ def server(browser_store):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (make system-deps)")
     store, _ = browser_store
+    with _serve(store) as url:
+        yield url
+
+
+@contextmanager
+def _serve(store: Store, **env_extra: str):
+    """``streamlit run`` of the app on ``store``, on a free loopback port; its URL."""
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_STORE": str(store.root)}
+    env = {**os.environ, "DASHBOARD_STORE": str(store.root), **env_extra}
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app" / "main.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -444,4 +451,21 @@ def test_item_text_makes_no_link_icon_or_reversal(server, browser, browser_store
         assert "gnp.exe" in shown and not set(BIDI) & set(shown)
         heading = page.get_by_role("heading", name=re.compile("Trap report")).inner_text()
         assert "https://trap.example/t :material/home:" in heading.replace("\u2060", "")
+        _no_errors(page, rec)
+
+
+def test_an_open_page_follows_the_store_as_it_grows(browser, tmp_path):
+    """`dashboard watch` adds items while a page is open: the page shows them without a
+    reload, with its filters as they were."""
+    store = Store(tmp_path / "store")
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text('{"text": "Shelling of Kherson overnight.", "published": "2024-11-10"}\n')
+    second.write_text('{"text": "Drone strike on Odesa port.", "published": "2024-11-11"}\n')
+    ingest([first], store=store, as_of="2024-11-15", discover=False)
+    with _serve(store, DASHBOARD_REFRESH_SECONDS="1") as url, _page(browser) as (page, rec):
+        page.goto(f"{url}/items?on_topic=0", wait_until="domcontentloaded")
+        page.get_by_text("1 items match").first.wait_for(timeout=60_000)
+        ingest([second], store=store, as_of="2024-11-15", discover=False)
+        page.get_by_text("2 items match").first.wait_for(timeout=30_000)
+        assert "on_topic=0" in page.url
         _no_errors(page, rec)

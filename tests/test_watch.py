@@ -200,3 +200,20 @@ def test_watch_cli_exits_2_when_a_source_failed(server, tmp_path):
     path.write_text(f'[[source]]\nname = "gone"\nurl = "{server.url}/gone"\n', "utf-8")
     code = main(["watch", "--once", "--sources", str(path), "--store", str(tmp_path / "s")])
     assert code == 2
+
+
+def test_the_data_page_shows_each_sources_status(server, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    server.routes["/feed"] = [(200, {}, rss("A", "B"))]
+    server.routes["/down"] = [(500, {}, b"")]
+    store = Store(tmp_path / "store")
+    run([Source("wire", f"{server.url}/feed"), Source("down", f"{server.url}/down")], store)
+    monkeypatch.setenv("DASHBOARD_STORE", str(store.root))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app" / "main.py"), default_timeout=60)
+    at = at.run().switch_page("app_pages/data.py").run()
+    assert not at.exception
+    assert "Watched sources" in [s.value for s in at.subheader]
+    table = at.dataframe[0].value.set_index("source")
+    assert table.loc["wire", "new_items"] == 2 and table.loc["wire", "items_added"] == 2
+    assert "HTTP 500" in table.loc["down", "error"]

@@ -29,9 +29,19 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+
+
+@st.fragment(run_every=state.refresh_seconds())
+def follow_store() -> None:
+    """Rerun the page when the store gets a new version: the filters stay as they are."""
+    if state.store_changed():
+        st.rerun(scope="app")
+
+
 try:
     state.sidebar_filters()
 except StoreError as exc:  # an unreadable or outdated store: say so, no traceback
     st.error(escape_markdown(str(exc)))
     st.stop()
+follow_store()
 page.run()

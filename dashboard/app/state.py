@@ -45,6 +45,30 @@ def store() -> Store:
     return Store(Path(os.environ.get(STORE_ENV, DEFAULT_STORE)))
 
 
+# How often an open page looks for a new store version (``dashboard watch`` adding items):
+# views are cached by version, so a rerun shows the new data with the same filters.
+REFRESH_ENV = "DASHBOARD_REFRESH_SECONDS"
+REFRESH_SECONDS = 30
+_SEEN_VERSION = "_store_version_seen"
+
+
+def refresh_seconds() -> float | None:
+    """Seconds between store checks; None (never) when the setting is 0."""
+    try:
+        seconds = float(os.environ.get(REFRESH_ENV, REFRESH_SECONDS))
+    except ValueError:
+        seconds = REFRESH_SECONDS
+    return seconds if seconds > 0 else None
+
+
+def store_changed() -> bool:
+    """Whether the store has a new version since this session last looked."""
+    version = store().version if store().exists() else 0
+    seen = st.session_state.get(_SEEN_VERSION)
+    st.session_state[_SEEN_VERSION] = version
+    return seen is not None and seen != version
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _connection(path: str, version: int):
     """One DuckDB connection per store version, with a lock: sessions run in threads."""

@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import views
+from dashboard import views, watch
 from dashboard.app import layout, state, uploads
 from dashboard.app.markup import escape_markdown
 from dashboard.export import frame_csv
@@ -35,6 +35,11 @@ else:
 
 if store.exists():
     st.caption(escape_markdown(f"Store {store.root} · version {store.version}"))
+    sources = watch.status_table(store)
+    if len(sources):  # `dashboard watch` has polled into this store
+        st.subheader("Watched sources", anchor=False)
+        st.caption("Polled by `dashboard watch`; this page follows the store as it grows.")
+        layout.table(sources)
     with st.expander("All rejected records in the store"):
         layout.table(
             uploads.shown_rejects(state.query(lambda con: con.sql("SELECT * FROM rejects").df()))

@@ -36,6 +36,10 @@ if layout.require_data():
         )
         with st.container(border=True, key="item_text"):
             st.markdown(markup.highlight(item["text"] or "", marks))
+        story = state.query(views.story_items, item_id)
+        if len(story):  # the same story as other outlets or versions carried it
+            with st.expander(f"The same story in {len(story):,} other item(s)"):
+                layout.items_table(story, key="story_table")
         with st.expander("Extracted spans"):
             layout.table(marks)
         with st.expander("Raw text"):  # bidirectional controls shown as <U+202E>
