@@ -87,6 +87,8 @@ class SentenceCues:
     _agent: str | None = None
     _agent_done: bool = False
     _places: list[tuple[int, str]] | None = None
+    _target: str | None = None
+    _target_done: bool = False
 
     @classmethod
     def read(
@@ -124,6 +126,15 @@ class SentenceCues:
                 agent = agent_side(self.before, self.enemy)
             self._agent, self._agent_done = agent, True
         return self._agent
+
+    def target(self) -> str | None:
+        """The side of the sentence's target ("a strike on a Ukrainian mall"), read on first
+        use: it is the same for every figure of the sentence."""
+        if not self._target_done:
+            found = (side_of_word(m.group("t")) for m in TARGET.finditer(self.sentence))
+            self._target = next((side for side in found if side is not None), None)
+            self._target_done = True
+        return self._target
 
     def places(self) -> list[tuple[int, str]]:
         """(token index, side) of the places it names, else of the sentence before; on first
@@ -194,11 +205,7 @@ def _side_attacker(c: Cues) -> str | None:
 
 def _side_target(c: Cues) -> str | None:
     """ "a missile strike on a Ukrainian mall left 18 dead": the target's side."""
-    for m in TARGET.finditer(c.sentence.sentence):
-        side = side_of_word(m.group("t"))
-        if side is not None:
-            return side
-    return None
+    return c.sentence.target()
 
 
 def _side_claimant(c: Cues) -> str | None:
@@ -380,16 +387,23 @@ def resolve_group(c: Cues, side: str | None) -> str:
 # --- per and period -----------------------------------------------------------------------
 
 
+# How far a figure's clause reaches, in words, when no clause mark ends it sooner: behind it,
+# the subject; ahead, its time and place ("... killed in Donbas since the start of the
+# full-scale invasion in February 2022"). Bounded, so a text without punctuation costs each
+# figure a fixed amount, not the length of its window.
+CLAUSE_BEHIND = 12
+CLAUSE_AHEAD = 40
+
+
 def clause(toks: list[Token], lows: list[str], fig: Figure, s0: int) -> tuple[int, int]:
     """Character span (sentence-relative) of the clause around a figure."""
-    n = len(lows)
     a = fig.first
-    steps = 0
-    while a > 0 and lows[a - 1] not in CLAUSE_END and steps < 12:
+    stop = max(0, fig.first - CLAUSE_BEHIND)
+    while a > stop and lows[a - 1] not in CLAUSE_END:
         a -= 1
-        steps += 1
     b = fig.last
-    while b + 1 < n and lows[b + 1] not in CLAUSE_END:
+    stop = min(len(lows) - 1, fig.last + CLAUSE_AHEAD)
+    while b < stop and lows[b + 1] not in CLAUSE_END:
         b += 1
     return toks[a].start - s0, toks[b].end - s0
 
