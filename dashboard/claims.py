@@ -50,6 +50,8 @@ UNATTRIBUTED = "unattributed"
 # A dataset's running sum is labelled apart from its name as a claimant.
 REFERENCE_SUFFIX = " (sum of events)"
 TABLE_COLUMNS = ["claimant", "first_claim", "latest_claim", "latest_value", "n_claims", "per_day"]
+# Counts are whole numbers; a missing average stays empty (not "None") in every table.
+TABLE_TYPES = {"latest_value": "Int64", "n_claims": "Int64", "per_day": "float64"}
 
 
 def _claims(figures: pd.DataFrame, per: str) -> pd.DataFrame:
@@ -104,7 +106,7 @@ def claimant_table(series: pd.DataFrame, sums: pd.DataFrame | None = None) -> pd
                 "per_day": per_day.mean() if len(per_day) else None,
             }
         )
-    return pd.DataFrame(out, columns=TABLE_COLUMNS)
+    return pd.DataFrame(out, columns=TABLE_COLUMNS).astype(TABLE_TYPES)
 
 
 def reference_table(sums: pd.DataFrame) -> pd.DataFrame:
@@ -128,7 +130,7 @@ def reference_table(sums: pd.DataFrame) -> pd.DataFrame:
                 "per_day": total / ((last - first).days + 1),
             }
         )
-    return pd.DataFrame(out, columns=TABLE_COLUMNS)
+    return pd.DataFrame(out, columns=TABLE_COLUMNS).astype(TABLE_TYPES)
 
 
 def _flag(flag, claimant, day, value, other, message, evidence) -> dict:

@@ -52,7 +52,7 @@ def topic_frequency_chart(frame: pd.DataFrame) -> alt.Chart:
     chart = alt.layer(bars, shares).properties(
         width=WIDTH, height=bars_height(len(frame)), autosize=FIT_WIDTH
     )
-    return empty_note(chart, frame, "Topic frequency (stories or items, and their share)")
+    return empty_note(chart, frame, f"Topic frequency ({unit}, and their share)")
 
 
 def topics_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
