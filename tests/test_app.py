@@ -432,3 +432,16 @@ def test_the_claims_page_compares_one_side_and_kind(corpus_store, monkeypatch):
     assert at.selectbox(key="claims_kinds").value == "injured"
     injured = views.claim_flags(corpus_store.connect(), picked.replace(kinds=("injured",)))
     assert len(at.dataframe[1].value) == len(injured)
+
+
+def test_topic_frequency_counts_stories_unless_asked_for_items(corpus_store, monkeypatch):
+    at = _ok(_app(corpus_store, monkeypatch))
+    at = _ok(at.switch_page("app_pages/topics.py").run())
+    assert at.radio(key="topics_count").value == "stories"
+    stories = _chart(at, "Topic frequency (stories")
+    at = _ok(at.radio(key="topics_count").set_value("items").run())
+    items = _chart(at, "Topic frequency (items")
+    assert set(stories["unit"]) == {"stories"} and set(items["unit"]) == {"items"}
+    # near copies count once as stories: never more stories than items per topic
+    both = stories.set_index("topic")["n"].align(items.set_index("topic")["n"])
+    assert (both[0] <= both[1]).all() and (both[0] < both[1]).any()

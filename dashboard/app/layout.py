@@ -44,6 +44,14 @@ def granularity(key: str, default: str = "week") -> str:
     )
 
 
+def count_unit(key: str) -> str:
+    """Count stories (near copies once: the default) or items."""
+    return st.radio(
+        "Count", views.COUNT_UNITS, key=key, horizontal=True,
+        help="A story carried by many outlets, or rewritten, counts once as a story.",
+    )  # fmt: skip
+
+
 def chart_key(name: str) -> str:
     """The widget key of registry chart ``name``: its selection events live under it."""
     return f"chart_{name}"

@@ -9,7 +9,7 @@ filters = state.current_filters()
 if layout.require_data():
     left, right = st.columns(2)
     with left:
-        layout.chart("topic_frequency", filters)
+        layout.chart("topic_frequency", filters, count=layout.count_unit("topics_count"))
     with right:
         layout.chart("discovered_topics", filters)
         st.caption("Found in the corpus itself (TF-IDF + NMF); labels are their top terms.")
