@@ -143,6 +143,8 @@ def finish(store: Store, batch, summary: IngestSummary, *, discover: bool, as_of
             "as_of": as_of.date().isoformat(),
         },
     )
+    if store.needs_compaction():  # many small ingests (a watched feed) make many parts
+        store.compact()
 
 
 def _end_with_parent(parent: int) -> None:

@@ -61,6 +61,10 @@ LOCK_TIMEOUT_ENV = "DASHBOARD_LOCK_TIMEOUT"
 # query, so a query needs its version's files for seconds; two versions cover an ingest
 # followed at once by a compact while a page is loading.
 KEEP_VERSIONS = 2
+# An ingest compacts the store when a table has more parts than this: DuckDB pays per file
+# (a million items ingested in 20k-item chunks make 50 parts per table), and compacting
+# 64 parts costs seconds, not a rewrite of the store after every ingest.
+COMPACT_PARTS = 64
 # DuckDB reads ``*``, ``?`` and ``[`` in a file name as a glob pattern. Written as a
 # one-character class (``[[]``) each matches only itself.
 GLOB_CHARS = re.compile(r"[*?\[]")
@@ -254,6 +258,11 @@ class Store:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def needs_compaction(self, parts: int | None = None) -> bool:
+        """Whether some table is held in more than ``parts`` (``COMPACT_PARTS``) files."""
+        limit = COMPACT_PARTS if parts is None else parts
+        return any(len(rels) > limit for rels in self.manifest()["tables"].values())
 
     def compact(self, batch_rows: int = 65_536) -> int:
         """Rewrite every table held in several parts as one file; return the new version.

@@ -180,3 +180,19 @@ def test_a_store_of_an_older_extraction_version_is_refused_clearly(tmp_path):
         store.frame("items")  # the notebooks' way in: no silently empty columns either
     with pytest.raises(StoreError, match="older version"):
         ingest([SEED], store=store, as_of=SEED_AS_OF)
+
+
+def test_an_ingest_compacts_a_store_of_many_parts(tmp_path, monkeypatch):
+    """Many small ingests (a watched feed) would leave hundreds of parts; past
+    COMPACT_PARTS an ingest compacts, and nothing is lost."""
+    import dashboard.store as store_module
+
+    monkeypatch.setattr(store_module, "COMPACT_PARTS", 2)
+    store = Store(tmp_path / "store")
+    for n in range(4):
+        path = tmp_path / f"feed{n}.jsonl"
+        path.write_text(json.dumps({"text": f"Shelling of Kherson, {n + 2} injured."}) + "\n")
+        ingest([path], store=store, as_of="2024-11-15", discover=False)
+        assert all(len(parts) <= 2 for parts in store.manifest()["tables"].values())
+    assert any(b.get("compacted") for b in store.manifest()["batches"])
+    assert len(store.frame("items")) == 4 and len(store.frame("casualties")) == 4
