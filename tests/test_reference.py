@@ -228,3 +228,28 @@ def test_ingest_cli_takes_a_death_column(tmp_path, capsys):
         .fetchall()
     )
     assert rows == [(4, "monitor", "dataset")]
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    """The sample `make run` opens on: the seed digest and the bundled UCDP extract."""
+    root = tmp_path_factory.mktemp("sample") / "store"
+    seed = ROOT / "data" / "samples" / "seed_digest_2024-11-15.txt"
+    ingest([seed, BUNDLED], store=root, as_of="2024-11-15", discover=False)
+    return Store(root)
+
+
+def test_claims_page_puts_ucdp_beside_the_text_claims_on_the_sample(sample_store, monkeypatch):
+    """ "Civilians killed in Ukraine: text claims vs UCDP" on the sample store."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DASHBOARD_STORE", str(sample_store.root))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app" / "main.py"), default_timeout=60)
+    at.query_params.update({"side": "ukraine", "kind": "killed", "group": "civilian"})
+    at = at.run().switch_page("app_pages/claims.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="claims_groups").value == "civilian"
+    table = at.dataframe[0].value
+    assert "UCDP GED (sum of events)" in set(table["claimant"])
+    chart = [e for e in at.get("vega_lite_chart") if "sums of events" in e.proto.spec]
+    assert chart, "the claims chart with the datasets' sums"
