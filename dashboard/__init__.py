@@ -8,11 +8,12 @@ The public API, for notebooks and scripts::
     store = open_store("data/store")                      # the frames the app shows
     store.frame("casualties"); store.connect()            # pandas, or DuckDB views
     claim_flags(figures)                                  # claims that do not add up
+    reference_table(views.reference_sums(con, filters))   # a dataset's sum of its events
 """
 
 import logging
 
-from .claims import claim_flags, claim_series, claimant_table
+from .claims import claim_flags, claim_series, claimant_table, reference_table
 from .extract import EXTRACTION_VERSION, Frames, extract
 from .ingest import IngestSummary, ingest
 from .items import read_items
@@ -38,6 +39,7 @@ __all__ = [
     "ingest",
     "open_store",
     "read_items",
+    "reference_table",
     "validate",
 ]
 

@@ -90,3 +90,24 @@ def test_a_new_item_joins_a_stored_story_in_a_later_ingest(tmp_path):
     # the two Kyiv items are one story: a topic both carry counts 1 story, 2 items
     both = by_items.set_index("topic")["n"]
     assert any(both[t] == 2 and strikes[t] == 1 for t in strikes.index)
+
+
+def test_different_stories_about_one_town_on_one_day_stay_apart():
+    strike = (
+        "A Russian missile struck a school in Kharkiv on Tuesday morning, injuring four "
+        "people and damaging nearby homes, the regional governor said on Telegram."
+    )
+    metro = (
+        "Kharkiv's mayor reopened the city's metro on Tuesday morning after repairs, saying "
+        "trains would run every ten minutes and shelters stay open at night, the city said."
+    )
+    daily = (
+        "Russian shelling of Kharkiv region killed two civilians over the past day, the "
+        "regional governor said on Telegram on Tuesday morning."
+    )
+    next_day = daily.replace("two civilians", "three civilians")
+    got = stories_of(
+        [("s", "Missile hits Kharkiv school", strike), ("m", "Kharkiv metro reopens", metro),
+         ("d", "Shelling in Kharkiv region", daily), ("n", "Shelling in Kharkiv region", next_day)]
+    )  # fmt: skip
+    assert got == {"s": "s", "m": "m", "d": "d", "n": "n"}

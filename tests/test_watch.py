@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -50,10 +52,13 @@ class Server:
                 server.requests.append((self.path, dict(self.headers)))
                 queue = server.routes.get(self.path) or [(404, {}, b"")]
                 status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
+                headers = dict(headers)
+                time.sleep(float(headers.pop("X-Test-Delay", 0)))
+                length = int(headers.pop("X-Test-Length", len(body)))  # > len(body): cut short
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -160,14 +165,61 @@ def test_a_gzip_answer_is_read(server, tmp_path):
     assert n_items(store) == 2
 
 
-def test_a_timeout_is_an_error_of_that_source(tmp_path):
-    def stuck(request):
-        raise httpx.ReadTimeout("timed out", request=request)
-
-    client = httpx.Client(transport=httpx.MockTransport(stuck))
+def test_a_slow_answer_past_the_timeout_is_an_error_of_that_source(server, tmp_path):
+    server.routes["/slow"] = [(200, {"X-Test-Delay": "1.5"}, rss("A"))]
+    client = httpx.Client(timeout=0.3)
     store = Store(tmp_path / "store")
-    states, lines, _ = run([Source("slow", "http://127.0.0.1:9/feed")], store, client=client)
-    assert "ReadTimeout" in states["slow"].last_error
+    states, lines, sleeps = run([Source("slow", f"{server.url}/slow")], store, client=client)
+    assert "ReadTimeout" in states["slow"].last_error and len(sleeps) == 3
+    assert not store.exists()
+
+
+def test_a_truncated_answer_is_retried_and_nothing_half_read_is_stored(server, tmp_path):
+    body = rss("A", "B")
+    server.routes["/cut"] = [(200, {"X-Test-Length": str(len(body) + 100)}, body[:-40])]
+    store = Store(tmp_path / "store")
+    states, _, _ = run([Source("cut", f"{server.url}/cut")], store)
+    assert "RemoteProtocolError" in states["cut"].last_error
+    assert not store.exists()
+
+
+def test_a_50_mb_answer_is_refused_at_the_default_cap(server, tmp_path):
+    server.routes["/huge"] = [(200, {}, b"x" * (50 * 1024 * 1024 + 1))]
+    store = Store(tmp_path / "store")
+    states, _, _ = run([Source("huge", f"{server.url}/huge")], store)
+    assert "over the cap" in states["huge"].last_error and not store.exists()
+
+
+def test_a_json_endpoint_with_its_column_mapping(server, tmp_path):
+    records = [{"headline": "Strike on Odesa", "body": "Two people were injured in Odesa."}]
+    server.routes["/api"] = [
+        (200, {"Content-Type": "application/json"}, json.dumps(records).encode())
+    ]
+    store = Store(tmp_path / "store")
+    source = Source("api", f"{server.url}/api", format="json", columns={"text": "body"})
+    states, _, _ = run([source], store)
+    assert states["api"].last_added == 1
+    assert store.frame("items")["text"].tolist() == ["Two people were injured in Odesa."]
+
+
+def test_a_watch_loop_polls_each_source_on_its_interval(server, tmp_path):
+    """Not --once: the loop sleeps until the next source is due and ingests what changed."""
+    server.routes["/feed"] = [(200, {}, rss("A")), (200, {}, rss("A", "B")), (304, {}, b"")]
+    store = Store(tmp_path / "store")
+    clock = [1_000.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        clock[0] += seconds
+        if len(slept) == 3:
+            raise KeyboardInterrupt  # how a user ends `dashboard watch`
+
+    with pytest.raises(KeyboardInterrupt):
+        watch([Source("wire", f"{server.url}/feed", interval=60)], store, now=lambda: clock[0],
+              sleep=sleep, echo=lambda line: None)  # fmt: skip
+    assert slept == [60.0, 60.0, 60.0]  # one poll per interval, no busy loop
+    assert n_items(store) == 2 and load_state(store)["wire"].items_added == 2
 
 
 def test_sources_file_errors_name_the_source(tmp_path):
