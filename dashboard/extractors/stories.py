@@ -27,7 +27,6 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-from datasketch import MinHash
 
 from .numbers import TENS, UNITS
 
@@ -95,6 +94,8 @@ def band_keys(items: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"item_id": [], "band": [], "key": []}).astype(
             {"item_id": "string", "band": "int64", "key": "int64"}
         )
+    from datasketch import MinHash  # 0.4 s to import: only when items are clustered
+
     hashes = MinHash.bulk((shingles[i] for i in keep), num_perm=NUM_PERM, seed=SEED)
     values = np.stack([h.hashvalues for h in hashes]).astype(np.uint64)
     rows = NUM_PERM // BANDS
