@@ -394,23 +394,32 @@ def casualty_figures(
 
 
 def casualties_over_time(
-    con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week"
+    con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week", count: str = "items"
 ) -> pd.DataFrame:
     """Figures of single events, summed per period, side and kind.
 
     Only ``per = 'event'`` figures are summed: they count different events. Daily rates,
     monthly figures and cumulative totals are claims about a span of time, repeated by many
-    items; adding them up would be meaningless (see :func:`casualty_claims`).
+    items; adding them up would be meaningless (see :func:`casualty_claims`). With
+    ``count="stories"``, a figure the near copies of one story repeat (same side, kind,
+    group and number) is summed once.
     """
+    if count not in COUNT_UNITS:
+        raise ValueError(f"count must be one of {COUNT_UNITS}, not {count!r}")
     cte, params = _filtered(con, filters)
     cwhere, cparams = filters.where("figure", "c")
+    # per story: one row per (story, side, kind, group, value), the first item's date
+    unit = "coalesce(s.story_id, c.item_id)" if count == "stories" else "c.item_id, c.start"
     sql = f"""WITH {cte},
-    c AS (SELECT c.side, c.kind, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS cd
+    c AS (SELECT c.side, c.kind, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS cd,
+                 row_number() OVER (PARTITION BY {unit}, c.side, c.kind, c."group", c.value,
+                                    c.origin, c.record_ref ORDER BY f.d, c.item_id) AS copy
           FROM casualties c JOIN f ON f.item_id = c.item_id
+               LEFT JOIN item_story s ON s.item_id = c.item_id
           WHERE {cwhere} AND c.value IS NOT NULL AND c.per = 'event')
     SELECT CAST(date_trunc('{_freq(freq)}', cd) AS DATE) AS period, side, kind,
            sum(value) AS value, count(*) AS n_figures
-    FROM c WHERE cd IS NOT NULL GROUP BY ALL ORDER BY side, kind, period"""
+    FROM c WHERE cd IS NOT NULL AND copy = 1 GROUP BY ALL ORDER BY side, kind, period"""
     return _df(con, sql, params + cparams)
 
 

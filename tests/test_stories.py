@@ -111,3 +111,21 @@ def test_different_stories_about_one_town_on_one_day_stay_apart():
          ("d", "Shelling in Kharkiv region", daily), ("n", "Shelling in Kharkiv region", next_day)]
     )  # fmt: skip
     assert got == {"s": "s", "m": "m", "d": "d", "n": "n"}
+
+
+def test_a_figure_near_copies_repeat_is_summed_once_per_story(tmp_path):
+    text = LEDE + ". Two people were killed in the attack."
+    rows = [
+        {"title": "Attack on Kyiv", "text": text, "published": "2024-11-10"},
+        {"title": "Attack on Kyiv overnight", "text": text.replace("Sunday", "Sunday,"),
+         "published": "2024-11-10"},
+    ]  # fmt: skip
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    store = Store(tmp_path / "store")
+    ingest([path], store=store, as_of="2024-11-15", discover=False)
+    con = store.connect()
+    wide = Filters(on_topic=False, date_from=None, date_to=None)
+    items = views.casualties_over_time(con, wide, count="items")
+    stories = views.casualties_over_time(con, wide, count="stories")
+    assert (items["value"].sum(), stories["value"].sum()) == (4, 2)

@@ -44,10 +44,11 @@ def granularity(key: str, default: str = "week") -> str:
     )
 
 
-def count_unit(key: str) -> str:
-    """Count stories (near copies once: the default) or items."""
+def count_unit(key: str, default: str = "stories") -> str:
+    """Count stories (near copies once) or items."""
     return st.radio(
-        "Count", views.COUNT_UNITS, key=key, horizontal=True,
+        "Count", views.COUNT_UNITS, index=views.COUNT_UNITS.index(default), key=key,
+        horizontal=True,
         help="A story carried by many outlets, or rewritten, counts once as a story.",
     )  # fmt: skip
 

@@ -177,7 +177,7 @@ CHARTS: dict[str, ChartSpec] = _specs(
         "casualties",
         views.casualties_over_time,
         casualties_over_time_chart,
-        {"freq": "week"},
+        {"freq": "week", "count": "stories"},
         level="figure",
     ),
     ChartSpec(

@@ -17,11 +17,12 @@ if layout.require_data():
         st.markdown(markup.highlight_quote(picked["sentence"], picked["quote"]))
     layout.chart("casualty_totals", filters)
     layout.chart("casualty_rates", filters)
-    freq = layout.granularity("casualties_freq")
-    layout.chart("casualties_over_time", filters, freq=freq)
+    freq, count = layout.granularity("casualties_freq"), layout.count_unit("casualties_count")
+    layout.chart("casualties_over_time", filters, freq=freq, count=count)
     st.caption(
         "Three measures, never added together: each claimant's cumulative totals (a step "
         "line holds their latest figure until the next), daily rates as claimed, and figures "
-        "of single events, summed per period."
+        "of single events, summed per period (a figure near copies of one story repeat "
+        "counts once, unless Count is items)."
     )
     layout.chart("claimant_ranges", filters)
