@@ -8,7 +8,12 @@ Discovered topics are a property of the whole corpus and are computed separately
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
+from multiprocessing import get_context
 
 import pandas as pd
 
@@ -61,7 +66,66 @@ def extract_chunk(items: pd.DataFrame, taxonomy=None) -> Frames:
     )
 
 
-def extract(items: pd.DataFrame, *, taxonomy=None, discover: bool = True, seed: int = 0) -> Frames:
+def end_with_parent(parent: int) -> None:
+    """Pool worker initializer: end this worker when the process that started it ends, however it
+    ends (kill -9 included); an orphaned worker would otherwise wait for tasks for ever."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        # prctl(PR_SET_PDEATHSIG=1, SIGKILL): the kernel kills this process when the thread
+        # that started it ends; that thread (the ingest's, or the executor's manager
+        # thread) lives until the pool is shut down.
+        ctypes.CDLL(None, use_errno=True).prctl(1, ctypes.c_ulong(signal.SIGKILL))
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    # Elsewhere, and as a fallback: notice the parent's death within a second.
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+# ``extract`` runs frames of more items than this on a pool of processes, one per core, in
+# chunks of about ``len(items) / (4 * workers)`` items (at least this many): below it,
+# starting the workers (about a second each) costs more than it saves.
+POOL_MIN_ITEMS = 20_000
+
+
+def extract_chunks(items: pd.DataFrame, taxonomy, workers: int | None = None) -> Frames:
+    """``extract_chunk`` over ``items``, on a process pool when the frame is large."""
+    workers = workers if workers is not None else os.cpu_count() or 1
+    if workers <= 1 or len(items) <= POOL_MIN_ITEMS:
+        return extract_chunk(items, taxonomy)
+    size = max(POOL_MIN_ITEMS // 2, -(-len(items) // (4 * workers)))
+    chunks = [items.iloc[i : i + size] for i in range(0, len(items), size)]
+    context = get_context("spawn")  # a forked pandas/DuckDB process can deadlock
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=end_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        parts = list(pool.map(extract_chunk, chunks, [taxonomy] * len(chunks)))
+    return Frames(
+        **{
+            f.name: validate(
+                pd.concat([getattr(p, f.name) for p in parts], ignore_index=True), f.name
+            )
+            for f in fields(Frames)
+        }
+    )
+
+
+def extract(
+    items: pd.DataFrame,
+    *,
+    taxonomy=None,
+    discover: bool = True,
+    seed: int = 0,
+    workers: int | None = None,
+) -> Frames:
     """Derive every frame from an items frame.
 
     Parameters
@@ -69,13 +133,15 @@ def extract(items: pd.DataFrame, *, taxonomy=None, discover: bool = True, seed: 
     items : an items frame, e.g. from :func:`dashboard.read_items`.
     taxonomy : a taxonomy from :func:`load_taxonomy` (default: ``data/taxonomy.toml``).
     discover : also discover topics from the corpus itself (TF-IDF + NMF, seeded).
+    workers : processes for a large frame (default one per core; 1 keeps it in this process).
 
     Examples
     --------
     >>> frames = extract(read_items("data/samples", as_of="2024-11-15"))  # doctest: +SKIP
     >>> frames.casualties[["value", "kind", "side", "quote"]]  # doctest: +SKIP
     """
-    frames = extract_chunk(items, taxonomy)
+    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
+    frames = extract_chunks(items, taxonomy, workers)
     if not discover:
         return frames
     found, discovered = discover_topics(frames.items, seed=seed)

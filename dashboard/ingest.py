@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -26,7 +27,7 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from . import search_index
-from .extract import EXTRACTION_VERSION, extract_chunk
+from .extract import EXTRACTION_VERSION, end_with_parent, extract_chunk
 from .extractors.stories import MIN_SHARED_BANDS, assign_stories, band_keys
 from .extractors.topics import discover_topics, load_taxonomy
 from .items import CHUNK_SIZE, ReadReport, input_paths, iter_item_chunks
@@ -147,31 +148,6 @@ def finish(store: Store, batch, summary: IngestSummary, *, discover: bool, as_of
         store.compact()
 
 
-def _end_with_parent(parent: int) -> None:
-    """Pool worker initializer: end this worker when the ingest process ends, however it
-    ends (kill -9 included); an orphaned worker would otherwise wait for tasks for ever."""
-    import ctypes
-    import signal
-    import sys
-    import threading
-
-    if sys.platform.startswith("linux"):
-        # prctl(PR_SET_PDEATHSIG=1, SIGKILL): the kernel kills this process when the thread
-        # that started it ends; that thread (the ingest's, or the executor's manager
-        # thread) lives until the pool is shut down.
-        ctypes.CDLL(None, use_errno=True).prctl(1, ctypes.c_ulong(signal.SIGKILL))
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-    # Elsewhere, and as a fallback: notice the parent's death within a second.
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(1)
-
-
 class _Extractor:
     """Runs ``extract_chunk`` inline, or on a process pool once there is a second chunk.
 
@@ -197,7 +173,7 @@ class _Extractor:
             self.pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=get_context("spawn"),
-                initializer=_end_with_parent,
+                initializer=end_with_parent,
                 initargs=(os.getpid(),),
             )
         self.pending.append(self.pool.submit(extract_chunk, items, taxonomy))
@@ -299,27 +275,37 @@ def ingest(
 
 
 def _cluster_stories(store: Store, batch) -> None:
-    """Give this batch's new items their story: a stored one they are near copies of, one
-    of their own, or themselves (``extractors.stories``)."""
-    parts = [str(store.root / p) for p in batch.parts.get("items", [])]
-    new = pq.ParquetDataset(parts).read(columns=["item_id", "title", "text"]).to_pandas()
-    keys = band_keys(new)
-    con = store.connect()
+    """Give this batch's new items their story: a stored one they are near copies of (or
+    one of an earlier chunk of this batch), one of their own, or themselves
+    (``extractors.stories``). Chunk by chunk, so memory stays bounded by a chunk."""
+    for rel in list(batch.parts.get("items", [])):
+        table = pq.read_table(store.root / rel, columns=["item_id", "title", "text"])
+        new = table.to_pandas()
+        keys = band_keys(new)
+        story = assign_stories(keys, list(new["item_id"]), _known_stories(store, batch, keys))
+        store.append(batch, "stories", pd.DataFrame({"item_id": story.index, "story_id": story}))
+        # a story's keys once each: a near copy adds only the keys its story lacked
+        keys = keys.assign(story_id=keys["item_id"].map(story))[["story_id", "band", "key"]]
+        store.append(batch, "story_keys", keys.drop_duplicates())
+
+
+def _known_stories(store: Store, batch, keys: pd.DataFrame) -> pd.DataFrame:
+    """(item_id, story_id, shared) of new items sharing enough band keys with a story
+    stored or written earlier in this batch."""
+    con = duckdb.connect()
     try:
+        stored = store.scan(con, "story_keys", batch)
+        if stored is None:
+            return pd.DataFrame({"item_id": [], "story_id": [], "shared": []})
         con.register("new_keys", keys)
-        known = con.execute(
+        return con.execute(
             "SELECT n.item_id, s.story_id, count(DISTINCT s.band) AS shared FROM new_keys n "
-            "JOIN story_keys s ON s.band = n.band AND s.key = n.key "
+            f"JOIN {stored} s ON s.band = n.band AND s.key = n.key "
             "GROUP BY ALL HAVING count(DISTINCT s.band) >= ?",
             [MIN_SHARED_BANDS],
         ).df()
     finally:
         con.close()
-    story = assign_stories(keys, list(new["item_id"]), known)
-    store.append(batch, "stories", pd.DataFrame({"item_id": story.index, "story_id": story}))
-    # a story's keys once each: a near copy adds only the keys its story lacked
-    keys = keys.assign(story_id=keys["item_id"].map(story))[["story_id", "band", "key"]]
-    store.append(batch, "story_keys", keys.drop_duplicates())
 
 
 def _discover(store: Store, batch) -> None:

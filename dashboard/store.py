@@ -380,6 +380,15 @@ class Store:
                     "store (or delete this one)"
                 )
 
+    def scan(self, con: duckdb.DuckDBPyConnection, table: str, batch: Batch | None = None):
+        """A FROM clause over ``table``'s stored parts and those ``batch`` wrote so far
+        (None when there are none): what an ingest reads of its own uncommitted rows."""
+        rels = [
+            *self.manifest()["tables"].get(table, []),
+            *(batch.parts.get(table, []) if batch else []),
+        ]
+        return _parquet_scan(con, table, [self.root / r for r in rels]) if rels else None
+
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with one view per table over its Parquet parts.
 

@@ -129,3 +129,22 @@ def test_a_figure_near_copies_repeat_is_summed_once_per_story(tmp_path):
     items = views.casualties_over_time(con, wide, count="items")
     stories = views.casualties_over_time(con, wide, count="stories")
     assert (items["value"].sum(), stories["value"].sum()) == (4, 2)
+
+
+def test_near_copies_in_different_chunks_of_one_ingest_share_a_story(tmp_path):
+    rows = [
+        {"title": "Attack on Kyiv", "text": LEDE, "published": "2024-11-10"},
+        {"title": "Grain", "text": OTHER, "published": "2024-11-11"},
+        {"title": "Attack on Kyiv overnight", "text": LEDE + " More soon.",
+         "published": "2024-11-10"},
+    ]  # fmt: skip
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    store = Store(tmp_path / "store")
+    ingest([path], store=store, as_of="2024-11-15", discover=False, chunk_size=1, workers=1)
+    assert len(store.parts("items")) == 3  # one chunk each
+    stories = store.frame("stories").set_index("item_id")["story_id"]
+    items = store.frame("items").set_index("title")["item_id"]
+    kyiv = items["Attack on Kyiv"]
+    assert stories[items["Attack on Kyiv overnight"]] == kyiv == stories[kyiv]
+    assert stories[items["Grain"]] == items["Grain"]
