@@ -118,7 +118,8 @@ def bench(n: int, engine: str, keep: Path | None, scheduler: str | None) -> dict
             cmd += ["--scheduler", scheduler]
         seconds, rss, out = run(cmd)
         manifest = json.loads((store / "manifest.json").read_text())
-        batch = manifest["batches"][-1]
+        # the ingest's own batch: one that compacted the store may follow it
+        batch = next(b for b in reversed(manifest["batches"]) if "new" in b)
         items = batch["new"]
         size = sum(p.stat().st_size for p in store.rglob("*") if p.is_file()) / 2**30
         base_dir = work / "baseline"
