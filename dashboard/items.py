@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -17,12 +18,16 @@ import pandas as pd
 from .extractors.scope import load_scope_rules
 from .normalise import collapse_duplicates, dataset_name, records_to_frame, to_reference_date
 from .readers import InputError, Record, Reject, iter_records
+from .readers.base import printable, record_problem
 from .reference import reference_figures
 from .schema import CASUALTIES, ITEMS, REJECTS, validate
 
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 20_000
+# Characters of text (and titles) a chunk holds at most: records may be up to
+# readers.base.MAX_RECORD_CHARS long, and 20,000 of those would not fit in memory.
+CHUNK_CHARS = 32_000_000
 
 
 @dataclass
@@ -69,8 +74,15 @@ def iter_item_chunks(
 ) -> Iterator[Chunk]:
     """Yield typed item chunks per file; a file that cannot be read at all yields one reject.
 
-    Duplicates are collapsed within a chunk only; the caller (``read_items`` or the store)
-    collapses across chunks.
+    Every record is read and normalised inside its own boundary: whatever goes wrong with
+    one (an exception of a reader, of the normaliser, of the reference figures) becomes a
+    reject naming the file, the record and the reason, and the other records and files
+    load. A reader that fails part-way ends its file (the rest is one reject) and the file
+    is listed in ``report.failed_files``, so an ingest does not count it as ingested.
+
+    A chunk holds at most ``chunk_size`` records and about ``CHUNK_CHARS`` characters of
+    text, so memory stays bounded whatever the records' length. Duplicates are collapsed
+    within a chunk only; the caller (``read_items`` or the store) collapses across chunks.
     """
     reference = to_reference_date(as_of)
     report = report if report is not None else ReadReport()
@@ -78,37 +90,54 @@ def iter_item_chunks(
         name = str(path)
         records: list[Record] = []
         rejects: list[Reject] = []
+        chars = 0
+        last = None  # the last record read, to say where a failing reader stopped
         try:
             for rec in iter_records(path, format=format, columns=columns):
+                last = rec.record
                 if isinstance(rec, Reject):
                     rejects.append(rec)
                     continue
-                if not rec.text or not rec.text.strip():
-                    rejects.append(Reject(rec.record, "record has no text"))
+                problem = _problem(rec)
+                if problem:
+                    rejects.append(Reject(rec.record, problem))
                     continue
                 records.append(rec)
-                if len(records) >= chunk_size:
+                chars += len(rec.text) + len(rec.title or "")
+                if len(records) >= chunk_size or chars >= CHUNK_CHARS:
                     yield _chunk(name, records, rejects, reference, report)
-                    records, rejects = [], []
+                    records, rejects, chars = [], [], 0
         except InputError as exc:
             report.failed_files.append(name)
             rejects.append(Reject(None, str(exc)))
             log.error("%s", exc)
+        except Exception as exc:  # noqa: BLE001 - a reader's bug costs the rest of this file only
+            report.failed_files.append(name)
+            where = "the start" if last is None else f"record {last}"
+            rejects.append(
+                Reject(
+                    None,
+                    f"reading stopped after {where} ({type(exc).__name__}: {exc}); the rest "
+                    "of the file was not read",
+                )
+            )
+            log.error("%s: reading stopped: %r", name, exc)
         if records or rejects:
             yield _chunk(name, records, rejects, reference, report)
 
 
+def _problem(rec: Record) -> str | None:
+    if not isinstance(rec.text, str) or not rec.text.strip():
+        return "record has no text"
+    return record_problem(rec)
+
+
 def _chunk(name, records, rejects, reference, report) -> Chunk:
-    items = (
-        records_to_frame(records, file=name, as_of=reference, default_source=Path(name).stem)
-        if records
-        else ITEMS.empty()
-    )
+    items, records, failed = _normalise(name, records, reference)
+    rejects = [*rejects, *failed]
     report.read += len(records)
     report.rejected += len(rejects)
-    figures, set_aside = reference_figures(
-        records, items, dataset=dataset_name(name), war_start=load_scope_rules().war_start
-    )
+    figures, set_aside = _figures(name, records, items)
     rejects = [*rejects, *set_aside]  # counts set aside: their records still load
     for r in rejects:
         where = f"record {r.record}" if r.record is not None else "file"
@@ -117,12 +146,66 @@ def _chunk(name, records, rejects, reference, report) -> Chunk:
         {
             "file": name,
             "record": [r.record for r in rejects],
-            "reason": [r.reason for r in rejects],
-            "raw": [r.raw for r in rejects],
+            # a reason or preview may quote undecodable text: shown, never stored, as U+FFFD
+            "reason": [printable(str(r.reason)) for r in rejects],
+            "raw": [printable(str(r.raw or "")) for r in rejects],
         }
     )
     figures = validate(figures, CASUALTIES) if len(figures) else CASUALTIES.empty()
     return Chunk(name, collapse_duplicates(items), validate(rejected, REJECTS), figures)
+
+
+def _normalise(name: str, records: list[Record], reference) -> tuple[pd.DataFrame, list, list]:
+    """(items, the records they come from, rejects): the chunk normalised at once, and when
+    that fails, each record on its own to find the ones that cannot be; the others are then
+    normalised together again (date rules such as day-first look at the whole chunk)."""
+    if not records:
+        return ITEMS.empty(), records, []
+    normalise = partial(
+        records_to_frame, file=name, as_of=reference, default_source=Path(name).stem
+    )
+    try:
+        return normalise(records), records, []
+    except Exception:  # noqa: BLE001 - find the record(s) at fault below
+        pass
+    good, failed = [], []
+    for rec in records:
+        try:
+            normalise([rec])
+            good.append(rec)
+        except Exception as exc:  # noqa: BLE001 - this record's reject
+            failed.append(Reject(rec.record, f"cannot normalise: {type(exc).__name__}: {exc}"))
+    if not good:
+        return ITEMS.empty(), good, failed
+    try:
+        return normalise(good), good, failed
+    except Exception:  # noqa: BLE001 - together they still fail: one frame per record
+        frames = [normalise([rec]) for rec in good]
+        return validate(pd.concat(frames, ignore_index=True), ITEMS), good, failed
+
+
+def _figures(name: str, records: list[Record], items: pd.DataFrame):
+    """``reference_figures`` of the chunk; when that fails, record by record, and a record
+    whose figures cannot be made loses them (a reject saying so), not its item."""
+    options = {"dataset": dataset_name(name), "war_start": load_scope_rules().war_start}
+    if not records:
+        return CASUALTIES.empty(), []
+    try:
+        return reference_figures(records, items, **options)
+    except Exception:  # noqa: BLE001 - find the record(s) at fault below
+        pass
+    frames, set_aside = [], []
+    for i, rec in enumerate(records):
+        try:
+            figures, rejects = reference_figures([rec], items.iloc[[i]], **options)
+        except Exception as exc:  # noqa: BLE001 - this record's counts only
+            reason = f"counts set aside, record kept: {type(exc).__name__}: {exc}"
+            set_aside.append(Reject(rec.record, reason))
+            continue
+        frames.append(figures)
+        set_aside.extend(rejects)
+    frames = [f for f in frames if len(f)]
+    return (pd.concat(frames, ignore_index=True) if frames else CASUALTIES.empty()), set_aside
 
 
 def read_items(
@@ -143,8 +226,8 @@ def read_items(
     columns : explicit field mapping for tabular files, e.g. ``{"text": "body"}``.
 
     Exact duplicates collapse into one row (``n_copies``, ``sources``). Records that cannot
-    be read are logged and left out; a file that cannot be read at all raises
-    :class:`~dashboard.readers.InputError` when it is the only input.
+    be read are logged and left out; when no file can be read at all,
+    :class:`~dashboard.readers.InputError` says why.
 
     Examples
     --------
@@ -156,8 +239,10 @@ def read_items(
     chunks = list(
         iter_item_chunks(paths, as_of=as_of, format=format, columns=columns, report=report)
     )
-    if paths and len(report.failed_files) == len(paths):
-        raise InputError("; ".join(c.rejects["reason"].iloc[0] for c in chunks))
+    if paths and len(report.failed_files) == len(paths) and not report.read:
+        # Nothing could be read from any file: say why, file by file.
+        reasons = [r for c in chunks for r in c.rejects.loc[c.rejects["record"].isna(), "reason"]]
+        raise InputError("; ".join(reasons))
     frames = [c.items for c in chunks if not c.items.empty]
     if not frames:
         return ITEMS.empty()

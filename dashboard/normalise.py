@@ -10,6 +10,7 @@ carried it. Sources are named once per outlet (``canonical_sources``, from
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
 import unicodedata
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
+from pandas.errors import OutOfBoundsDatetime
 
 from .readers.base import Record
 from .schema import ITEMS, validate
@@ -33,6 +35,9 @@ EPOCH_SECONDS = (631_152_000, 4_102_444_800)
 # Numeric-only date strings: 9-10 digits (epoch seconds) or 12-13 (milliseconds).
 EPOCH_STRING = re.compile(r"^\d{9,10}(\.\d+)?$|^\d{12,13}$")
 SLASH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\b")
+# A date (or coordinate) written in more characters than this is no date: longer strings
+# are not given to the parsers at all.
+DATE_MAX_CHARS = 100
 TITLE_MAX = 120
 OUTLETS_FILE = Path(__file__).resolve().parent / "data" / "outlets.toml"
 # A source field may list several outlets: UCDP's source_office joins them with ";". Nothing
@@ -116,33 +121,87 @@ def parse_datetimes(values: Iterable) -> pd.Series:
     ``9/30/2022 12:00:00 AM``, ``01/01/2015 00:00`` (day-first when any value of that shape
     has a first part over 12), ``July 11, 2022 12:18 AM`` and whatever pandas' parser knows.
     Strings without a zone are taken as UTC.
+
+    Any value may be anything: missing, a number too big for a float (``10**400``),
+    infinite, a list or an object, a string of thousands of characters, a mix of all of
+    them. What is no date — or a date outside 1900–2100 — is NaT, never an error.
     """
-    raw = pd.Series(list(values), dtype="object")
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us, UTC]")
-    if raw.empty:
+    raw = list(values)
+    out = pd.Series(pd.NaT, index=range(len(raw)), dtype="datetime64[us, UTC]")
+    if not raw:
         return out
-    is_dt = raw.map(lambda v: isinstance(v, datetime | pd.Timestamp))
-    if is_dt.any():
-        out[is_dt] = pd.to_datetime(raw[is_dt], utc=True)
-    is_num = raw.map(lambda v: isinstance(v, int | float | np.number) and not isinstance(v, bool))
-    strings = raw.map(lambda v: v.strip() if isinstance(v, str) else None)
-    is_epoch_str = strings.map(lambda v: bool(v and EPOCH_STRING.match(v)))
-    numeric = pd.to_numeric(raw.where(is_num | is_epoch_str), errors="coerce")
-    if numeric.notna().any():
-        seconds = numeric.where(numeric < EPOCH_SECONDS[1], numeric / 1000)
-        ok = seconds.between(*EPOCH_SECONDS)
-        out[ok] = pd.to_datetime(seconds[ok], unit="s", utc=True)
-    todo = strings.notna() & ~is_epoch_str & out.isna()
-    if todo.any():
-        out[todo] = _parse_strings(strings[todo])
+    stamps: dict[int, object] = {}
+    numbers: dict[int, float] = {}
+    strings: dict[int, str] = {}
+    for i, value in enumerate(raw):
+        if isinstance(value, datetime):  # pd.Timestamp too; NaT is skipped below
+            stamps[i] = value
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int | float | np.number):
+            numbers[i] = _finite(value)
+        elif isinstance(value, str):
+            text = value.strip()
+            if not text or len(text) > DATE_MAX_CHARS:
+                continue
+            if EPOCH_STRING.match(text):
+                numbers[i] = _finite(text)
+            else:
+                strings[i] = text
+    if stamps:
+        converted = pd.Series({i: _to_utc(v) for i, v in stamps.items()}, dtype="object")
+        out[converted.index] = pd.to_datetime(converted, utc=True)
+    if numbers:
+        seconds = pd.Series(numbers, dtype="float64")
+        seconds = seconds.where(seconds < EPOCH_SECONDS[1], seconds / 1000)
+        ok = seconds[seconds.between(*EPOCH_SECONDS)]
+        if len(ok):
+            out[ok.index] = pd.to_datetime(ok, unit="s", utc=True)
+    if strings:
+        texts = pd.Series(strings, dtype="object")
+        try:
+            parsed = _parse_strings(texts)
+        except Exception:  # noqa: BLE001 - a value pandas chokes on: parse one by one
+            parsed = pd.Series(
+                [_parse_one(texts.loc[[i]]) for i in texts.index],
+                index=texts.index,
+                dtype="datetime64[us, UTC]",
+            )
+        out[parsed.index] = parsed
     # Dates outside any plausible news range are errors, not news.
     out[(out.dt.year < 1900) | (out.dt.year > 2100)] = pd.NaT
     return out
 
 
+def _finite(value) -> float:
+    """A number (or digit string) as a float; NaN when it is too big for one or infinite."""
+    try:
+        number = float(value)
+    except (OverflowError, ValueError, TypeError):
+        return float("nan")
+    return number if math.isfinite(number) else float("nan")
+
+
+def _to_utc(value) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(value)
+        if stamp is pd.NaT:
+            return pd.NaT
+        return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    except (ValueError, TypeError, OverflowError, OutOfBoundsDatetime):
+        return pd.NaT
+
+
+def _parse_one(text: pd.Series) -> pd.Timestamp:
+    try:
+        return _parse_strings(text).iloc[0]
+    except Exception:  # noqa: BLE001 - no date
+        return pd.NaT
+
+
 def _parse_strings(strings: pd.Series) -> pd.Series:
     result = pd.Series(pd.NaT, index=strings.index, dtype="datetime64[us, UTC]")
-    slash = strings.str.match(SLASH_DATE)
+    slash = strings.str.match(SLASH_DATE).astype(bool)
     if slash.any():
         parts = strings[slash].str.extract(SLASH_DATE).astype(int)
         dayfirst = bool((parts[0] > 12).any())
@@ -160,8 +219,22 @@ def _parse_strings(strings: pd.Series) -> pd.Series:
 
 
 def to_coordinates(values: Iterable, lo: float, hi: float) -> pd.Series:
-    numbers = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce")
-    return numbers.where(numbers.between(lo, hi)).astype("float64")
+    """Numbers (or number strings) between ``lo`` and ``hi``; anything else is NaN."""
+    numbers = [_coordinate(v) for v in values]
+    series = pd.Series(numbers, dtype="float64")
+    return series.where(series.between(lo, hi)).astype("float64")
+
+
+def _coordinate(value) -> float:
+    if isinstance(value, bool) or value is None:
+        return float("nan")
+    if isinstance(value, str):
+        value = value.strip()
+        if not value or len(value) > DATE_MAX_CHARS:
+            return float("nan")
+    elif not isinstance(value, int | float | np.number):
+        return float("nan")
+    return _finite(value)
 
 
 # -- sources ---------------------------------------------------------------------------------

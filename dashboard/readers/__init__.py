@@ -2,27 +2,45 @@
 
 ``detect_format`` looks at the content first (the extension only breaks ties), so a JSON
 export saved as ``.txt`` or a feed saved without an extension still reads right. A
-gzip-compressed file (found by its magic bytes, not its name) is decompressed first, then
-read like the file inside it (``events.csv.gz`` breaks ties as ``.csv``).
+gzip-compressed file (found by its magic bytes, not its name) is decompressed as it is
+read, then read like the file inside it (``events.csv.gz`` breaks ties as ``.csv``).
+
+Files are streamed, never held whole: CSV, JSONL and digests line by line, JSON value by
+value (``readers.stream`` decodes incrementally). Limits:
+
+- ``base.MAX_RECORD_CHARS`` (10,000,000 characters): one record; a longer one is rejected
+  and read past without being held.
+- ``MAX_FEED_BYTES`` (64 MiB): an RSS/Atom feed that is not well-formed XML (or is UTF-16/32),
+  which feedparser must read whole (its structures take ten times the file's size); a
+  bigger one is refused with a message. Well-formed feeds are streamed in batches of items
+  (``feeds.FEED_BATCH_BYTES``), any size.
+- ``FEED_PROLOGUE_MAX`` (16 MiB): how far into an XML file (declaration, processing
+  instructions, comments, DOCTYPE) the root element is looked for.
+- ``MAX_UNCOMPRESSED`` (2 GiB): what a gzip file may expand to.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
-import zlib
+import xml.parsers.expat
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
-from .base import InputError, Record, Reject, decode
+from . import stream
+from .base import InputError, Record, Reject, log
 from .digest import read_digest
-from .feeds import read_feed
+from .feeds import read_feed_stream
 from .tabular import FIELD_NAMES, read_csv, read_json, read_jsonl, resolve_columns
 
 FORMATS = ("digest", "csv", "json", "jsonl", "feed")
 # Aliases users type for --format.
 FORMAT_ALIASES = {"txt": "digest", "text": "digest", "rss": "feed", "atom": "feed", "xml": "feed"}
 FEED_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S)
+# Root elements of RSS 2.0, Atom and RSS 1.0 (RDF), without their namespace prefix.
+FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
 EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -35,10 +53,15 @@ EXTENSIONS = {
     ".txt": "digest",
     ".md": "digest",
 }
-GZIP_MAGIC = b"\x1f\x8b"
+GZIP_MAGIC = stream.GZIP_MAGIC
 # Most bytes a gzip file may expand to: a few kilobytes of "zip bomb" can inflate to many
 # gigabytes, so decompression stops here instead of filling memory.
 MAX_UNCOMPRESSED = 2 * 1024**3
+# feedparser parses a whole document at once, into structures ten times the file's size: a
+# feed it must read whole (not well-formed XML, or UTF-16/32) may be this big at most.
+MAX_FEED_BYTES = 64 * 1024**2
+# How far into an XML file its root element is looked for.
+FEED_PROLOGUE_MAX = 16 * 1024**2
 
 __all__ = [
     "FIELD_NAMES",
@@ -95,53 +118,123 @@ def iter_records(
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not a file")
-    data = path.read_bytes()
-    if data.startswith(GZIP_MAGIC):
-        data = _gunzip(path, data)
-    if not data.strip():
-        raise InputError(f"{path}: file is empty")
     if format is not None:
         format = FORMAT_ALIASES.get(format, format)
         if format not in FORMATS:
             raise InputError(f"{path}: unknown format {format!r}; use one of {', '.join(FORMATS)}")
-    else:
+    opener = partial(stream.open_bytes, path, MAX_UNCOMPRESSED)
+    with opener() as fh:
+        head = fh.read(stream.HEAD_BYTES)
+    survey = stream.survey(path, opener, head, whole=_is_gzip(path))
+    if survey.blank:
+        raise InputError(f"{path}: file is empty")
+    if survey.note:
+        log.warning("%s: %s", path, survey.note)
+    encoding = survey.encoding
+    text_head = head.decode(encoding, "replace").lstrip("\ufeff").encode("utf-8")
+    if format is None:
         # The name inside the compression breaks ties: "x.csv.gz" reads as "x.csv".
         inner = path.with_suffix("") if path.suffix.lower() == ".gz" else path
-        format = detect_format(inner, data[:4096])
+        format = detect_format(inner, text_head)
+        if format != "feed" and text_head.lstrip().startswith(b"<"):
+            root = _xml_root(stream.open_text(opener, encoding, ""))
+            if root in FEED_ROOTS:
+                format = "feed"
+        elif format in ("json", "jsonl") and text_head.lstrip().startswith(b"{"):
+            format = _json_or_jsonl(stream.open_text(opener, encoding, ""))
     if format == "feed":
-        yield from read_feed(data, path)
+        if encoding in stream.WIDE_BOMS:  # feedparser knows UTF-16/32 by their BOM
+            opener = partial(_with_bom, opener, stream.WIDE_BOMS[encoding])
+        wide = encoding.startswith(("utf-16", "utf-32"))
+        yield from read_feed_stream(
+            opener, path, max_whole=MAX_FEED_BYTES, ascii_compatible=not wide
+        )
         return
-    text = decode(path, data)
-    del data  # keep one copy of the file's text in memory, not two
     if format == "digest":
-        yield from read_digest(text)
-    elif format == "csv":
-        yield from read_csv(text, path, columns)
-    elif format == "json":
-        yield from read_json(text, path, columns)
-    else:
-        yield from read_jsonl(text, path, columns)
+        yield from read_digest(partial(stream.open_text, opener, encoding, None))
+        return
+    # newline="": lines end at "\n", "\r\n" or "\r", kept as written (CSV quotes hold them;
+    # JSON strings never hold a raw one), and never at U+2028 and the like (JSON allows
+    # those inside strings, str.splitlines would break records there).
+    with stream.open_text(opener, encoding, "") as text:
+        if format == "csv":
+            yield from read_csv(text, path, columns)
+        elif format == "json":
+            yield from read_json(text, path, columns)
+        else:
+            yield from read_jsonl(text, path, columns)
 
 
-def _gunzip(path: Path, data: bytes) -> bytes:
-    """Decompress every gzip member of ``data`` (``cat a.gz b.gz`` and bgzip files have
-    several), refusing corrupt data and output beyond ``MAX_UNCOMPRESSED``."""
-    parts: list[bytes] = []
-    size = 0
-    while data:
-        member = zlib.decompressobj(wbits=31)  # 31: gzip header and trailer, CRC checked
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
+
+def _xml_root(text) -> str | None:
+    """The local name of the first element of an XML document, however long its prologue
+    (declaration, processing instructions, comments, a DOCTYPE with an internal subset),
+    up to ``FEED_PROLOGUE_MAX``; None when it is not XML."""
+
+    class Found(Exception):
+        pass
+
+    def start(name, attributes):
+        raise Found(name)
+
+    parser = xml.parsers.expat.ParserCreate(encoding="UTF-8")  # fed text, re-encoded
+    parser.StartElementHandler = start
+    read = 0
+    with text:
         try:
-            # max_length stops inflating one byte past the cap, so a bomb never gets bigger.
-            part = member.decompress(data, MAX_UNCOMPRESSED - size + 1)
-        except zlib.error as exc:
-            raise InputError(f"{path}: corrupt gzip data ({exc})") from None
-        size += len(part)
-        if size > MAX_UNCOMPRESSED:
-            raise InputError(
-                f"{path}: gzip file expands to more than {MAX_UNCOMPRESSED} bytes uncompressed"
-            )
-        if not member.eof:
-            raise InputError(f"{path}: gzip data ends early (truncated file?)")
-        parts.append(part)
-        data = member.unused_data.lstrip(b"\0")  # some writers pad members with zeros
-    return b"".join(parts)  # one member: the same bytes object, no copy
+            while read < FEED_PROLOGUE_MAX:
+                block = text.read(stream.HEAD_BYTES)
+                if not block:
+                    return None
+                read += len(block)
+                parser.Parse(block.encode("utf-8", "replace"), False)
+        except Found as found:
+            return str(found.args[0]).rsplit(":", 1)[-1]
+        except Exception:  # not XML (or XML our parser cannot read): not a feed by its root
+            return None
+    return None
+
+
+def _json_or_jsonl(text) -> str:
+    """JSON Lines when the first line is a whole JSON object and more lines follow; a file
+    of one object (on one line or many) is JSON: a record, or a wrapper of a list."""
+    with text:
+        lines = (line for line in stream.lines(text) if not isinstance(line, str) or line.strip())
+        first = next(lines, "")
+        if isinstance(first, stream.Overlong):
+            return "json"
+        try:
+            json.loads(first)
+        except (ValueError, RecursionError):
+            return "json"
+        return "jsonl" if next(lines, None) is not None else "json"
+
+
+def _with_bom(opener, bom: bytes):
+    """The file's bytes with ``bom`` in front."""
+    return io.BufferedReader(_Prefixed(opener(), bom))
+
+
+class _Prefixed(io.RawIOBase):
+    def __init__(self, inner, prefix: bytes):
+        self.inner, self.prefix = inner, prefix
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.prefix:
+            n = min(len(buffer), len(self.prefix))
+            buffer[:n], self.prefix = self.prefix[:n], self.prefix[n:]
+            return n
+        data = self.inner.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
