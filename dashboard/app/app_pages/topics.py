@@ -7,9 +7,10 @@ from dashboard.app import layout, state
 st.title("Topics")
 filters = state.current_filters()
 if layout.require_data():
+    count = layout.count_unit("topics_count")  # above both charts: they start level
     left, right = st.columns(2)
     with left:
-        layout.chart("topic_frequency", filters, count=layout.count_unit("topics_count"))
+        layout.chart("topic_frequency", filters, count=count)
     with right:
         layout.chart("discovered_topics", filters)
         st.caption("Found in the corpus itself (TF-IDF + NMF); labels are their top terms.")
