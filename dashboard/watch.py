@@ -37,7 +37,7 @@ import pandas as pd
 
 from .ingest import ingest
 from .readers import FORMAT_ALIASES, FORMATS
-from .store import Store
+from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -324,7 +324,7 @@ def poll(
         state.last_added = added
         what = "not modified" if status == 304 else f"{added} new item(s)"
         return f"{source.name}: {what}; next poll in {source.interval}s"
-    except (SourceError, OSError, ValueError) as exc:
+    except (SourceError, StoreError, OSError, ValueError) as exc:  # another writer, too
         state.last_error = str(exc)
         state.last_added = 0
         return f"{source.name}: error: {exc}; next poll in {source.interval}s"
@@ -358,6 +358,8 @@ def watch(
     echo: Callable[[str], None] = print,
 ) -> dict[str, SourceState]:
     """Poll every source when due, for ever (``once``: each source once, then return)."""
+    if not sources:
+        raise SourceError("no sources to watch: the sources file lists none")
     store = store if isinstance(store, Store) else Store(store)
     own_client = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=True)

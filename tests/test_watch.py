@@ -269,3 +269,10 @@ def test_the_data_page_shows_each_sources_status(server, tmp_path, monkeypatch):
     table = at.dataframe[0].value.set_index("source")
     assert table.loc["wire", "new_items"] == 2 and table.loc["wire", "items_added"] == 2
     assert "HTTP 500" in table.loc["down", "error"]
+
+
+def test_a_sources_file_without_sources_is_an_error_not_a_crash(tmp_path, capsys):
+    path = tmp_path / "sources.toml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    code = main(["watch", "--once", "--sources", str(path), "--store", str(tmp_path / "s")])
+    assert code == 2 and "no sources to watch" in capsys.readouterr().err
