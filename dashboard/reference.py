@@ -153,13 +153,15 @@ def reference_figures(
     seen: dict[str, int] = {}
     dates = _periods(records, items)
     counted = set(load_reference().counts)
+    # plain lists: a row lookup in the frame per record costs more than the rest together
+    item_ids, texts = items["item_id"].tolist(), items["text"].tolist()
     for i, rec in enumerate(records):
         if counted.isdisjoint(rec.counts):
             continue
         values = _counts(rec, rejects)
-        item = items.iloc[i]
-        nth = seen[item["item_id"]] = seen.get(item["item_id"], -1) + 1
-        key = rec.source_id or f"{item['item_id']}#{nth}"
+        item_id = item_ids[i]
+        nth = seen[item_id] = seen.get(item_id, -1) + 1
+        key = rec.source_id or f"{item_id}#{nth}"
         claimant = claimant_for(set(rec.counts), dataset)
         figures = _figures(rec, values)
         ranged = _is_total(figures, values) and _range(rec, values, figures[0][1], rejects)
@@ -167,7 +169,7 @@ def reference_figures(
         for column, value, side, group, kind in figures:
             rows.append(
                 {
-                    "item_id": item["item_id"],
+                    "item_id": item_id,
                     "value": value,
                     "value_max": ranged[1] if ranged else None,
                     "value_min": ranged[0] if ranged else None,
@@ -185,7 +187,7 @@ def reference_figures(
                     else "this_war",
                     "origin": ORIGIN,
                     "quote": f"{column} = {value}",
-                    "sentence": item["text"],
+                    "sentence": texts[i],
                     # the whole record is the figure's "sentence": place filters read all of it
                     "start": 0,
                     "end": 0,
@@ -260,13 +262,23 @@ def _periods(records: list[Record], items: pd.DataFrame) -> list[tuple]:
     """Each record's (first day, last day): its period columns, else its publication day."""
     from .normalise import parse_datetimes  # the normaliser's date rules, one definition
 
-    starts = parse_datetimes(r.counts.get("period_start") for r in records)
-    ends = parse_datetimes(r.counts.get("period_end") for r in records)
+    starts = _parsed([r.counts.get("period_start") for r in records], parse_datetimes)
+    ends = _parsed([r.counts.get("period_end") for r in records], parse_datetimes)
     published = items["published"].reset_index(drop=True)
     starts = starts.fillna(published).dt.tz_localize(None).dt.normalize()
     ends = ends.dt.tz_localize(None).dt.normalize()
     ends = ends.where(ends.notna() & (ends >= starts), starts)
     return list(zip(starts, ends, strict=True))
+
+
+def _parsed(values: list, parse) -> pd.Series:
+    """``parse`` over the distinct values only: an event log repeats its dates."""
+    keys = [v if isinstance(v, str | int | float) or v is None else repr(v) for v in values]
+    first = {}
+    for value, key in zip(values, keys, strict=True):
+        first.setdefault(key, value)
+    by_key = dict(zip(first, parse(list(first.values())), strict=True))
+    return pd.Series([by_key[k] for k in keys], dtype="datetime64[us, UTC]")
 
 
 def _text(value) -> str | None:
