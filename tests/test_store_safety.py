@@ -312,10 +312,14 @@ def test_kill_during_pool_extraction(tmp_path, base_store):
         tmp_path, paths=[big], store=base_store.root, chunk_size=10, workers=2, slow_extract=0.5
     )
     marks = tmp_path / "marks"
-    # both pool workers extracting (the writer marks too: it runs the first chunk itself;
-    # ">=": two workers may mark between two polls)
-    workers = lambda: [m for m in marks.glob("worker-*") if m.name != f"worker-{proc.pid}"]  # noqa: E731
-    wait_for(lambda: len(workers()) >= 2, proc)
+
+    def two_workers() -> bool:
+        """Both pool workers extracting: the writer marks too (it runs the first chunk
+        itself), and two workers may mark between two polls."""
+        workers = [m for m in marks.glob("worker-*") if m.name != f"worker-{proc.pid}"]
+        return len(workers) >= 2
+
+    wait_for(two_workers, proc)
     kill_and_check_children(proc)
     check_intact_after_kill(base_store, before)
 
