@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from conftest import SEED
 from streamlit.testing.v1 import AppTest
+from test_app import _app, _ok  # one way to run the app under AppTest
 
 from dashboard.app import markup, uploads
 from dashboard.ingest import ingest
@@ -21,7 +22,6 @@ from dashboard.query import LIST_LIMIT, TEXT_LIMIT, Filters
 from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-MAIN = str(ROOT / "dashboard" / "app" / "main.py")
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
 # Item text holding everything Streamlit's markdown would turn into something live.
 TRAP_TEXT = (
@@ -60,19 +60,6 @@ def _inert(markdown: str) -> None:
     assert not re.search(r"(?<!\\)\[", markdown)  # no [link]( or <autolink>
     assert "<" not in markdown
     assert not set(BIDI) & set(markdown)
-
-
-def _app(store: Store | Path, monkeypatch, query: dict | None = None) -> AppTest:
-    monkeypatch.setenv("DASHBOARD_STORE", str(getattr(store, "root", store)))
-    at = AppTest.from_file(MAIN, default_timeout=60)
-    if query:
-        at.query_params.update(query)
-    return at.run()
-
-
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _data_page(store: Store | Path, monkeypatch) -> AppTest:

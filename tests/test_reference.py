@@ -241,12 +241,10 @@ def sample_store(tmp_path_factory):
 
 def test_claims_page_puts_ucdp_beside_the_text_claims_on_the_sample(sample_store, monkeypatch):
     """ "Civilians killed in Ukraine: text claims vs UCDP" on the sample store."""
-    from streamlit.testing.v1 import AppTest
+    from test_app import _app
 
-    monkeypatch.setenv("DASHBOARD_STORE", str(sample_store.root))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app" / "main.py"), default_timeout=60)
-    at.query_params.update({"side": "ukraine", "kind": "killed", "group": "civilian"})
-    at = at.run().switch_page("app_pages/claims.py").run()
+    query = {"side": "ukraine", "kind": "killed", "group": "civilian"}
+    at = _app(sample_store, monkeypatch, query).switch_page("app_pages/claims.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="claims_groups").value == "civilian"
     table = at.dataframe[0].value

@@ -255,15 +255,13 @@ def test_watch_cli_exits_2_when_a_source_failed(server, tmp_path):
 
 
 def test_the_data_page_shows_each_sources_status(server, tmp_path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
+    from test_app import _app
 
     server.routes["/feed"] = [(200, {}, rss("A", "B"))]
     server.routes["/down"] = [(500, {}, b"")]
     store = Store(tmp_path / "store")
     run([Source("wire", f"{server.url}/feed"), Source("down", f"{server.url}/down")], store)
-    monkeypatch.setenv("DASHBOARD_STORE", str(store.root))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app" / "main.py"), default_timeout=60)
-    at = at.run().switch_page("app_pages/data.py").run()
+    at = _app(store, monkeypatch).switch_page("app_pages/data.py").run()
     assert not at.exception
     assert "Watched sources" in [s.value for s in at.subheader]
     table = at.dataframe[0].value.set_index("source")
