@@ -118,7 +118,8 @@ def score(cases):
     }
 
 
-# The first paragraph passage of the dev set: rows before it are headlines and short texts.
+# The first paragraph passage of the dev set: rows before it are headlines and short texts
+# (later rows say which they are in ``form``).
 FIRST_PASSAGE = 237
 
 
@@ -143,6 +144,12 @@ def extracted(texts: list[str], as_of: date | None) -> tuple[list[list[dict]], l
     return [by_item.get(f"t{i}", []) for i in range(n)], on_topic
 
 
+def form(row: dict) -> str:
+    """ "headline" or "paragraph": the row's own ``form``, else (rows before it was recorded)
+    by its place in the file."""
+    return row.get("form") or ("paragraph" if int(row["id"][1:]) >= FIRST_PASSAGE else "headline")
+
+
 def devset_rows() -> list[dict]:
     with DEVSET.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
@@ -158,12 +165,7 @@ def extract_rows(rows) -> dict[str, tuple[list[dict], bool]]:
 def devset_cases(rows, split, part=None, found=None):
     """(key, labelled figures, extracted figures) of one split (and part); ``found`` is
     :func:`extract_rows` of the rows when already computed."""
-    chosen = [
-        r
-        for r in rows
-        if r["split"] == split
-        and (part is None or (int(r["id"][1:]) >= FIRST_PASSAGE) == (part == "paragraphs"))
-    ]
+    chosen = [r for r in rows if r["split"] == split and part in (None, form(r) + "s")]
     found = found or extract_rows(chosen)
     return [((r["id"], r["text"]), r["figures"], found[r["id"]][0]) for r in chosen]
 

@@ -79,6 +79,13 @@ def side_places() -> dict[str, str]:
     return {w: s.code for s in load_sides() for w in s.places}
 
 
+@cache
+def held_places(path: Path = SIDES_FILE) -> tuple[frozenset[str], frozenset[str]]:
+    """(regions, towns) of Ukraine held by Russia's side since 2014-2015 (``[held]``)."""
+    held = tomllib.loads(path.read_text(encoding="utf-8")).get("held", {})
+    return frozenset(held.get("regions", ())), frozenset(held.get("towns", "").split())
+
+
 def side_phrases() -> tuple[tuple[re.Pattern, str], ...]:
     """Multi-word names -> side, matched on the lowered sentence."""
     return tuple((p, s.code) for s in load_sides() for p in s.phrases)

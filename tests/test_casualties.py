@@ -426,6 +426,26 @@ def test_place_says_nothing_of_a_toll_of_fighting_or_of_soldiers():
     assert fig["side"] == "unknown"
     soldiers, wounded = find_casualties("Three soldiers killed, 15 wounded in east Ukraine")
     assert soldiers["side"] == wounded["side"] == "unknown"
+    (fig,) = find_casualties("Five killed in eastern Ukraine conflict")
+    assert fig["side"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        # held by Russia's side since 2014: the place alone says nothing
+        ("Child killed by shell in Donetsk", "unknown"),
+        ("Two civilians were killed in Sevastopol.", "unknown"),
+        ("Two civilians were killed in Horlivka.", "unknown"),
+        # the region around the town is not held; nor is a town taken after 2022
+        ("Two civilians were killed in Donetsk region.", "ukraine"),
+        ("Two civilians were killed in Mariupol.", "ukraine"),
+        # an attacker still gives the side
+        ("Two civilians were killed in Ukrainian shelling of Donetsk.", "russia"),
+    ],
+)
+def test_place_held_since_2014_gives_no_side(text, side):
+    assert [f["side"] for f in find_casualties(text)] == [side]
 
 
 @pytest.mark.parametrize(
@@ -441,6 +461,19 @@ def test_place_says_nothing_of_a_toll_of_fighting_or_of_soldiers():
 )
 def test_per_rules(text, per):
     assert find_casualties(text)[-1]["per"] == per
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One Ukrainian soldier killed, another three wounded in Donbas on July 15 - JFO HQ",
+        "At least 20 Kiev forces killed, over 30 wounded on Sunday - media",
+    ],
+)
+def test_figures_of_one_list_share_its_day(text):
+    figures = find_casualties(text, ref_date=date(2021, 11, 30))
+    assert [f["per"] for f in figures] == ["day", "day"]
+    assert figures[0]["period_start"] == figures[1]["period_start"] is not None
 
 
 def test_a_list_shares_its_date_and_a_named_official_keeps_the_name():

@@ -38,8 +38,8 @@ from .vocabulary import (
     CUMULATIVE_FROM,
     FIGHTING_WORDS,
     IN_ACTION,
+    LIST_FILLERS,
     LOSSES,
-    MEMBER_JOINERS,
     MILITARY_NOUNS,
     MILITARY_TITLES,
     MILITARY_WORDS,
@@ -430,8 +430,8 @@ def shared_in_lists(figs: list[Figure], values: list, lows: list[str], missing=N
         if (
             shared[i] == missing
             and shared[i + 1] != missing
-            and len(between) <= 2
-            and set(between) <= MEMBER_JOINERS
+            and len(between) <= 4
+            and set(between) <= LIST_FILLERS
         ):
             shared[i] = shared[i + 1]
     return shared

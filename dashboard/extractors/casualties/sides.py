@@ -11,7 +11,7 @@ from functools import cache
 
 from dashboard.extractors.gazetteer import REGION_WORDS, load_gazetteer
 from dashboard.extractors.numbers import Token
-from dashboard.sides import side_countries, war_parties
+from dashboard.sides import held_places, side_countries, war_parties
 
 from .vocabulary import (
     LOCATIVES,
@@ -94,11 +94,12 @@ def words_side(words: str) -> str | None:
 PLACE_WORDS = 3
 
 
-def place_sides(toks: list[Token]) -> list[tuple[int, str]]:
+def place_sides(toks: list[Token]) -> list[tuple[int, str | None]]:
     """(token index, side) of each place of a war party that a sentence names.
 
     A town or a region counts wherever it stands ("Kharkiv", "Belgorod region"); a country
-    only after a locative ("in east Ukraine").
+    only after a locative ("in east Ukraine"). A town or region held by Russia's side since
+    2014 (``sides.toml [held]``) is named with no side: its dead may be either's people.
     """
     gazetteer, countries = load_gazetteer(), _country_sides()
     out = []
@@ -108,15 +109,27 @@ def place_sides(toks: list[Token]) -> list[tuple[int, str]]:
         entry = _place_at(gazetteer, toks, i)
         if entry is None:
             continue
-        if entry.kind == "place" and entry.place is not None:
+        held = entry.kind == "place" and entry.place is not None and _held(toks, i, entry.place)
+        if held:
+            side = None
+        elif entry.kind == "place" and entry.place is not None:
             side = countries.get(entry.place.country)
         elif entry.kind == "country" and any(t.low in LOCATIVES for t in toks[max(0, i - 2) : i]):
             side = countries.get(entry.name)
         else:
             side = None
-        if side is not None:
+        if side is not None or held:
             out.append((i, _named_side(toks, i) or side))
     return out
+
+
+def _held(toks: list[Token], i: int, place) -> bool:
+    """A held region, or a held town named as a town ("Donetsk", not "Donetsk region")."""
+    regions, towns = held_places()
+    if place.admin1 in regions:
+        return True
+    nxt = toks[i + 1].text if i + 1 < len(toks) else ""
+    return not place.is_region and place.name in towns and nxt not in REGION_WORDS
 
 
 def _named_side(toks: list[Token], i: int) -> str | None:

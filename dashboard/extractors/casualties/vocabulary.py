@@ -95,6 +95,7 @@ KIND_JOINERS = words("kind_joiners")
 VERB_JOINERS = words("verb_joiners")
 CONJUNCTIONS = VERB_JOINERS - {","}  # "killed, or injured": the word after a comma
 MEMBER_JOINERS = words("member_joiners")
+LIST_FILLERS = MEMBER_JOINERS | words("list_fillers")
 INCLUDING = words("including")
 APPOSITION_STOP = words("apposition_stop")
 
