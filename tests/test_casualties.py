@@ -86,9 +86,10 @@ def test_devset_quality_gate():
     paragraphs = quality.score(quality.devset_cases(rows, "dev", "paragraphs", found))
     holdout = quality.score(quality.devset_cases(rows, "holdout", found=found))
     assert headlines["f1"] >= 0.95, headlines["errors"]
-    assert paragraphs["f1"] >= 0.86, paragraphs["errors"]
-    assert holdout["f1"] >= 0.90, holdout["errors"]
-    assert headlines["accuracy"]["side"][0] >= 0.80
+    assert paragraphs["f1"] >= 0.90, paragraphs["errors"]
+    # the held-back split grew by 93 rows of text harder than before (general news titles)
+    assert holdout["f1"] >= 0.89, "held-back F1 fell"  # its errors are not to be read
+    assert headlines["accuracy"]["side"][0] >= 0.84
     assert paragraphs["accuracy"]["side"][0] >= 0.80
     assert headlines["accuracy"]["group"][0] >= 0.93
     assert paragraphs["accuracy"]["per"][0] >= 0.90
@@ -494,3 +495,52 @@ def test_period_is_the_date_the_timeline_reads():
         "On November 20, three people were killed in Kherson.", date(2024, 11, 15)
     )
     assert fig["period_start"] == fig["period_end"] == date(2024, 11, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the manner of a killing
+        ("A 14-year-old girl was shot and killed by her brother", [(1, "killed")]),
+        ("4 children, woman found shot to death in a home", [(4, "killed"), (1, "killed")]),
+        # one person named by age, or as a verb's object after a possessive or an age
+        ("1-year-old injured in drive-by shooting", [(1, "injured")]),
+        ("Mother kills 6-year-old son with deer rifle", [(1, "killed")]),
+        ("He killed his wife.", [(1, "killed")]),
+        ("Donetsk militia member killed in shelling", [(1, "killed")]),
+        # a bare number object ends at a preposition ("despite", "following")
+        ("Clashes kill 12 despite truce", [(12, "killed")]),
+        ("Frigate kills 4 pirates in the Gulf of Guinea", [(4, "killed")]),
+        # no person
+        ("Gunman kills his way through", []),
+    ],
+)
+def test_general_shapes_of_one_person_and_of_a_killing(text, expected):
+    assert [(f["value"], f["kind"]) for f in find_casualties(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("More than 200 killed in alleged ethnic attack, witnesses say", "witnesses"),
+        (
+            "Putin's war has killed 343 children, prosecutor general says",
+            "Prosecutor General of Ukraine",
+        ),
+        # not a closing speaker: words follow it
+        ("Two killed as shelling continues, residents say more will die", None),
+    ],
+)
+def test_a_lower_case_speaker_closing_a_headline_is_the_claimant(text, claimant):
+    assert find_casualties(text)[0]["claimant"] == claimant
+
+
+def test_a_place_named_with_a_possessive_or_a_soft_sign_apostrophe_gives_its_side():
+    (fig,) = find_casualties(
+        "Sievierodonetsk's hospital was shelled, and nine civilians were wounded"
+    )
+    assert fig["side"] == "ukraine"
+    (fig,) = find_casualties("Three people were killed in Novhorod-Sivers'kyi overnight.")
+    assert fig["side"] == "ukraine"
+    (fig,) = find_casualties("One convict killed as shells hit east Ukraine jail")
+    assert fig["side"] == "ukraine"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
-from dashboard import views
+from dashboard import extract, read_items, views
 from dashboard.export import check_filters
 from dashboard.extractors.casualties.vocabulary import SIDE_WORDS
 from dashboard.extractors.claimants import canonical_claimant, claimant_entry
@@ -161,3 +162,21 @@ def test_views_count_this_war_figures_by_default(corpus):
     assert len(shown) == len(figures) < len(everything)
     stats = views.overview_stats(con, Filters()).iloc[0]
     assert stats.n_figures == len(figures)
+
+
+def test_combat_news_with_no_place_is_on_topic_and_another_wars_is_not(tmp_path):
+    texts = {
+        "strike": "Cruise missile strike impacted residential block. At least one child injured.",
+        "covid": "Anti-vaccine broadcaster dies after Covid battle",
+        "sudan": "Heavy fighting erupted in Sudan: shelling and air strikes on the capital.",
+        "plain": "A child was injured at a playground.",
+    }
+    path = tmp_path / "items.jsonl"
+    rows = [{"id": k, "title": k, "text": t, "published": "2023-05-01"} for k, t in texts.items()]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    frames = extract(read_items([path]), discover=False, workers=1)
+    on_topic = dict(zip(frames.items["title"], frames.items["on_topic"], strict=True))
+    assert on_topic == {"strike": True, "covid": False, "sudan": False, "plain": False}
+    scope = dict(zip(frames.casualties["item_id"], frames.casualties["scope"], strict=True))
+    strike_id = frames.items.loc[frames.items["title"] == "strike", "item_id"].item()
+    assert scope[strike_id] == "this_war"

@@ -3,7 +3,8 @@
 Items get ``war_score`` (0–1) and ``on_topic`` from the signals they carry (weights in
 ``dashboard/data/scope.toml``): Ukraine named as a country or through a place in Ukraine, or
 the record's own coordinates inside the war's theatre (0.6); Russia named (0.3); a unit of the
-war (0.3); a taxonomy topic (0.2). An item is on topic from 0.5.
+war (0.3); a taxonomy topic (0.2), and one of the combat topics (0.3 more); another war, a
+disease or a disaster named (-0.3). An item is on topic from 0.5.
 
 Each casualty figure gets ``scope`` ``this_war`` or ``other`` from the first of these rules
 that applies (they are named in :data:`SCOPE_RULES`):
@@ -49,6 +50,7 @@ class ScopeRules:
     theatre_lat: tuple[float, float]
     theatre_lon: tuple[float, float]
     cues: re.Pattern  # named groups: this_war, other_war, other_event
+    combat_topics: frozenset[str]
 
 
 @cache
@@ -64,6 +66,7 @@ def load_scope_rules(path: Path = SCOPE_FILE) -> ScopeRules:
         theatre_lat=tuple(data["theatre"]["lat"]),
         theatre_lon=tuple(data["theatre"]["lon"]),
         cues=re.compile(groups, re.IGNORECASE),
+        combat_topics=frozenset(data["combat"]["topics"]),
     )
 
 
@@ -76,15 +79,31 @@ def war_relevance(
     """``items`` with ``war_score`` and ``on_topic`` set from their entities and topics."""
     rules = load_scope_rules()
     ids = items["item_id"]
+    taxonomy = topics.loc[topics["origin"] == "taxonomy"]
     signals = {
         "ukraine": ids.isin(_naming(entities, "Ukraine")) | _in_theatre(items, rules),
         "russia": ids.isin(_naming(entities, "Russia")),
         "unit": ids.isin(entities.loc[entities["kind"] == "unit", "item_id"]),
-        "topic": ids.isin(topics.loc[topics["origin"] == "taxonomy", "item_id"]),
+        "topic": ids.isin(taxonomy["item_id"]),
+        "combat": ids.isin(taxonomy.loc[taxonomy["topic"].isin(rules.combat_topics), "item_id"]),
     }
     score = sum(mask.to_numpy(dtype=float) * rules.weights[name] for name, mask in signals.items())
-    score = np.minimum(np.round(score, 2), 1.0)
+    score = score + _naming_other(items["text"], score, rules) * rules.weights["other"]
+    score = np.clip(np.round(score, 2), 0.0, 1.0)
     return items.assign(war_score=score, on_topic=score >= rules.on_topic_from)
+
+
+def _naming_other(texts: pd.Series, score: np.ndarray, rules: ScopeRules) -> np.ndarray:
+    """1.0 where an item names another war, a disease or a disaster. Read only where it can
+    change whether the item is on topic: a regex over every text is the cost of a pass."""
+    out = np.zeros(len(texts))
+    weight = rules.weights["other"]
+    borderline = (score >= rules.on_topic_from) & (score + weight < rules.on_topic_from)
+    for i in np.flatnonzero(borderline):
+        text = texts.iloc[i]
+        if isinstance(text, str) and any(m.lastgroup != "this_war" for m in rules.cues.finditer(text)):
+            out[i] = 1.0
+    return out
 
 
 def _naming(entities: pd.DataFrame, country: str) -> pd.Series:

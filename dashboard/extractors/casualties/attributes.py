@@ -504,6 +504,16 @@ def is_dateline(who: str) -> bool:
     return entry is not None and entry.kind in ("place", "country")
 
 
+# A lower-case speaker closing a headline: "..., witnesses say", "..., prosecutor general says".
+CLOSING_SPEAKER_WORDS = 4
+
+
+def _closing_speaker(sentence: str, m: re.Match, who: str) -> bool:
+    return m.start() > 0 and not sentence[m.end() :].strip(" .") and (
+        len(who.split()) <= CLOSING_SPEAKER_WORDS
+    )
+
+
 def claimant_of(sentence: str) -> str | None:
     """Who states the figures of a sentence: "according to X", "X said", "..., X reports"."""
     # "... - JFO HQ;-" ends a headline list; "...;#WarinUkraine" a post
@@ -519,7 +529,9 @@ def claimant_of(sentence: str) -> str | None:
             if rx is CLAIM_COLON and is_dateline(who):
                 continue
             if rx is CLAIM_VERB_AFTER and not (
-                who[0].isupper() or who.lower().startswith(CLAIMANT_OPENINGS)
+                who[0].isupper()
+                or who.lower().startswith(CLAIMANT_OPENINGS)
+                or _closing_speaker(sentence, m, who)
             ):
                 continue
             return who

@@ -51,6 +51,8 @@ from .vocabulary import (
     LOOSE_END,
     LOST_NOT_END,
     LOST_WORDS,
+    MANNER_TAILS,
+    MANNER_VERBS,
     MEMBER_JOINERS,
     MODIFIERS,
     NEEDS_PEOPLE,
@@ -63,6 +65,7 @@ from .vocabulary import (
     NUMBER_STARTS,
     NUMBER_WORDS,
     NUMBERS_ABOVE_ONE,
+    OBJECT_DETERMINERS,
     OBJECT_OF_END,
     OBJECT_OF_PRONOUNS,
     OF_DEATH,
@@ -115,12 +118,14 @@ class Figure:
 
 def reworded(lows: list[str]) -> list[str]:
     """The words as the shapes read them: a wound said to be deadly is a death ("fatally
-    shot", "injuries incompatible with life" read as "killed"). The quote keeps the text's
+    shot", "injuries incompatible with life", "shot to death" read as "killed"). The quote keeps the text's
     own words."""
     out = list(lows)
     for i in range(len(out) - 1):
         if out[i] in FATAL_ADVERBS and out[i + 1] in FATAL_VERBS:
             out[i + 1] = "killed"
+        elif out[i] in MANNER_VERBS and any(out[i + 1 : i + 1 + len(t)] == t for t in MANNER_TAILS):
+            out[i] = "killed"
         elif out[i] in DEADLY_WOUND_NOUNS and any(
             out[i + 1 : i + 1 + len(t)] == t for t in DEADLY_WOUND_TAILS
         ):
@@ -726,9 +731,14 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
     out = []
     n = len(lows)
     for j in range(n - 2):
-        if lows[j] not in BACKWARD_KIND or lows[j + 1] not in ARTICLES or j + 1 in used:
+        if lows[j] not in BACKWARD_KIND or j + 1 in used:
             continue
-        k = skip_age_compound(lows, j + 2)
+        if lows[j + 1] in OBJECT_DETERMINERS:
+            k = skip_age_compound(lows, j + 2)
+        elif skip_age_compound(lows, j + 1) > j + 1:  # "kills 6-year-old son"
+            k = skip_age_compound(lows, j + 1)
+        else:
+            continue
         while k < n and k - j <= 6 and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
             k += 1
         if k >= n or lows[k] not in SINGULAR or lows[k] in SIDE_WORDS:
@@ -810,7 +820,7 @@ def _one_person(
 ) -> Figure | None:
     """ "a Ukrainian soldier [aux] KIND", "Gen. X, commander of ..., KIND" ending at ``j``."""
     head = None
-    if lows[j] in SINGULAR:
+    if lows[j] in SINGULAR or lows[j].endswith(AGE_SUFFIXES):  # "1-year-old injured"
         head = j
     elif toks[j].text[:1].isupper() or lows[j] == ",":
         head = named_person(toks, lows, j)

@@ -11,7 +11,7 @@ from functools import cache
 
 from dashboard.extractors.gazetteer import REGION_WORDS, load_gazetteer
 from dashboard.extractors.numbers import Token
-from dashboard.sides import held_places, side_countries, war_parties
+from dashboard.sides import held_places, side_countries
 
 from .vocabulary import (
     LOCATIVES,
@@ -145,11 +145,23 @@ def _place_at(gazetteer, toks: list[Token], i: int):
             entry = gazetteer.phrases.get(" ".join(t.text for t in words))
             if entry is not None:
                 return entry
+    entry = gazetteer.phrases.get(_bare_name(toks[i].text))
+    if entry is not None:
+        return entry
     nxt = toks[i + 1].text if i + 1 < len(toks) else ""
     return gazetteer.stems.get(toks[i].text) if nxt in REGION_WORDS else None
 
 
+def _bare_name(word: str) -> str:
+    """A one-word name without its possessive and the apostrophes of a transliterated soft
+    sign: "Sievierodonetsk's" -> "Sievierodonetsk", "Novhorod-Sivers'kyi" -> "...Siverskyi"."""
+    for tail in ("'s", "’s"):
+        word = word.removesuffix(tail)
+    return word.replace("'", "").replace("’", "")
+
+
 @cache
 def _country_sides() -> dict[str, str]:
-    """Country name -> side, for the parties to the war only."""
-    return {country: code for code, country in side_countries().items() if code in war_parties()}
+    """Country name -> side, for every side of the sides table (a shooting in Gary is the
+    United States'; a missile in Przewodów kills Poland's people)."""
+    return {country: code for code, country in side_countries().items()}

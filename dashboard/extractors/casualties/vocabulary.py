@@ -72,6 +72,7 @@ OBJECT_OF_END = words("object_of_end")
 
 NUMBER_STARTS = words("number_starts")
 ARTICLES = words("articles")
+OBJECT_DETERMINERS = ARTICLES | words("object_determiners")
 NUMBER_WORDS = NUMBER_STARTS - ARTICLES  # number starts that are not "a"/"an"
 NUMBERS_ABOVE_ONE = NUMBER_WORDS - {"one"}  # "two soldier(s) killed" is a number figure
 HEDGE_ONE = words("hedge_one")
@@ -119,6 +120,8 @@ LOST_WORDS = words("lost_words")
 LOST_NOT_END = words("lost_not_end")
 LIVES = [phrase.split() for phrase in _WORDS["lost_lives"]]
 FATAL_VERBS = words("fatal_verbs")
+MANNER_VERBS = words("manner_verbs")
+MANNER_TAILS = [phrase.split() for phrase in _WORDS["manner_tails"]]
 DEADLY_WOUND_NOUNS = words("deadly_wound_nouns")
 DEADLY_WOUND_TAILS = [phrase.split() for phrase in _WORDS["deadly_wound_tail"]]
 AGE_SUFFIXES = tuple(_WORDS["age_suffixes"].split())
@@ -242,7 +245,7 @@ CLAIM_BAD = re.compile(
     re.I,
 )
 # Leading and trailing words cut from a claimant ("and the governor", "... on Monday").
-CLAIM_LEAD = re.compile(r"^(?:UPDATE \d+-|and |but |while )", re.I)
+CLAIM_LEAD = re.compile(r"^(?:UPDATE \d+-|and |but |while |in the |in )", re.I)
 CLAIM_TRAIL = re.compile(r"\s+(?:on|in|at|late|earlier|this|last)\s+\w+$")
 CLAIMANT_OPENINGS = tuple(_WORDS["claimant_openings"])
 
