@@ -101,7 +101,9 @@ def _naming_other(texts: pd.Series, score: np.ndarray, rules: ScopeRules) -> np.
     borderline = (score >= rules.on_topic_from) & (score + weight < rules.on_topic_from)
     for i in np.flatnonzero(borderline):
         text = texts.iloc[i]
-        if isinstance(text, str) and any(m.lastgroup != "this_war" for m in rules.cues.finditer(text)):
+        if isinstance(text, str) and any(
+            m.lastgroup != "this_war" for m in rules.cues.finditer(text)
+        ):
             out[i] = 1.0
     return out
 

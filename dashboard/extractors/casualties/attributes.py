@@ -509,8 +509,10 @@ CLOSING_SPEAKER_WORDS = 4
 
 
 def _closing_speaker(sentence: str, m: re.Match, who: str) -> bool:
-    return m.start() > 0 and not sentence[m.end() :].strip(" .") and (
-        len(who.split()) <= CLOSING_SPEAKER_WORDS
+    return (
+        m.start() > 0
+        and not sentence[m.end() :].strip(" .")
+        and (len(who.split()) <= CLOSING_SPEAKER_WORDS)
     )
 
 
