@@ -544,3 +544,32 @@ def test_a_place_named_with_a_possessive_or_a_soft_sign_apostrophe_gives_its_sid
     assert fig["side"] == "ukraine"
     (fig,) = find_casualties("One convict killed as shells hit east Ukraine jail")
     assert fig["side"] == "ukraine"
+
+
+@pytest.mark.parametrize(
+    ("text", "per"),
+    [
+        # the opening of the sentence of one figure says how long it covers
+        (
+            "As a result of the armed aggression of Russia in Ukraine, 418 children were killed",
+            "total",
+        ),
+        ("Putin's war has killed 343 children in Ukraine", "total"),
+    ],
+)
+def test_per_of_a_sentence_with_one_figure(text, per):
+    assert [f["per"] for f in find_casualties(text)] == [per]
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        # a raw claimant of a party speaks for it
+        ("WRAP: Death toll in Kiev clashes rises to 35 - Ukraine Health Ministry", "ukraine"),
+        # the press does not; nor does a third country's government
+        ("Death toll in clashes rises to 35 - Ukrainian TV channel", "unknown"),
+        ("Death toll in clashes rises to 35 - US officials", "unknown"),
+    ],
+)
+def test_a_raw_claimant_speaks_for_the_party_its_words_name(text, side):
+    assert [f["side"] for f in find_casualties(text)] == [side]

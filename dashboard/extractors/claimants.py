@@ -46,6 +46,7 @@ class ClaimantTable:
     heads: frozenset[str]
     fragments: frozenset[str]
     not_speakers: frozenset[str]
+    press: frozenset[str]
 
     def match(self, raw: str) -> Claimant | None:
         """The claimant whose alias the phrase contains (earliest entry wins)."""
@@ -90,6 +91,7 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
         heads=frozenset(speaker["heads"].split()),
         fragments=frozenset(speaker["fragments"].split()),
         not_speakers=frozenset(speaker["not_speakers"].split()),
+        press=frozenset(speaker["press"].split()),
     )
 
 
@@ -109,6 +111,12 @@ def canonical_claimant(raw: str | None) -> str | None:
         return found.name
     phrase = LEADING_NOISE.sub("", raw.strip(" .,;:'\"“”«»")).strip()
     return phrase if phrase and _names_a_speaker(phrase, table) else None
+
+
+def speaks_for_a_side(raw: str) -> bool:
+    """A raw claimant that may speak for the side its words name: an authority ("Ukraine
+    Health Ministry", "Kiev military"), not the press ("Russian media")."""
+    return not any(w in load_claimants().press for w in _norm(raw).split())
 
 
 def claimant_entry(name: str | None) -> Claimant | None:

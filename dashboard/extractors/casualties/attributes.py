@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from dashboard.extractors.claimants import canonical_claimant, claimant_entry
+from dashboard.extractors.claimants import (
+    canonical_claimant,
+    claimant_entry,
+    speaks_for_a_side,
+)
 from dashboard.extractors.gazetteer import load_gazetteer
 from dashboard.extractors.numbers import Token, tokenize
+from dashboard.sides import war_parties
 
 from .shapes import Figure
 from .sides import np_side, opposite, place_sides, side_of_word, words_side
@@ -306,9 +311,16 @@ def owner_side(sentence: str, enemy: str = "russia") -> tuple[str | None, str]:
 
 
 def claimant_side(claimant: str | None) -> str | None:
-    """The side a claimant speaks for (None for the UN, foreign governments, raw names)."""
+    """The side a claimant speaks for (None for the UN, foreign governments, the press); a
+    raw claimant's own words name it when it is a party ("Ukraine Health Ministry")."""
     entry = claimant_entry(claimant)
-    return entry.side if entry is not None else None
+    if entry is not None:
+        return entry.side
+    if claimant and speaks_for_a_side(claimant):
+        side = words_side(claimant)
+        # a third country's officials speak of this war's dead, rarely of their own
+        return side if side in war_parties() else None
+    return None
 
 
 def enemy_side(claimant: str | None) -> str:

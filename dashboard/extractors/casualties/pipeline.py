@@ -237,6 +237,10 @@ def _pers_and_periods(
     local = [_local_per(sentence, s0, toks, f, span) for f, span in zip(figs, clauses, strict=True)]
     local = shared_in_lists(figs, local, lows)
     pers = [resolve_per(sentence, span, cue) for span, cue in zip(clauses, local, strict=True)]
+    if len(figs) == 1 and pers[0] is None:
+        # the sentence's only figure: its opening says how long it covers ("As a result of
+        # the armed aggression ..., 418 children were killed")
+        pers[0] = per_cue(sentence[: clauses[0][0]])
     dates = dates_in(sentence, ref_date)
     periods = [
         resolve_period(dates, span, per, alone=len(figs) == 1)
