@@ -573,3 +573,19 @@ def test_per_of_a_sentence_with_one_figure(text, per):
 )
 def test_a_raw_claimant_speaks_for_the_party_its_words_name(text, side):
     assert [f["side"] for f in find_casualties(text)] == [side]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two people joined by "and" are two figures of one
+        ("Soldier and civilian killed in clashes", [(1, "military"), (1, "civilian")]),
+        ("A Ukrainian officer and his driver were killed", [(1, "military"), (1, "civilian")]),
+        ("Two soldiers and a civilian were killed", [(2, "military"), (1, "civilian")]),
+        # an adjective of one person
+        ("the Russians are shelling the village, there is a dead person", [(1, "unknown")]),
+        ("a dead soldier's mother spoke", []),
+    ],
+)
+def test_one_person_joined_or_named_by_an_adjective(text, expected):
+    assert [(f["value"], f["group"]) for f in find_casualties(text)] == expected

@@ -77,6 +77,7 @@ from .vocabulary import (
     PEOPLE,
     PEOPLE_JOINERS,
     PLACE_NOUNS,
+    POSSESSIVE_TAILS,
     PRISONER_WORDS,
     SIDE_PLACES,
     SIDE_WORDS,
@@ -762,7 +763,15 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
     """One person: "a woman died", "Soldier killed", "Gen. X, commander of ..., died", "another wounded"."""
     out = []
     for m in range(len(lows)):
-        if lows[m] not in SINGULAR_KIND or m in used or _active_or_compound(lows, m):
+        if lows[m] not in SINGULAR_KIND or m in used:
+            continue
+        if _adjective_of_one(lows, m) and not used.intersection((m - 1, m + 1)):
+            out.append(
+                Figure(1, None, SINGULAR_KIND[lows[m]], m - 1, m + 1, [m + 1], singular=True)
+            )
+            used.update((m - 1, m, m + 1))
+            continue
+        if _active_or_compound(lows, m):
             continue
         j = m - 1
         while j >= 0 and lows[j] in AUX and j > m - 4:
@@ -778,9 +787,44 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
             continue
         fig = _one_person(toks, lows, j, m, used)
         if fig is not None:
-            out.append(fig)
-            used.update(range(fig.first, m + 1))
+            other = _coordinated_person(lows, fig, used)
+            out.extend([other, fig] if other is not None else [fig])
+            used.update(range(fig.first if other is None else other.first, m + 1))
     return out
+
+
+def _adjective_of_one(lows: list[str], m: int) -> bool:
+    """ "there is a dead person", "a wounded soldier was evacuated": one person."""
+    n = len(lows)
+    return (
+        1 <= m < n - 1
+        and lows[m - 1] in ARTICLES
+        and lows[m + 1] in SINGULAR
+        and (m + 2 >= n or lows[m + 2] not in POSSESSIVE_TAILS)
+    )
+
+
+def _coordinated_person(lows: list[str], fig: Figure, used: set[int]) -> Figure | None:
+    """ "Soldier and civilian killed": the person joined by "and" before one is one more."""
+    a = fig.first - 1
+    if a < 1 or lows[a] != "and" or lows[a - 1] not in SINGULAR or a - 1 in used:
+        return None
+    b = a - 1
+    while b - 1 >= 0 and (lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS):
+        b -= 1
+    if b - 1 >= 0 and (lows[b - 1] in SINGULAR_DETERMINERS or lows[b - 1] in OBJECT_DETERMINERS):
+        b -= 1
+    elif b - 1 >= 0 and (lows[b - 1][0].isdigit() or lows[b - 1] in NUMBERS_ABOVE_ONE):
+        return None  # "two soldiers and a civilian": the number rules read it
+    return Figure(
+        value=1,
+        value_max=None,
+        kind=fig.kind,
+        first=b,
+        last=a - 1,
+        np=list(range(b, a)),
+        singular=True,
+    )
 
 
 def _active_or_compound(lows: list[str], m: int) -> bool:
@@ -831,10 +875,13 @@ def _one_person(
     if toks[head].text[:1].isupper() and _role_before_name(toks, lows, head):
         b -= 1  # "the Ukrainian weightlifter Oleksandr Pielieshenko"
     while b - 1 >= 0 and (
-        lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS or lows[b - 1] in SINGULAR_DETERMINERS
+        lows[b - 1] in MODIFIERS
+        or lows[b - 1] in SIDE_WORDS
+        or lows[b - 1] in SINGULAR_DETERMINERS
+        or lows[b - 1] in OBJECT_DETERMINERS
     ):
         b -= 1
-        if lows[b] in SINGULAR_DETERMINERS:
+        if lows[b] in SINGULAR_DETERMINERS or lows[b] in OBJECT_DETERMINERS:
             break
     if b - 1 >= 0 and (
         lows[b - 1] in NEGATIONS or lows[b - 1] in NUMBERS_ABOVE_ONE or lows[b - 1][0].isdigit()

@@ -73,6 +73,7 @@ OBJECT_OF_END = words("object_of_end")
 NUMBER_STARTS = words("number_starts")
 ARTICLES = words("articles")
 OBJECT_DETERMINERS = ARTICLES | words("object_determiners")
+POSSESSIVE_TAILS = frozenset(("'s", "’s", "'", "’"))
 NUMBER_WORDS = NUMBER_STARTS - ARTICLES  # number starts that are not "a"/"an"
 NUMBERS_ABOVE_ONE = NUMBER_WORDS - {"one"}  # "two soldier(s) killed" is a number figure
 HEDGE_ONE = words("hedge_one")
