@@ -443,6 +443,9 @@ def test_place_says_nothing_of_a_toll_of_fighting_or_of_soldiers():
         ("Two civilians were killed in Mariupol.", "ukraine"),
         # an attacker still gives the side
         ("Two civilians were killed in Ukrainian shelling of Donetsk.", "russia"),
+        # a town abroad counts only after a locative ("Paradise" is a US town)
+        ("A strike killed three people at a cafe called Paradise in Donetsk.", "unknown"),
+        ("Two civilians were killed in Warsaw.", "poland"),
     ],
 )
 def test_place_held_since_2014_gives_no_side(text, side):

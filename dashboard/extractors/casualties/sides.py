@@ -11,7 +11,7 @@ from functools import cache
 
 from dashboard.extractors.gazetteer import REGION_WORDS, load_gazetteer
 from dashboard.extractors.numbers import Token
-from dashboard.sides import held_places, side_countries
+from dashboard.sides import held_places, side_countries, war_parties
 
 from .vocabulary import (
     LOCATIVES,
@@ -97,11 +97,11 @@ PLACE_WORDS = 3
 def place_sides(toks: list[Token]) -> list[tuple[int, str | None]]:
     """(token index, side) of each place of a war party that a sentence names.
 
-    A town or a region counts wherever it stands ("Kharkiv", "Belgorod region"); a country
-    only after a locative ("in east Ukraine"). A town or region held by Russia's side since
+    A town or a region of a war party counts wherever it stands ("Kharkiv", "Belgorod
+    region"); one abroad, and a country, only after a locative ("in Gary", "in east Ukraine"). A town or region held by Russia's side since
     2014 (``sides.toml [held]``) is named with no side: its dead may be either's people.
     """
-    gazetteer, countries = load_gazetteer(), _country_sides()
+    gazetteer, countries, parties = load_gazetteer(), _country_sides(), war_parties()
     out = []
     for i, tok in enumerate(toks):
         if not tok.text[:1].isupper():
@@ -114,13 +114,19 @@ def place_sides(toks: list[Token]) -> list[tuple[int, str | None]]:
             side = None
         elif entry.kind == "place" and entry.place is not None:
             side = countries.get(entry.place.country)
-        elif entry.kind == "country" and any(t.low in LOCATIVES for t in toks[max(0, i - 2) : i]):
+            if side not in parties and not _after_locative(toks, i):
+                side = None  # "a restaurant called Paradise": a town abroad only "in Paradise"
+        elif entry.kind == "country" and _after_locative(toks, i):
             side = countries.get(entry.name)
         else:
             side = None
         if side is not None or held:
             out.append((i, _named_side(toks, i) or side))
     return out
+
+
+def _after_locative(toks: list[Token], i: int) -> bool:
+    return any(t.low in LOCATIVES for t in toks[max(0, i - 2) : i])
 
 
 def _held(toks: list[Token], i: int, place) -> bool:
