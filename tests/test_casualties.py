@@ -376,6 +376,7 @@ def test_a_range_with_a_shared_scale_and_fractions():
         ("Ukraine fighting kills 45", "unknown"),
         ("Two civilians killed in DPR shelling by Ukrainian military", "russia"),
         ("One killed in shelling from Ukraine", "russia"),
+        ("Civilian died in Gorlovka during shelling by the Armed Forces of Ukraine", "russia"),
         # the target of an attack
         ("A missile strike on a Ukrainian mall left 18 dead.", "ukraine"),
         ("Shelling of Russian positions killed 12 soldiers.", "russia"),

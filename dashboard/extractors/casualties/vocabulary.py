@@ -197,7 +197,9 @@ AGENT_BY = re.compile(
     r"\b(?:by|of|from)\s+(?:the\s+)?(armed forces of ukraine|ukrainian armed forces|russian federation|russian armed forces)"
     r"|\b(?:waged|launched|caused|carried out|committed|unleashed)\s+by\s+(?:the\s+)?(russia|ukraine|russians|ukrainians|moscow|kyiv|kiev)\b"
     # "shelling from Ukraine", "fire by the APU"
-    r"|\b(?:shelling|shells|strikes?|attacks?|fire|bombardment)\s+(?:by|from)\s+(?:the\s+)?([\w'’\-]+)",
+    # "shelling by the Armed Forces of Ukraine": up to four words name the attacker
+    r"|\b(?:shelling|shells|strikes?|attacks?|fire|bombardment)\s+(?:by|from)\s+(?:the\s+)?"
+    r"([\w'’\-]+(?:\s+[\w'’\-]+){0,3})",
     re.I,
 )
 # The target of an attack: "a missile strike on a Ukrainian mall", "shelling of Russian
