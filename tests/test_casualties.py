@@ -377,6 +377,8 @@ def test_a_range_with_a_shared_scale_and_fractions():
         ("Two civilians killed in DPR shelling by Ukrainian military", "russia"),
         ("One killed in shelling from Ukraine", "russia"),
         ("Civilian died in Gorlovka during shelling by the Armed Forces of Ukraine", "russia"),
+        ("Civilian car fired on by Russian BMP-2, two killed", "ukraine"),
+        ("Ukrainian Armed Forces serviceman killed in Donbas", "ukraine"),
         # the target of an attack
         ("A missile strike on a Ukrainian mall left 18 dead.", "ukraine"),
         ("Shelling of Russian positions killed 12 soldiers.", "russia"),

@@ -199,7 +199,10 @@ AGENT_BY = re.compile(
     # "shelling from Ukraine", "fire by the APU"
     # "shelling by the Armed Forces of Ukraine": up to four words name the attacker
     r"|\b(?:shelling|shells|strikes?|attacks?|fire|bombardment)\s+(?:by|from)\s+(?:the\s+)?"
-    r"([\w'’\-]+(?:\s+[\w'’\-]+){0,3})",
+    r"([\w'’\-]+(?:\s+[\w'’\-]+){0,3})"
+    # "Civilian car fired on by Russian BMP-2", "bus hit by a Ukrainian drone"
+    r"|\b(?:fired\s+(?:on|at|upon)|attacked|shelled|struck|targeted|bombed|hit)\s+by\s+"
+    r"(?:the\s+|a\s+|an\s+)?([\w'’\-]+(?:\s+[\w'’\-]+){0,3})",
     re.I,
 )
 # The target of an attack: "a missile strike on a Ukrainian mall", "shelling of Russian
