@@ -595,3 +595,25 @@ def test_a_raw_claimant_speaks_for_the_party_its_words_name(text, side):
 )
 def test_one_person_joined_or_named_by_an_adjective(text, expected):
     assert [(f["value"], f["group"]) for f in find_casualties(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a noun of several words is one
+        ("One prisoner of war was killed, 4 were wounded", [(1, "killed"), (4, "injured")]),
+        ("53 Ukrainian prisoners of war were killed in Olenivka", [(53, "killed")]),
+        # "an estimated" is one hedge; "possibly" stands between the people and the verb
+        ("The famine killed an estimated five million people", [(5_000_000, "killed")]),
+        ("Thirty Ukrainian troops possibly killed in missile attack", [(30, "killed")]),
+    ],
+)
+def test_compound_nouns_and_hedges(text, expected):
+    assert [(f["value"], f["kind"]) for f in find_casualties(text)] == expected
+
+
+def test_yesterday_is_a_day_and_a_presidency_speaks():
+    figures = find_casualties("Yesterday, the Russians killed six civilians and injured 13")
+    assert [f["per"] for f in figures] == ["day", "day"]
+    (fig,) = find_casualties("Ukraine's presidency said one woman was killed")
+    assert fig["claimant"] == "Ukraine's presidency"

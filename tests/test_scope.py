@@ -40,6 +40,9 @@ def context(sentence: str, number: str, **kw) -> FigureContext:
             "this_war",
         ),
         ("Three civilians were killed in Kharkiv.", "Three", "this_war"),
+        # a nationality is a weak cue: another war named in the sentence outweighs it
+        ("The Holodomor, as Ukrainians call it, killed five million people.", "five", "other"),
+        ("Five Ukrainians were killed in the strike.", "Five", "this_war"),
         # the nearest cue decides: Ukraine's losses, compared with Afghanistan's
         ("Ukraine says 9,000 of its soldiers died, more than in Afghanistan.", "9,000", "this_war"),
     ],

@@ -13,7 +13,9 @@ that applies (they are named in :data:`SCOPE_RULES`):
    the war began (2014-02-20): "three million Belarusians" killed in 1941–44.
 2. ``nearest_cue``: the cue nearest to the figure in its sentence (else in the sentence
    before) names another war, a disease, a disaster or a crime elsewhere ("post-9/11 wars",
-   "Covid deaths", "a mass shooting") rather than this war ("Ukraine", "Donetsk", "DPR").
+   "Covid deaths", "a mass shooting") rather than this war ("Ukraine", "Donetsk", "DPR"); a
+   nationality ("Ukrainians") is a weak cue of this war, which any other cue of the
+   sentence outweighs ("the Holodomor ... by Ukrainians - killed five million").
 3. ``off_topic_item``: the item is not on topic and the sentence names nothing of this war.
 4. otherwise ``this_war``.
 """
@@ -36,6 +38,8 @@ from dashboard.schema import SCOPES
 
 SCOPE_FILE = Path(__file__).resolve().parents[1] / "data" / "scope.toml"
 THIS_WAR, OTHER = SCOPES
+# The cue groups of this war in scope.toml [cues]: its names, and nationalities (weak).
+THIS_WAR_CUES = ("this_war", "this_war_weak")
 # How far back (characters) the sentence before a figure's sentence is read for a cue.
 CONTEXT_BEFORE = 300
 # Sentences whose cue matches are kept: the figures of one sentence come one after another.
@@ -49,7 +53,7 @@ class ScopeRules:
     weights: dict[str, float]
     theatre_lat: tuple[float, float]
     theatre_lon: tuple[float, float]
-    cues: re.Pattern  # named groups: this_war, other_war, other_event
+    cues: re.Pattern  # named groups: this_war, this_war_weak, other_war, other_event
     combat_topics: frozenset[str]
 
 
@@ -102,7 +106,7 @@ def _naming_other(texts: pd.Series, score: np.ndarray, rules: ScopeRules) -> np.
     for i in np.flatnonzero(borderline):
         text = texts.iloc[i]
         if isinstance(text, str) and any(
-            m.lastgroup != "this_war" for m in rules.cues.finditer(text)
+            m.lastgroup not in THIS_WAR_CUES for m in rules.cues.finditer(text)
         ):
             out[i] = 1.0
     return out
@@ -147,6 +151,9 @@ def _nearest_cue(ctx: FigureContext, rules: ScopeRules) -> str | None:
         cue = _nearest(rules.cues, ctx.before, len(ctx.before))
     if cue is None:
         return None
+    if cue == "this_war_weak":
+        groups = _cue_matches(rules.cues, ctx.sentence)[2]
+        return OTHER if any(g not in THIS_WAR_CUES for g in groups) else THIS_WAR
     return THIS_WAR if cue == "this_war" else OTHER
 
 

@@ -26,6 +26,7 @@ from .vocabulary import (
     BACKWARD_PEOPLE,
     CLAUSE_END,
     CLAUSE_END_STRONG,
+    COMPOUND_PEOPLE,
     CONJUNCTIONS,
     DEAD_COMPOUNDS_FORWARD,
     DEAD_COMPOUNDS_SINGULAR,
@@ -38,6 +39,7 @@ from .vocabulary import (
     FAMILY_KILLING,
     FATAL_ADVERBS,
     FATAL_VERBS,
+    FILLER,
     FORWARD_KIND,
     HEDGE_ONE,
     HEDGE_THREE_FIRST,
@@ -119,9 +121,14 @@ class Figure:
 
 def reworded(lows: list[str]) -> list[str]:
     """The words as the shapes read them: a wound said to be deadly is a death ("fatally
-    shot", "injuries incompatible with life", "shot to death" read as "killed"). The quote keeps the text's
+    shot", "injuries incompatible with life", "shot to death" read as "killed"), and a noun
+    of several words is one ("prisoners of war"). The quote keeps the text's
     own words."""
     out = list(lows)
+    for i in range(len(out) - 2):
+        for words, word in COMPOUND_PEOPLE:
+            if out[i : i + len(words)] == words:
+                out[i : i + len(words)] = [word] + [FILLER] * (len(words) - 1)
     for i in range(len(out) - 1):
         if out[i] in FATAL_ADVERBS and out[i + 1] in FATAL_VERBS:
             out[i + 1] = "killed"
@@ -528,10 +535,10 @@ def _list_verb(lows: list[str], j: int) -> int:
 
 def skip_hedge(lows: list[str], j: int) -> int:
     """Index of the word before the hedge that ends at ``j`` (``j`` itself when none)."""
-    if j >= 0 and lows[j] in HEDGE_ONE:
-        return j - 1
     if j >= 1 and (lows[j - 1], lows[j]) in HEDGE_TWO:
         return j - 2
+    if j >= 0 and lows[j] in HEDGE_ONE:
+        return j - 1
     if j >= 2 and lows[j] in HEDGE_THREE_LAST and lows[j - 2] in HEDGE_THREE_FIRST:
         return j - 3
     return j

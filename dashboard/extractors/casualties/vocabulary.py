@@ -61,8 +61,11 @@ SINGULAR = words("singular")
 TITLES = words("titles")
 MILITARY_TITLES = words("military_titles")
 # ... and every word of a side ("Palestinian kids", "Wagner fighters"): sides.toml
-MODIFIERS = words("modifiers") | frozenset(side_words())
-AUX = words("aux")
+# What the words of a compound noun after its first read as (never a word of the text):
+# skipped as a modifier or an auxiliary is.
+FILLER = "·"
+MODIFIERS = words("modifiers") | frozenset(side_words()) | {FILLER}
+AUX = words("aux") | {FILLER}
 OF_PRONOUNS = words("of_pronouns")
 OBJECT_OF_PRONOUNS = words("object_of_pronouns")
 PEOPLE_JOINERS = words("people_joiners")
@@ -122,6 +125,7 @@ LOST_NOT_END = words("lost_not_end")
 LIVES = [phrase.split() for phrase in _WORDS["lost_lives"]]
 FATAL_VERBS = words("fatal_verbs")
 MANNER_VERBS = words("manner_verbs")
+COMPOUND_PEOPLE = [(phrase.split(), word) for phrase, word in _WORDS["compound_people"]]
 MANNER_TAILS = [phrase.split() for phrase in _WORDS["manner_tails"]]
 DEADLY_WOUND_NOUNS = words("deadly_wound_nouns")
 DEADLY_WOUND_TAILS = [phrase.split() for phrase in _WORDS["deadly_wound_tail"]]
