@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from . import search_index
-from .extract import EXTRACTION_VERSION, end_with_parent, extract_chunk
+from .extract import EXTRACTION_VERSION, Frames, end_with_parent, extract_chunk
 from .extractors.stories import MIN_SHARED_BANDS, assign_stories, band_keys
 from .extractors.topics import discover_topics, load_taxonomy
 from .items import CHUNK_SIZE, ReadReport, input_paths, iter_item_chunks
@@ -126,12 +126,23 @@ def files_to_read(paths, store: Store, summary: IngestSummary) -> list[tuple[Pat
     return todo
 
 
-def finish(store: Store, batch, summary: IngestSummary, *, discover: bool, as_of, **extra) -> None:
-    """Corpus-level steps, then the one atomic commit that makes the ingest visible."""
+def finish(
+    store: Store,
+    batch,
+    summary: IngestSummary,
+    *,
+    discover: bool,
+    as_of,
+    stories_assigned: bool = False,
+    **extra,
+) -> None:
+    """Corpus-level steps, then the one atomic commit that makes the ingest visible.
+    ``stories_assigned``: the new items got their stories chunk by chunk as they were
+    written (the local engine); else they get them here, from the stored texts."""
     summary.duplicate = summary.read - summary.new
     if discover and summary.new:
         _discover(store, batch)
-    if summary.new:
+    if summary.new and not stories_assigned:
         _cluster_stories(store, batch)
     if summary.new or search_index.index_path(store) is None:
         search_index.update_index(store, batch)
@@ -148,8 +159,16 @@ def finish(store: Store, batch, summary: IngestSummary, *, discover: bool, as_of
         store.compact()
 
 
+def extract_with_bands(items: pd.DataFrame, taxonomy) -> tuple[Frames, pd.DataFrame]:
+    """A chunk's frames and its items' story band keys, both computed where the texts are
+    (a pool worker): hashing the texts in the ingest's own process took a core for minutes
+    at a million items."""
+    return extract_chunk(items, taxonomy), band_keys(items)
+
+
 class _Extractor:
-    """Runs ``extract_chunk`` inline, or on a process pool once there is a second chunk.
+    """Runs :func:`extract_with_bands` inline, or on a process pool once there is a second
+    chunk.
 
     Results come back in submission order (so the parts are written in input order), and
     at most two chunks per worker are in flight, which bounds memory. The workers end with
@@ -167,7 +186,7 @@ class _Extractor:
         self.submitted += 1
         if self.workers <= 1 or (self.pool is None and self.submitted == 1):
             # The first chunk runs here: a one-chunk ingest never pays for a pool.
-            yield extract_chunk(items, taxonomy)
+            yield extract_with_bands(items, taxonomy)
             return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
@@ -176,7 +195,7 @@ class _Extractor:
                 initializer=end_with_parent,
                 initargs=(os.getpid(),),
             )
-        self.pending.append(self.pool.submit(extract_chunk, items, taxonomy))
+        self.pending.append(self.pool.submit(extract_with_bands, items, taxonomy))
         while len(self.pending) > 2 * self.workers or (self.pending and self.pending[0].done()):
             yield self.pending.popleft().result()
 
@@ -221,10 +240,12 @@ def ingest(
     extractor = _Extractor(workers if workers is not None else os.cpu_count() or 1)
     bar = tqdm(unit=" items", disable=not progress, desc="ingest")
 
-    def write(frames) -> None:
+    def write(result: tuple[Frames, pd.DataFrame]) -> None:
+        frames, bands = result
         for table, frame in frames.as_dict().items():
             if table != "discovered_topics":
                 store.append(batch, table, frame)
+        _assign_stories(store, batch, list(frames.items["item_id"]), bands)
 
     try:
         store.check_columns()  # never mix parts of two extraction versions in one table
@@ -248,8 +269,8 @@ def ingest(
                 new_items = items[fresh]
                 summary.new += len(new_items)
                 if not new_items.empty:
-                    for frames in extractor.submit(new_items, taxonomy):
-                        write(frames)
+                    for result in extractor.submit(new_items, taxonomy):
+                        write(result)
                 bar.update(int(items["n_copies"].sum()))
             summary.read += report.read
             summary.rejected += report.rejected
@@ -260,9 +281,9 @@ def ingest(
                     "records": report.read,
                     "rejected": report.rejected,
                 }
-        for frames in extractor.drain():
-            write(frames)
-        finish(store, batch, summary, discover=discover, as_of=as_of)
+        for result in extractor.drain():
+            write(result)
+        finish(store, batch, summary, discover=discover, as_of=as_of, stories_assigned=True)
     except BaseException:
         store.abort(batch)
         raise
@@ -275,18 +296,25 @@ def ingest(
 
 
 def _cluster_stories(store: Store, batch) -> None:
-    """Give this batch's new items their story: a stored one they are near copies of (or
-    one of an earlier chunk of this batch), one of their own, or themselves
-    (``extractors.stories``). Chunk by chunk, so memory stays bounded by a chunk."""
+    """Stories for this batch's new items, part by part from their stored texts (engines
+    that did not assign them as chunks were written); memory stays bounded by a part."""
     for rel in list(batch.parts.get("items", [])):
         table = pq.read_table(store.root / rel, columns=["item_id", "title", "text"])
         new = table.to_pandas()
-        keys = band_keys(new)
-        story = assign_stories(keys, list(new["item_id"]), _known_stories(store, batch, keys))
-        store.append(batch, "stories", pd.DataFrame({"item_id": story.index, "story_id": story}))
-        # a story's keys once each: a near copy adds only the keys its story lacked
-        keys = keys.assign(story_id=keys["item_id"].map(story))[["story_id", "band", "key"]]
-        store.append(batch, "story_keys", keys.drop_duplicates())
+        _assign_stories(store, batch, list(new["item_id"]), band_keys(new))
+
+
+def _assign_stories(store: Store, batch, ids: list[str], keys: pd.DataFrame) -> None:
+    """Give new items (``ids``, with their band ``keys``) their story: a stored one they are
+    near copies of (or one of an earlier chunk of this batch), one of their own, or
+    themselves (``extractors.stories``)."""
+    if not ids:
+        return
+    story = assign_stories(keys, ids, _known_stories(store, batch, keys))
+    store.append(batch, "stories", pd.DataFrame({"item_id": story.index, "story_id": story}))
+    # a story's keys once each: a near copy adds only the keys its story lacked
+    keys = keys.assign(story_id=keys["item_id"].map(story))[["story_id", "band", "key"]]
+    store.append(batch, "story_keys", keys.drop_duplicates())
 
 
 def _known_stories(store: Store, batch, keys: pd.DataFrame) -> pd.DataFrame:

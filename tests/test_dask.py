@@ -26,6 +26,9 @@ KEYS = {
     "discovered_item_topics": ["item_id", "topic"],
     "discovered_topics": ["rank"],
     "copies": ["item_id", "file", "record"],
+    # the local engine gives stories chunk by chunk as it writes; Dask at the end
+    "stories": ["item_id"],
+    "story_keys": ["story_id", "band", "key"],
 }
 
 
