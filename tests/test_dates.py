@@ -148,6 +148,9 @@ CASES = [
     ("struck yesterday", "2022-06-22", [("yesterday", "2022-06-21", "2022-06-21", "day")]),
     ("Today the city", "2022-06-22", [("Today", "2022-06-22", "2022-06-22", "day")]),
     ("attacked on Tuesday", "2022-06-22", [("Tuesday", "2022-06-21", "2022-06-21", "day")]),
+    # an abbreviated weekday only after "on": "Sat" and "Wed" are words too
+    ("seven WIA on Thurs - JFO HQ", "2021-11-30", [("Thurs", "2021-11-25", "2021-11-25", "day")]),
+    ("Sat in the car, Wed in June", "2021-11-30", [("June", "2021-06-01", "2021-06-30", "month")]),
     ("attacked on Wednesday", "2022-06-22", [("Wednesday", "2022-06-22", "2022-06-22", "day")]),
     ("last Wednesday", "2022-06-22", [("last Wednesday", "2022-06-15", "2022-06-15", "day")]),
     ("will meet on Friday", "2022-06-22", [("Friday", "2022-06-24", "2022-06-24", "day")]),

@@ -81,6 +81,12 @@ _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])"
 _ORD = r"(?:st|nd|rd|th)?(?![0-9A-Za-z])"
 _YEAR = r"(?:19|20)[0-9]{2}"
 _WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+# Abbreviations of weekdays, longest first (the regex takes the first that matches).
+_WEEKDAY_ABBREVIATIONS = {
+    "Thurs": "Thursday", "Thur": "Thursday", "Thu": "Thursday", "Tues": "Tuesday",
+    "Tue": "Tuesday", "Weds": "Wednesday", "Wed": "Wednesday", "Mon": "Monday",
+    "Fri": "Friday", "Sat": "Saturday", "Sun": "Sunday",
+}  # fmt: skip
 _NUMBER_WORDS = "a an one two three four five six seven eight nine ten eleven twelve".split()
 NUMBER_WORD = {w: max(i - 1, 1) for i, w in enumerate(_NUMBER_WORDS)}
 _RANGE_SEP = r"\s*(?:-|–|—|&|\bto\b|\buntil\b|\btill\b|\bthrough\b|\band\b)\s*"
@@ -123,7 +129,8 @@ DATE_RE = re.compile(
             r"|(?:earlier\s+|later\s+)?this\s+(?:week|month|year)"
             r"|(?:last|previous|past|next|coming)\s+(?:week|month|year)|the\s+day\s+before\s+yesterday)\b))",
             # (last|next|this) Tuesday
-            rf"(?P<wd>(?:(?P<wd_mod>(?i:last|next|this|past|coming))\s+)?(?P<wd_d>{'|'.join(_WEEKDAYS)})(?![A-Za-z]))",
+            # ... on Thurs (abbreviated only after "on": "Sat" and "Wed" are words too)
+            rf"(?P<wd>(?:(?P<wd_mod>(?i:last|next|this|past|coming))\s+)?(?:(?P<wd_d>{'|'.join(_WEEKDAYS)})|(?<=\bon\s)(?P<wd_a>{'|'.join(_WEEKDAY_ABBREVIATIONS)})\.?)(?![A-Za-z]))",
             # October (bare month, full name)
             rf"(?P<mo>(?<![A-Za-z-])(?P<mo_m>{_MON_FULL})(?![A-Za-z]))",
             # 2014
@@ -544,7 +551,7 @@ def _rel(m, text, ref):
 def _wd(m, text, ref):
     if ref is None:
         return []
-    target = _WEEKDAYS.index(m["wd_d"])
+    target = _WEEKDAYS.index(m["wd_d"] or _WEEKDAY_ABBREVIATIONS[m["wd_a"]])
     mod = (m["wd_mod"] or "").lower()
     back = (ref.weekday() - target) % 7
     if mod in {"next", "coming"} or (mod != "last" and mod != "past" and _future(text, m.start())):
