@@ -617,3 +617,16 @@ def test_yesterday_is_a_day_and_a_presidency_speaks():
     assert [f["per"] for f in figures] == ["day", "day"]
     (fig,) = find_casualties("Ukraine's presidency said one woman was killed")
     assert fig["claimant"] == "Ukraine's presidency"
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        # a side's people named by nationality, dead in fighting, are its soldiers
+        ("13 Ukrainians killed in clash with separatists", "military"),
+        # not in a strike, which kills anyone
+        ("Five Ukrainians killed in a missile strike on Kharkiv", "unknown"),
+    ],
+)
+def test_nationals_killed_in_fighting_are_soldiers(text, group):
+    assert [f["group"] for f in find_casualties(text)] == [group]

@@ -59,6 +59,7 @@ from .vocabulary import (
     PER_TOTAL,
     REFERENTIAL,
     SIDE_ENEMY,
+    SIDE_WORDS,
     TARGET,
 )
 
@@ -377,12 +378,23 @@ def _group_in_action(c: Cues, side: str | None) -> str | None:
     return "military" if lows[c.fig.last] in IN_ACTION else None
 
 
+def _group_nationals_in_fighting(c: Cues, side: str | None) -> str | None:
+    """ "13 Ukrainians killed in clash with separatists": a side's people named only by
+    their nationality, dead in fighting between armed men, are its soldiers."""
+    lows = c.sentence.lows
+    named = [lows[k] for k in c.fig.np if lows[k] in PEOPLE]
+    if side and c.sentence.fighting and named and all(w in SIDE_WORDS for w in named):
+        return "military"
+    return None
+
+
 GroupRule = Callable[[Cues, "str | None"], "str | None"]
 GROUP_RULES: tuple[tuple[str, GroupRule], ...] = (
     ("previous_figure", _group_previous_figure),
     ("occupier_words", _group_occupier_words),
     ("owner", _group_owner),
     ("in_action", _group_in_action),
+    ("nationals_in_fighting", _group_nationals_in_fighting),
 )
 
 
