@@ -203,6 +203,10 @@ def test_upload_ingests_with_the_chosen_reference_date(tmp_path, monkeypatch):
     assert any("new 10" in s.value for s in at.success), [s.value for s in at.success]
     assert store.version == 1 and len(store.frame("items")) == 10
     assert set(store.frame("items")["as_of"].dt.date.astype(str)) == {"2024-11-15"}
+    # the next run shows a fresh picker: the ingested file is no longer held for the session
+    at = _ok(at.run())
+    keys = [w.key for w in at.get("file_uploader")]
+    assert keys == ["uploads-1"] and not at.file_uploader(key="uploads-1").value
 
 
 def test_other_wars_figures_only_when_asked(corpus_store, monkeypatch):

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ..ingest import ingest
 from ..store import Store
@@ -112,13 +114,35 @@ def off_notice() -> str:
     return OFF_NOTICE.format(default=DEFAULT_UPLOAD_MB)
 
 
+# The picker's key is new after each ingest: Streamlit keeps the files a picker holds (in
+# the server's memory) until the picker is gone, so files already ingested would stay there
+# for the whole session (three 195 MB uploads held 1.5 GB). The first picker is "uploads".
+ROUND = "upload_round"
+
+
+def picker_key() -> str:
+    n = st.session_state.get(ROUND, 0)
+    return "uploads" if n == 0 else f"uploads-{n}"
+
+
+def release_picked(files: list) -> None:
+    """Let the ingested files go: out of the server's upload store (as Streamlit's own chat
+    input does with its files), and a fresh, empty picker on the next run."""
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "uploaded_file_mgr", None)
+    if isinstance(manager, MemoryUploadedFileManager):
+        for upload in files:
+            manager.remove_file(session_id=ctx.session_id, file_id=upload.file_id)
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+
+
 def picker() -> list:
     """The file picker, capped at :func:`limit_mb` a file; the files picked."""
     limit = limit_mb()
     return st.file_uploader(
         "Files: plain-text digests, CSV, JSON/JSONL, RSS/Atom (the format is detected)",
         accept_multiple_files=True,
-        key="uploads",
+        key=picker_key(),
         max_upload_size=limit,
         help=f"Up to {limit} MB a file.",
     )
@@ -158,6 +182,7 @@ def ingest_uploads(files: list, store: Store, as_of: str) -> None:
                 continue
             done.append((name, str(path), summary))
     bar.progress(1.0, text="done")
+    release_picked(files)
     if not done:
         return
     rejects = store.frame("rejects")
