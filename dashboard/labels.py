@@ -8,6 +8,7 @@ colour or mark) without an edit here.
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 
 import pandas as pd
@@ -125,7 +126,7 @@ def domain(field: str) -> list[str]:
 @cache
 def side_colours() -> dict[str, str]:
     """Side label -> colour."""
-    others = iter(OTHER_COLOURS * 3)
+    others = itertools.cycle(OTHER_COLOURS)
     return {label("side", code): PARTY_COLOURS.get(code) or next(others) for code in side_labels()}
 
 

@@ -3,6 +3,10 @@
 The casualty extractor reads the words that name each side from here, the scope rules read
 which sides are parties to the war, and the query layer reads each side's country, so a side
 filter knows every side the extractor can emit.
+
+Every other country the gazetteer knows is a side too, with no words of its own: the place
+rule gives a figure the side of the country it happened in ("19 dead in Mexico bus crash" ->
+mexico). Its code is the country's name in snake case.
 """
 
 from __future__ import annotations
@@ -51,7 +55,20 @@ def load_sides(path: Path = SIDES_FILE) -> tuple[Side, ...]:
             )
         except (KeyError, re.error, AttributeError) as exc:
             raise ValueError(f"{path}: side #{n + 1}: {exc!r}") from None
-    return tuple(sides)
+    return (*sides, *_country_sides({s.country for s in sides}))
+
+
+def _country_sides(covered: set[str]) -> list[Side]:
+    """A side with no words for each country of the gazetteer the table does not name."""
+    from dashboard.extractors.gazetteer import load_country_names
+
+    names = sorted(set(load_country_names().values()) - covered)
+    return [Side(country_code(n), n, n, False, frozenset(), (), frozenset()) for n in names]
+
+
+def country_code(name: str) -> str:
+    """ "South Africa" -> "south_africa"."""
+    return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")
 
 
 def side_codes() -> tuple[str, ...]:

