@@ -557,6 +557,19 @@ def test_a_lower_case_speaker_closing_a_headline_is_the_claimant(text, claimant)
     assert find_casualties(text)[0]["claimant"] == claimant
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("A volunteer medic from Kharkiv died of her wounds on Tuesday.", 1, "killed"),
+        ("A soldier in Bakhmut was killed on Monday.", 1, "killed"),
+        ("Three soldiers from Lviv were killed.", 3, "killed"),
+        ("Two civilians from Kherson region were wounded", 2, "injured"),
+    ],
+)
+def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
+    assert [(f["value"], f["kind"]) for f in find_casualties(text)] == [(value, kind)]
+
+
 def test_a_place_named_with_a_possessive_or_a_soft_sign_apostrophe_gives_its_side():
     (fig,) = find_casualties(
         "Sievierodonetsk's hospital was shelled, and nine civilians were wounded"

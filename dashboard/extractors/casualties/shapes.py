@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from dashboard.extractors.gazetteer import load_gazetteer
 from dashboard.extractors.numbers import Number, Token, read_number
 
-from .sides import side_of_token
+from .sides import PLACE_WORDS, side_of_token
 from .vocabulary import (
     ACTIVE_OBJECTS,
     AGE_AFTER,
@@ -76,6 +76,7 @@ from .vocabulary import (
     OF_PRONOUNS,
     ONE_MORE,
     ONE_MORE_AFTER,
+    ORIGIN_PREPOSITIONS,
     PEOPLE,
     PEOPLE_JOINERS,
     PLACE_NOUNS,
@@ -334,8 +335,13 @@ def forward(
 
 
 def _skip_place(toks: list[Token], lows: list[str], k: int) -> int:
-    """Step over "in Donetsk republic" between the people and their casualty word."""
-    if k + 1 >= len(lows) or lows[k] != "in" or not toks[k + 1].text[:1].isupper():
+    """Step over "in Donetsk republic", "from Lviv" between the people and their casualty
+    word."""
+    if (
+        k + 1 >= len(lows)
+        or lows[k] not in ORIGIN_PREPOSITIONS
+        or not toks[k + 1].text[:1].isupper()
+    ):
         return k
     j = k + 1
     while j < len(lows) and j - k <= 3 and (toks[j].text[:1].isupper() or lows[j] in PLACE_NOUNS):
@@ -783,7 +789,7 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
         j = m - 1
         while j >= 0 and lows[j] in AUX and j > m - 4:
             j -= 1
-        j = before_ages(lows, j)
+        j = _before_origin(toks, lows, before_ages(lows, j))
         if j < 0:
             continue
         if lows[j] in ONE_MORE and (j == 0 or lows[j - 1] not in NEGATIONS):
@@ -798,6 +804,18 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
             out.extend([other, fig] if other is not None else [fig])
             used.update(range(fig.first if other is None else other.first, m + 1))
     return out
+
+
+def _before_origin(toks: list[Token], lows: list[str], j: int) -> int:
+    """Skip back over a place the person is from or in: "a medic from Kharkiv died",
+    "a soldier in Bakhmut was killed" (one to three capitalised words after the
+    preposition, a person noun before it)."""
+    k = j
+    while k >= 0 and j - k < PLACE_WORDS and toks[k].text[:1].isupper():
+        k -= 1
+    if k == j or k < 1 or lows[k] not in ORIGIN_PREPOSITIONS or lows[k - 1] not in SINGULAR:
+        return j
+    return k - 1
 
 
 def _adjective_of_one(lows: list[str], m: int) -> bool:

@@ -131,6 +131,7 @@ DEADLY_WOUND_NOUNS = words("deadly_wound_nouns")
 DEADLY_WOUND_TAILS = [phrase.split() for phrase in _WORDS["deadly_wound_tail"]]
 AGE_SUFFIXES = tuple(_WORDS["age_suffixes"].split())
 LOCATIVES = words("locatives")
+ORIGIN_PREPOSITIONS = words("origin_prepositions")
 ENEMY_VERBS = words("enemy_verbs")
 TOLL_NUMBER = words("toll_number")
 FIGHTING_WORDS = words("fighting_words")
