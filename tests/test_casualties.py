@@ -570,6 +570,13 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
     assert [(f["value"], f["kind"]) for f in find_casualties(text)] == [(value, kind)]
 
 
+def test_people_from_a_place_are_its_sides_soldiers_too_but_not_people_in_it():
+    (fig,) = find_casualties("Three soldiers from Lviv were killed.")
+    assert (fig["side"], fig["group"]) == ("ukraine", "military")
+    (fig,) = find_casualties("A soldier in Bakhmut was killed on Monday.")
+    assert fig["side"] == "unknown"  # where a soldier died says nothing of whose he was
+
+
 def test_a_place_named_with_a_possessive_or_a_soft_sign_apostrophe_gives_its_side():
     (fig,) = find_casualties(
         "Sievierodonetsk's hospital was shelled, and nine civilians were wounded"

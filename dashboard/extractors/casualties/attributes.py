@@ -177,6 +177,22 @@ def _side_noun_phrase(c: Cues) -> str | None:
     return side
 
 
+def _side_origin(c: Cues) -> str | None:
+    """ "three soldiers from Lviv were killed": people named with the place they come from
+    are its side's, soldiers too (where they died says nothing; where they are from does)."""
+    s, fig = c.sentence, c.fig
+    if "from" not in s.lows[fig.first : fig.last + 1]:
+        return None
+    return next(
+        (
+            side
+            for i, side in s.places()
+            if side is not None and fig.first < i <= fig.last and s.lows[i - 1] == "from"
+        ),
+        None,
+    )
+
+
 def _side_possessor(c: Cues) -> str | None:
     """ "Russian losses amounted to 1,200": the side owning the aggregate noun."""
     return c.fig.possessor
@@ -246,6 +262,7 @@ def _side_occupied_civilians(c: Cues) -> str | None:
 Rule = Callable[[Cues], "str | None"]
 SIDE_RULES: tuple[tuple[str, Rule], ...] = (
     ("noun_phrase", _side_noun_phrase),
+    ("origin", _side_origin),
     ("possessor", _side_possessor),
     ("agent_subject", _side_agent_subject),
     ("owner", _side_owner),
