@@ -551,6 +551,14 @@ def test_general_shapes_of_one_person_and_of_a_killing(text, expected):
         ),
         # not a closing speaker: words follow it
         ("Two killed as shelling continues, residents say more will die", None),
+        ("Militia member killed in shelling, militias say", "militias"),
+        ("A girl was shot and killed by her brother, Georgia sheriff says", "Georgia sheriff"),
+        # an account's handle, words run together, with the flag it adds to its name
+        ("WarMonitor🇺🇦 says the strike killed 12 Russian officers", "WarMonitor"),
+        ("Five killed in Donetsk, DeepState reports", "DeepState"),
+        # who revises a toll states it
+        ("Ukraine raises death toll from rebel attacks in east to 17", "Government of Ukraine"),
+        ("UPDATE 2-Russia revises toll of the attack to 137 dead", "Government of Russia"),
     ],
 )
 def test_a_lower_case_speaker_closing_a_headline_is_the_claimant(text, claimant):

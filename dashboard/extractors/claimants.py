@@ -26,6 +26,7 @@ POSSESSIVE = re.compile(r"'s\b")
 SURNAME = re.compile(r"[A-Z][a-z’'\-]{2,}")
 # An acronym of a body: two to five capitals.
 ACRONYM = re.compile(r"[A-Z]{2,5}")
+HANDLE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+")
 # Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
 LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?", re.I)
 
@@ -141,6 +142,8 @@ def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
         return True  # "- JCCC", "- MO": an acronym standing for a body
     if len(tokens) == 1 and SURNAME.fullmatch(phrase) and entry is None:
         return True  # "Russia, Kahl said, has had ...": a surname (places are entries)
+    if len(tokens) == 1 and HANDLE.fullmatch(phrase):
+        return True  # "WarMonitor says": an account's handle, words run together
     # a proper name of two to four capitalised words that is not a place: "Collin Cole"
     return (
         2 <= len(tokens) <= 4

@@ -9,6 +9,7 @@ value wins. Sentence-level cues (claimant, owner, attacker) are read once per se
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,7 @@ from .vocabulary import (
     CLAIM_COLON,
     CLAIM_LEAD,
     CLAIM_TAIL,
+    CLAIM_TOLL_SUBJECT,
     CLAIM_TRAIL,
     CLAIM_VERB_AFTER,
     CLAIM_VERB_BEFORE,
@@ -526,17 +528,31 @@ SAID_ASIDE = re.compile(r",\s*[A-Z][\w.'’ \-]{1,40}?\s+(?:said|says|added|note
 # Left over at the end of a headline by the list it stood in, or by a post.
 TRAILING_JOINERS = " ;-–—"
 HASHTAGS = re.compile(r"(?:[\s;]*#\w+)+\s*$")
-CLAIM_PATTERNS = (CLAIM_ACCORDING, CLAIM_TAIL, CLAIM_VERB_AFTER, CLAIM_VERB_BEFORE, CLAIM_COLON)
+CLAIM_PATTERNS = (
+    CLAIM_ACCORDING,
+    CLAIM_TAIL,
+    CLAIM_VERB_AFTER,
+    CLAIM_VERB_BEFORE,
+    CLAIM_COLON,
+    CLAIM_TOLL_SUBJECT,
+)
 
 
 def clean_claimant(who: str) -> str | None:
     """A claimant without quotes, leading "and", trailing "on Monday"; None when it is no name."""
-    who = who.strip(" .,'\"“”")
+    who = _without_symbols(who.strip(" .,'\"“”"))
     who = CLAIM_LEAD.sub("", who).strip()
     who = CLAIM_TRAIL.sub("", who).strip()
     if not who or len(who.split()) > 9 or CLAIM_BAD.search(who):
         return None
     return who
+
+
+def _without_symbols(who: str) -> str:
+    """ "WarMonitor🇺🇦" -> "WarMonitor": emoji and flags an account adds to its name."""
+    while who and unicodedata.category(who[-1])[0] in "SC":
+        who = who[:-1]
+    return who.rstrip()
 
 
 def is_dateline(who: str) -> bool:

@@ -251,6 +251,11 @@ CLAIM_VERB_BEFORE = re.compile(
     rf"|,\s*(?:{_alternatives('claim_verbs_before')})\s+(?P<l>[a-z][\w'’ .\-]{{2,40}})$"
 )
 CLAIM_COLON = re.compile(r"^(?P<c>[A-Z][\w.'’ -]{1,40}):\s")
+# "Ukraine raises death toll from rebel attacks to 17": the subject revising a toll.
+CLAIM_TOLL_SUBJECT = re.compile(
+    r"^(?:UPDATE \d+-)?(?P<c>[A-Z][\w.'’ -]{1,40}?)\s+"
+    rf"(?:{_alternatives('toll_revision_verbs')})\s+(?:the\s+|its\s+)?(?:death\s+)?toll\b"
+)
 CLAIM_BAD = re.compile(
     r"\d|kill|dead|died|wound|injur|casualt|toll|\b(?:it|he|she|they|we|i|this|that|there|which|who|and|or)\b",
     re.I,
