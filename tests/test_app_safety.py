@@ -353,3 +353,12 @@ def test_item_text_on_the_pages_is_inert(trap_store, monkeypatch):
         for column in frame.columns:
             if frame[column].dtype == object or str(frame[column].dtype) == "string":
                 assert not any(set(BIDI) & set(str(v)) for v in frame[column])
+
+
+def test_the_note_for_an_ignored_query_string_names_its_size_and_the_limit():
+    from dashboard.app.dropped_query import why_dropped
+
+    note = why_dropped("&".join(["source=x"] * 2_000))
+    assert "2,000 parameters, more than the 1,000" in note
+    note = why_dropped("q=" + "x" * 600_000)
+    assert "600,002 characters, more than the 524,288" in note

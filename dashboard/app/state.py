@@ -30,6 +30,7 @@ from ..query import (
     Filters,
 )
 from ..store import Store
+from . import dropped_query
 from .markup import escape_markdown, plain
 
 STORE_ENV = "DASHBOARD_STORE"
@@ -315,6 +316,8 @@ WIDGETS = {
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar (generated from ``query.FIELDS``); return them,
     mirror them in the URL, and say above the page what could not be used."""
+    dropped_query.install()
+    dropped = dropped_query.take_note()
     _seed_from_url()
     ss = st.session_state
     filters = current_filters()
@@ -328,7 +331,7 @@ def sidebar_filters() -> Filters:
     seeded, from_url = ss.get("_url_problems", ("", []))
     if seeded != filters.to_query_string():
         from_url = []
-    for problem in [*from_url, *problems]:
+    for problem in [*dropped, *from_url, *problems]:
         st.warning(
             f"Filter not applied as given: {escape_markdown(problem)}",
             icon=":material/filter_alt_off:",
