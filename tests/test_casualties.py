@@ -578,6 +578,24 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
     assert [(f["value"], f["kind"]) for f in find_casualties(text)] == [(value, kind)]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a part of the people named: "one of the", "two of our"
+        ("One of the medics was killed in Kherson.", [(1, "killed", "civilian")]),
+        ("Two of our soldiers were wounded in the attack", [(2, "injured", "military")]),
+        # "the wounded", "the dead" are people, not the casualty word: not read this way
+        ("One of the wounded later died.", []),
+        # an active verb with people as its object: the subject did the killing
+        ("Two Russian soldiers killed three civilians", [(3, "killed", "civilian")]),
+        ("One of the Russian soldiers killed three civilians", [(3, "killed", "civilian")]),
+        ("5 soldiers killed 3 injured", [(5, "killed", "military"), (3, "injured", "military")]),
+    ],
+)
+def test_partitives_and_active_verbs(text, expected):
+    assert [(f["value"], f["kind"], f["group"]) for f in find_casualties(text)] == expected
+
+
 def test_people_from_a_place_are_its_sides_soldiers_too_but_not_people_in_it():
     (fig,) = find_casualties("Three soldiers from Lviv were killed.")
     assert (fig["side"], fig["group"]) == ("ukraine", "military")

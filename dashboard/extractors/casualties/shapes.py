@@ -77,6 +77,7 @@ from .vocabulary import (
     ONE_MORE,
     ONE_MORE_AFTER,
     ORIGIN_PREPOSITIONS,
+    PARTITIVE_DETERMINERS,
     PEOPLE,
     PEOPLE_JOINERS,
     PLACE_NOUNS,
@@ -299,6 +300,10 @@ def forward(
         k += 2
     elif k + 1 < n and lows[k] == "of" and toks[k + 1].text[:1].isupper():
         k += 1  # "Twelve of Putin's officers are killed": a partitive of named people
+    elif k + 2 < n and lows[k] == "of" and lows[k + 1] in PARTITIVE_DETERMINERS:
+        if lows[k + 2] in FORWARD_KIND:
+            return None  # "one of the wounded later died", "one of the dead was a child"
+        k += 2  # "One of the medics was killed", "two of our soldiers died"
     k = _forward_modifiers(toks, lows, k, np)
     k, has_people = _forward_people(lows, k, np, numbers)
     if has_people:
@@ -455,6 +460,16 @@ def _lost_alone(lows: list[str], k: int) -> bool:
     return after[0] in LOOSE_END and after[0] not in LOST_NOT_END or after in LIVES
 
 
+def _with_object(lows: list[str], k: int) -> bool:
+    """The casualty verb at ``k`` takes people as its object: "killed (three) civilians"."""
+    j = k + 1
+    if j < len(lows) and (lows[j][0].isdigit() or lows[j] in NUMBER_STARTS):
+        j += 1
+    after = lows[j + 1] if j + 1 < len(lows) else ""
+    # not "two soldiers wounded three civilians killed", a list without commas
+    return j < len(lows) and lows[j] in PEOPLE and after not in FORWARD_KIND
+
+
 def _not_forward(lows: list[str], k: int, num: Number, has_people: bool, aux: int) -> bool:
     """Casualty words at ``k`` that do not make a figure in this context."""
     n = len(lows)
@@ -466,6 +481,8 @@ def _not_forward(lows: list[str], k: int, num: Number, has_people: bool, aux: in
         return True  # "46,000 people have lost $1 billion", "20 soldiers lost their way"
     if word in DEAD_WORDS and nxt in DEAD_COMPOUNDS_FORWARD:
         return True
+    if aux == 0 and has_people and _with_object(lows, k):
+        return True  # "Two Russian soldiers killed three civilians": they killed
     if word in DIE_WORDS and aux == 0 and not has_people:
         return True  # "one die", "the two die" are rare; "a dice" ...
     if word in SINGULAR_NOUNS and num.value > 1 and lows[k - 1] not in TAKEN:

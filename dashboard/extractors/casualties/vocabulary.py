@@ -67,6 +67,7 @@ FILLER = "·"
 MODIFIERS = words("modifiers") | frozenset(side_words()) | {FILLER}
 AUX = words("aux") | {FILLER}
 OF_PRONOUNS = words("of_pronouns")
+PARTITIVE_DETERMINERS = words("partitive_determiners")
 OBJECT_OF_PRONOUNS = words("object_of_pronouns")
 PEOPLE_JOINERS = words("people_joiners")
 OBJECT_OF_END = words("object_of_end")
