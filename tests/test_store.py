@@ -196,3 +196,24 @@ def test_an_ingest_compacts_a_store_of_many_parts(tmp_path, monkeypatch):
         assert all(len(parts) <= 2 for parts in store.manifest()["tables"].values())
     assert any(b.get("compacted") for b in store.manifest()["batches"])
     assert len(store.frame("items")) == 4 and len(store.frame("casualties")) == 4
+
+
+def test_compaction_writes_large_row_groups(tmp_path, monkeypatch, corpus):
+    """A compacted table is read one row group per thread: the parts' tiny groups (one per
+    ingest chunk) are merged into groups of ROW_GROUP_ROWS, and every row is kept."""
+    import pyarrow.parquet as pq
+
+    import dashboard.store as store_module
+
+    monkeypatch.setattr(store_module, "ROW_GROUP_ROWS", 200)
+    store = Store(tmp_path / "store")
+    ingest([corpus("gdelt_articles.jsonl")], store=store, chunk_size=50, discover=False)
+    before = {t: store.frame(t) for t in ("items", "casualties")}
+    assert len(store.manifest()["tables"]["items"]) > 5
+    store.compact()
+    for table, frame in before.items():
+        (rel,) = store.manifest()["tables"][table]
+        groups = pq.ParquetFile(store.root / rel).metadata
+        assert groups.num_row_groups >= 2
+        assert all(groups.row_group(g).num_rows >= 200 for g in range(groups.num_row_groups - 1))
+        pd.testing.assert_frame_equal(store.frame(table), frame)
