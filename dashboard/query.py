@@ -64,9 +64,10 @@ LEGACY = {("figures", "all"): {"on_topic": ["0"], "this_war": ["0"]}}
 class Field:
     """One filter. ``kind`` is date, choice, text, list or flag. ``sql`` maps a level
     (item, figure, event) to ``(filters, alias, con) -> (condition, params)``, called
-    only when the filter is set; ``facet`` is SQL giving ``(item_id, value)`` rows, the
+    only when the filter is set; ``facet`` is SQL giving ``(item_key, value)`` rows, the
     values a list filter offers (counted under the other filters), or a function of the
-    filters returning that SQL and its parameters."""
+    filters returning that SQL and its parameters. Item sets are joined on ``item_key``
+    (the store's integer form of ``item_id``)."""
 
     name: str
     key: str
@@ -116,14 +117,14 @@ def _items_in(sub: str, name: str):
 
     def build(f, a, con):
         values = getattr(f, name)
-        return f"{a}.item_id IN ({sub.format(marks=_marks(values))})", list(values)
+        return f"{a}.item_key IN ({sub.format(marks=_marks(values))})", list(values)
 
     return build
 
 
 def _has_figure(column: str, name: str):
     """Item level of a figure attribute: the item has a figure with one of the values."""
-    return _items_in(f'SELECT item_id FROM casualties WHERE "{column}" IN ({{marks}})', name)
+    return _items_in(f'SELECT item_key FROM casualties WHERE "{column}" IN ({{marks}})', name)
 
 
 def _side_items(f, a, con):
@@ -132,13 +133,13 @@ def _side_items(f, a, con):
     country = side_countries()
     countries = [country[s] for s in f.sides if s in country]
     # one semi-join over a union: DuckDB cannot hash-join an OR of two
-    sub = f"SELECT item_id FROM casualties WHERE side IN ({_marks(f.sides)})"
+    sub = f"SELECT item_key FROM casualties WHERE side IN ({_marks(f.sides)})"
     if countries:
         sub += (
-            " UNION SELECT item_id FROM entities "
+            " UNION SELECT item_key FROM entities "
             f"WHERE kind = 'country' AND name IN ({_marks(countries)})"
         )
-    return f"{a}.item_id IN ({sub})", [*f.sides, *countries]
+    return f"{a}.item_key IN ({sub})", [*f.sides, *countries]
 
 
 def _side_facet(filters) -> tuple[str, list]:
@@ -146,8 +147,8 @@ def _side_facet(filters) -> tuple[str, list]:
     pairs = list(side_countries().items())
     rows = ", ".join("(?, ?)" for _ in pairs) or "(NULL, NULL)"
     sql = (
-        "SELECT item_id, side AS value FROM casualties UNION ALL "
-        f"SELECT e.item_id, m.side FROM entities e JOIN (VALUES {rows}) m(side, country) "
+        "SELECT item_key, side AS value FROM casualties UNION ALL "
+        f"SELECT e.item_key, m.side FROM entities e JOIN (VALUES {rows}) m(side, country) "
         "ON e.kind = 'country' AND e.name = m.country"
     )
     return sql, [x for pair in pairs for x in pair]
@@ -156,7 +157,7 @@ def _side_facet(filters) -> tuple[str, list]:
 def _claimant_facet(filters) -> tuple[str, list]:
     """Claimants of the figures the origin filter keeps: a dataset claims only its counts,
     so "UCDP GED" is no option while the pages show figures from news text."""
-    sql = "SELECT item_id, claimant AS value FROM casualties WHERE claimant IS NOT NULL"
+    sql = "SELECT item_key, claimant AS value FROM casualties WHERE claimant IS NOT NULL"
     if filters.origin == ALL:
         return sql, []
     return sql + " AND origin = ?", [filters.origin]
@@ -168,11 +169,11 @@ PLACE_MATCH = "(p.name IN ({marks}) OR p.admin1 IN ({marks}))"
 
 def _place_items(f, a, con):
     cond = PLACE_MATCH.format(marks=_marks(f.places))
-    sub = f"SELECT p.item_id FROM entities p WHERE p.kind = 'place' AND {cond}"
-    return f"{a}.item_id IN ({sub})", [*f.places, *f.places]
+    sub = f"SELECT p.item_key FROM entities p WHERE p.kind = 'place' AND {cond}"
+    return f"{a}.item_key IN ({sub})", [*f.places, *f.places]
 
 
-def _place_in_sentence(anchor: str, table: str, keys: tuple[str, ...] = ("item_id", "start")):
+def _place_in_sentence(anchor: str, table: str, keys: tuple[str, ...] = ("item_key", "start")):
     """Rows (figures: their quote, events: their phrase) whose sentence names the place:
     a place mention inside the sentence's span of the item's text. The span is found from
     the row's own offset and where its words stand in the sentence. Written as a semi-join
@@ -185,7 +186,7 @@ def _place_in_sentence(anchor: str, table: str, keys: tuple[str, ...] = ("item_i
         cond = PLACE_MATCH.format(marks=_marks(f.places))
         sub = (
             f"SELECT {', '.join('r.' + k for k in keys)} FROM {table} r "
-            f"JOIN entities p ON p.item_id = r.item_id WHERE p.kind = 'place' AND {cond} "
+            f"JOIN entities p ON p.item_key = r.item_key WHERE p.kind = 'place' AND {cond} "
             f'AND p.start >= {first} AND p."end" <= {first} + length(r.sentence)'
         )
         row = ", ".join(f"{a}.{k}" for k in keys)
@@ -239,16 +240,16 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "topics", "topic", "Topics", "list", (),
-        sql={"item": _items_in("SELECT item_id FROM topics WHERE topic IN ({marks})", "topics")},
-        facet="SELECT item_id, topic AS value FROM topics",
+        sql={"item": _items_in("SELECT item_key FROM topics WHERE topic IN ({marks})", "topics")},
+        facet="SELECT item_key, topic AS value FROM topics",
     ),
     Field(
         "places", "place", "Places", "list", (),
-        sql={"item": _place_items, "figure": _place_in_sentence("quote", "casualties", ("item_id", "start", "origin")),
+        sql={"item": _place_items, "figure": _place_in_sentence("quote", "casualties", ("item_key", "start", "origin")),
              "event": _place_in_sentence("phrase", "events")},
         # an oblast counts the items naming a town inside it, as its filter keeps them
-        facet="SELECT item_id, name AS value FROM entities WHERE kind = 'place' "
-        "UNION ALL SELECT item_id, admin1 FROM entities WHERE kind = 'place'",
+        facet="SELECT item_key, name AS value FROM entities WHERE kind = 'place' "
+        "UNION ALL SELECT item_key, admin1 FROM entities WHERE kind = 'place'",
         search="prefix",
         in_sentence=True,
         help="Items naming the place or a place inside it; on the casualty and timeline "
@@ -264,19 +265,19 @@ FIELDS: tuple[Field, ...] = (
         "kinds", "kind", "Casualty kinds", "list", (),
         choices={k: k for k in CASUALTY_KINDS},
         sql={"item": _has_figure("kind", "kinds"), "figure": _column_in("kind", "kinds")},
-        facet="SELECT item_id, kind AS value FROM casualties",
+        facet="SELECT item_key, kind AS value FROM casualties",
     ),
     Field(
         "groups", "group", "Civilian or military", "list", (),
         choices={g: g for g in GROUPS},
         sql={"item": _has_figure("group", "groups"), "figure": _column_in("group", "groups")},
-        facet='SELECT item_id, "group" AS value FROM casualties',
+        facet='SELECT item_key, "group" AS value FROM casualties',
     ),
     Field(
         "pers", "per", "Figure covers", "list", (),
         choices={p: p for p in PERS},
         sql={"item": _has_figure("per", "pers"), "figure": _column_in("per", "pers")},
-        facet="SELECT item_id, per AS value FROM casualties",
+        facet="SELECT item_key, per AS value FROM casualties",
         help="One event, a day, a month, or a running total.",
     ),
     Field(
@@ -291,13 +292,13 @@ FIELDS: tuple[Field, ...] = (
         # every outlet a record names ("Reuters;AFP"), not only the first (normalise.py)
         sql={"item": lambda f, a, con: (
             f"list_has_any({a}.sources, [{_marks(f.sources)}])", list(f.sources))},
-        facet="SELECT item_id, unnest(sources) AS value FROM items",
+        facet="SELECT item_key, unnest(sources) AS value FROM items",
         help="Outlets, one name each (dashboard/data/outlets.toml).",
     ),
     Field(
         "datasets", "dataset", "Datasets (files)", "list", (),
         sql={"item": _column_in("dataset", "datasets")},
-        facet="SELECT item_id, dataset AS value FROM items",
+        facet="SELECT item_key, dataset AS value FROM items",
         help="The file or feed the items came from.",
     ),
     Field(

@@ -8,6 +8,7 @@ naming the frame and the column, never silently.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,16 +55,27 @@ class Column:
 
 @dataclass(frozen=True)
 class FrameSchema:
+    """A frame's columns; ``keys`` are integer columns the store adds to its Parquet files,
+    derived from an id column (``item_key`` from ``item_id``): the page queries join on
+    them, and frames never carry them."""
+
     name: str
     columns: tuple[Column, ...]
+    keys: tuple[tuple[str, str], ...] = ()
 
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
     @property
+    def stored_names(self) -> list[str]:
+        return [*self.names, *(key for key, _ in self.keys)]
+
+    @property
     def arrow(self) -> pa.Schema:
-        return pa.schema([pa.field(c.name, c.type) for c in self.columns])
+        """The stored schema: the columns, then the keys."""
+        fields = [pa.field(c.name, c.type) for c in self.columns]
+        return pa.schema([*fields, *(pa.field(key, pa.uint64()) for key, _ in self.keys)])
 
     def empty(self) -> pd.DataFrame:
         return validate(pd.DataFrame({c.name: [] for c in self.columns}), self)
@@ -111,6 +123,7 @@ ITEMS = FrameSchema(
         ("war_score", pa.float64(), "relevance to the Russia–Ukraine war, 0–1 (extractors.scope)"),
         ("on_topic", pa.bool_(), "the item is about the Russia–Ukraine war (war_score >= 0.5)"),
     ),
+    keys=(("item_key", "item_id"),),
 )
 
 REJECTS = FrameSchema(
@@ -161,6 +174,7 @@ CASUALTIES = FrameSchema(
             "stores it once however often its record is ingested; missing for text figures",
         ),
     ),
+    keys=(("item_key", "item_id"),),
 )
 
 EVENTS = FrameSchema(
@@ -176,6 +190,7 @@ EVENTS = FrameSchema(
         ("end", pa.int64(), "character offset just past the phrase"),
         ("relative", pa.bool_(), "resolved against the item's published/as_of date"),
     ),
+    keys=(("item_key", "item_id"),),
 )
 
 ENTITIES = FrameSchema(
@@ -192,6 +207,7 @@ ENTITIES = FrameSchema(
         ("country", pa.string(), "country of a place"),
         ("admin1", pa.string(), "region (oblast) of a place"),
     ),
+    keys=(("item_key", "item_id"),),
 )
 
 TOPICS = FrameSchema(
@@ -202,6 +218,7 @@ TOPICS = FrameSchema(
         ("score", pa.float64(), "strength of the assignment, 0..1"),
         ("origin", pa.string(), "taxonomy or discovered"),
     ),
+    keys=(("item_key", "item_id"),),
 )
 
 DISCOVERED_TOPICS = FrameSchema(
@@ -224,6 +241,7 @@ STORIES = FrameSchema(
             "its story: the first item of its near copies (extractors.stories), else itself",
         ),
     ),
+    keys=(("item_key", "item_id"), ("story_key", "story_id")),
 )
 
 STORY_KEYS = FrameSchema(
@@ -308,11 +326,31 @@ def _isna(v) -> bool:
 
 
 def to_arrow(frame: pd.DataFrame, schema: FrameSchema | str) -> pa.Table:
-    """Validate and convert to an Arrow table with the schema's exact types."""
+    """Validate and convert to an Arrow table with the schema's exact types, keys added."""
     if isinstance(schema, str):
         schema = SCHEMAS[schema]
     frame = validate(frame, schema)
+    if schema.keys:
+        frame = frame.assign(**{key: id_keys(frame[source]) for key, source in schema.keys})
     return pa.Table.from_pandas(frame, schema=schema.arrow, preserve_index=False)
+
+
+def id_keys(ids: pd.Series) -> np.ndarray:
+    """Ids -> 64-bit integer keys. An item id is an 8-byte hash written as 16 hex digits,
+    so its key is those 64 bits; any other id (a test's "a1") gets 8 bytes of its own
+    blake2b hash. Joining on these costs a fraction of joining on the id strings."""
+    out = np.zeros(len(ids), dtype=np.uint64)
+    for n, value in enumerate(ids):
+        if not isinstance(value, str):
+            continue
+        if len(value) <= 16:
+            try:
+                out[n] = int(value, 16)
+                continue
+            except ValueError:
+                pass
+        out[n] = int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big")
+    return out
 
 
 def from_arrow(table: pa.Table, schema: FrameSchema | str) -> pd.DataFrame:

@@ -384,7 +384,7 @@ class Store:
             if not parts:
                 continue
             have = set(pq.read_schema(self.root / parts[0]).names)
-            missing = [n for n in schema.names if n not in have]
+            missing = [n for n in schema.stored_names if n not in have]
             if missing:
                 raise StoreError(
                     f"{self.root}: the {name} table was written by an older version of the "
@@ -426,7 +426,9 @@ class Store:
             "UNION ALL SELECT * FROM discovered_item_topics"
         )
         # Items stored before stories were kept have no row: their own story.
-        con.execute("CREATE VIEW item_story AS SELECT item_id, story_id FROM stories")
+        con.execute(
+            "CREATE VIEW item_story AS SELECT item_id, story_id, item_key, story_key FROM stories"
+        )
         # Text searches through ``Filters.item_where(con=con)`` use the store's index.
         search_index.attach(con, self)
         return con

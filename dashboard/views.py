@@ -46,7 +46,9 @@ DOWNLOAD_TABLES = ("items", "casualties", "events", "entities", "topics")
 
 # The item columns the views read. Not ``i.*``: DuckDB materialises a CTE used more than
 # once, and carrying every item's full text through it costs seconds at a million items.
-F_COLUMNS = "i.item_id, i.title, i.source, i.url, i.published, i.event_date, i.n_words, i.n_copies"
+# Views join on ``item_key`` (a 64-bit integer the store derives from ``item_id``): joins of
+# integers cost a fraction of joins of 16-character strings.
+F_COLUMNS = "i.item_key, i.item_id, i.title, i.source, i.url, i.published, i.event_date, i.n_words, i.n_copies"
 
 
 def _date_expr(filters: Filters, alias: str = "i") -> str:
@@ -79,7 +81,7 @@ def _in_filtered(filters: Filters, alias: str) -> str:
     (joining a million string ids costs more than the whole aggregate)."""
     if not filters.restricts_items:
         return "TRUE"
-    return f"{alias}.item_id IN (SELECT item_id FROM f)"
+    return f"{alias}.item_key IN (SELECT item_key FROM f)"
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
@@ -106,9 +108,9 @@ def filter_facets(
     facet, fparams = spec.facet(filters) if callable(spec.facet) else (spec.facet, [])
     others = filters.replace(**{field: spec.default})
     where, params = others.item_where("i", con=con) if others.restricts_items else ("", [])
-    keep = f"AND v.item_id IN (SELECT item_id FROM items i WHERE {where})" if where else ""
+    keep = f"AND v.item_key IN (SELECT item_key FROM items i WHERE {where})" if where else ""
     sql = f"""WITH v AS ({facet})
-    SELECT v.value, count(DISTINCT v.item_id) AS n_items FROM v
+    SELECT v.value, count(DISTINCT v.item_key) AS n_items FROM v
     WHERE v.value IS NOT NULL {keep}
     GROUP BY v.value ORDER BY n_items DESC, v.value LIMIT {int(limit)}"""
     return _df(con, sql, fparams + params)
@@ -167,9 +169,9 @@ def overview_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
            (SELECT max(d) FROM f) AS last_date,
            (SELECT count(DISTINCT source) FROM f) AS n_sources,
            (SELECT count(*) FROM casualties c
-             WHERE c.item_id IN (SELECT item_id FROM f) AND {cwhere}) AS n_figures,
+             WHERE c.item_key IN (SELECT item_key FROM f) AND {cwhere}) AS n_figures,
            (SELECT count(DISTINCT name) FROM entities e
-             WHERE e.kind = 'place' AND e.item_id IN (SELECT item_id FROM f)) AS n_places"""
+             WHERE e.kind = 'place' AND e.item_key IN (SELECT item_key FROM f)) AS n_places"""
     return _df(con, sql, params + cparams)
 
 
@@ -187,9 +189,9 @@ def items_per_source(con: duckdb.DuckDBPyConnection, filters: Filters, top: int 
     ("Reuters;AFP") counts for each, as the source filter keeps it for each."""
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte},
-    s AS (SELECT i.item_id, unnest(i.sources) AS source FROM items i
+    s AS (SELECT i.item_key, unnest(i.sources) AS source FROM items i
           WHERE {_in_filtered(filters, "i")})
-    SELECT source, count(DISTINCT item_id) AS n_items FROM s GROUP BY source
+    SELECT source, count(DISTINCT item_key) AS n_items FROM s GROUP BY source
     ORDER BY n_items DESC, source LIMIT {int(top)}"""
     return _df(con, sql, params)
 
@@ -209,15 +211,15 @@ def topic_counts(
     if count not in COUNT_UNITS:
         raise ValueError(f"count must be one of {COUNT_UNITS}, not {count!r}")
     cte, params = _filtered(con, filters)
-    unit = "coalesce(s.story_id, x.item_id)" if count == "stories" else "x.item_id"
+    unit = "coalesce(s.story_key, x.item_key)" if count == "stories" else "x.item_key"
     sql = f"""WITH {cte},
-    t AS (SELECT t.topic, t.origin, t.item_id FROM topics t
+    t AS (SELECT t.topic, t.origin, t.item_key FROM topics t
           WHERE t.origin = 'taxonomy' AND {_in_filtered(filters, "t")}),
-    total AS (SELECT count(DISTINCT {unit}) AS n FROM f x LEFT JOIN item_story s USING (item_id))
+    total AS (SELECT count(DISTINCT {unit}) AS n FROM f x LEFT JOIN item_story s USING (item_key))
     SELECT x.topic, x.origin, count(DISTINCT {unit}) AS n, ? AS unit,
            count(*) AS n_items,  -- one row per item and topic
            count(DISTINCT {unit}) / greatest((SELECT n FROM total), 1) AS share
-    FROM t x LEFT JOIN item_story s USING (item_id)
+    FROM t x LEFT JOIN item_story s USING (item_key)
     GROUP BY x.topic, x.origin ORDER BY n DESC, x.topic"""
     return _df(con, sql, [*params, count])
 
@@ -233,10 +235,10 @@ def topics_over_time(
     cte, params = _filtered(con, filters)
     unit = _freq(freq)
     sql = f"""WITH {cte},
-    fp AS (SELECT item_id, CAST(date_trunc('{unit}', d) AS DATE) AS period FROM f
+    fp AS (SELECT item_key, CAST(date_trunc('{unit}', d) AS DATE) AS period FROM f
            WHERE d IS NOT NULL),
     per AS (SELECT period, count(*) AS n_period FROM fp GROUP BY period),
-    tt AS (SELECT t.topic, fp.period FROM topics t JOIN fp ON fp.item_id = t.item_id
+    tt AS (SELECT t.topic, fp.period FROM topics t JOIN fp ON fp.item_key = t.item_key
            WHERE t.origin = 'taxonomy'),
     top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)}),
     n AS (SELECT period, topic, count(*) AS n_items FROM tt
@@ -311,12 +313,12 @@ def topic_shift(
     (a0, a1), (b0, b1) = parse_period(a), parse_period(b)
     cte, params = _filtered(con, filters.replace(date_from=min(a0, b0), date_to=max(a1, b1)))
     sql = f"""WITH {cte},
-    fp AS (SELECT item_id, d BETWEEN ? AND ? AS in_a, d BETWEEN ? AND ? AS in_b FROM f),
+    fp AS (SELECT item_key, d BETWEEN ? AND ? AS in_a, d BETWEEN ? AND ? AS in_b FROM f),
     tot AS (SELECT count(*) FILTER (WHERE in_a) AS items_a,
                    count(*) FILTER (WHERE in_b) AS items_b FROM fp),
     tt AS (SELECT t.topic, count(*) FILTER (WHERE fp.in_a) AS n_a,
                   count(*) FILTER (WHERE fp.in_b) AS n_b
-           FROM topics t JOIN fp ON fp.item_id = t.item_id
+           FROM topics t JOIN fp ON fp.item_key = t.item_key
            WHERE t.origin = 'taxonomy' GROUP BY t.topic),
     s AS (SELECT tt.*, tot.*, n_a / greatest(items_a, 1) AS share_a,
                  n_b / greatest(items_b, 1) AS share_b FROM tt, tot)
@@ -345,11 +347,11 @@ def topic_cooccurrence(
     """
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte},
-    tt AS (SELECT DISTINCT t.item_id, t.topic FROM topics t
+    tt AS (SELECT DISTINCT t.item_key, t.topic FROM topics t
            WHERE t.origin = 'taxonomy' AND {_in_filtered(filters, "t")}),
     top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)})
     SELECT a.topic AS topic_a, b.topic AS topic_b, count(*) AS n_items
-    FROM tt a JOIN tt b ON a.item_id = b.item_id
+    FROM tt a JOIN tt b ON a.item_key = b.item_key
     WHERE a.topic IN (SELECT topic FROM top) AND b.topic IN (SELECT topic FROM top)
     GROUP BY ALL ORDER BY topic_a, topic_b"""
     return _df(con, sql, params)
@@ -377,16 +379,16 @@ def casualty_figures(
     # Pick the rows on narrow keys first, then fetch their sentences: sorting every
     # joined figure with its sentence attached costs several times more.
     sql = f"""WITH {cte},
-    k AS (SELECT c.item_id, c.start, c.kind, c.value, c.record_ref, f.d, f.title, f.source,
+    k AS (SELECT c.item_key, c.item_id, c.start, c.kind, c.value, c.record_ref, f.d, f.title, f.source,
                  f.url
-          FROM casualties c JOIN f ON f.item_id = c.item_id
+          FROM casualties c JOIN f ON f.item_key = c.item_key
           WHERE {cwhere}
           ORDER BY f.d DESC NULLS LAST, c.item_id, c.start LIMIT {int(limit)})
     SELECT c.value, c.value_max, c.value_min, c.kind, c.side, c."group", c.per, c.claimant,
            CAST(c.period_start AS DATE) AS period_start, CAST(c.period_end AS DATE) AS period_end,
            c.approximate, c.origin, c.quote, c.sentence, k.d AS date, k.title, k.source,
            k.url, c.item_id
-    FROM k JOIN casualties c ON c.item_id = k.item_id AND c.start = k.start
+    FROM k JOIN casualties c ON c.item_key = k.item_key AND c.start = k.start
          AND c.kind = k.kind AND c.value IS NOT DISTINCT FROM k.value
          AND c.record_ref IS NOT DISTINCT FROM k.record_ref
     ORDER BY k.d DESC NULLS LAST, c.item_id, c.start"""
@@ -409,13 +411,13 @@ def casualties_over_time(
     cte, params = _filtered(con, filters)
     cwhere, cparams = filters.where("figure", "c")
     # per story: one row per (story, side, kind, group, value), the first item's date
-    unit = "coalesce(s.story_id, c.item_id)" if count == "stories" else "c.item_id, c.start"
+    unit = "coalesce(s.story_key, c.item_key)" if count == "stories" else "c.item_key, c.start"
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS cd,
                  row_number() OVER (PARTITION BY {unit}, c.side, c.kind, c."group", c.value,
                                     c.origin, c.record_ref ORDER BY f.d, c.item_id) AS copy
-          FROM casualties c JOIN f ON f.item_id = c.item_id
-               LEFT JOIN item_story s ON s.item_id = c.item_id
+          FROM casualties c JOIN f ON f.item_key = c.item_key
+               LEFT JOIN item_story s ON s.item_key = c.item_key
           WHERE {cwhere} AND c.value IS NOT NULL AND c.per = 'event')
     SELECT CAST(date_trunc('{_freq(freq)}', cd) AS DATE) AS period, side, kind,
            sum(value) AS value, count(*) AS n_figures
@@ -445,7 +447,7 @@ def casualty_claims(
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, coalesce(nullif(trim(c.claimant), ''), ?) AS claimant,
                  c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS date
-          FROM casualties c JOIN f ON f.item_id = c.item_id
+          FROM casualties c JOIN f ON f.item_key = c.item_key
           WHERE {cwhere} AND c.value IS NOT NULL AND c.per = ?),
     s AS (SELECT side, kind FROM c GROUP BY ALL ORDER BY count(*) DESC, side, kind
           LIMIT {int(top_series)}),
@@ -538,7 +540,7 @@ def reference_sums(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     r AS (SELECT c.claimant, c.side, c.kind, CAST(c.period_end AS DATE) AS date,
                  sum(c.value) AS value, sum(coalesce(c.value_min, c.value)) AS low,
                  sum(coalesce(c.value_max, c.value)) AS high, count(*) AS n
-          FROM casualties c JOIN f ON f.item_id = c.item_id
+          FROM casualties c JOIN f ON f.item_key = c.item_key
           WHERE {cwhere} AND c.per = 'event' AND c.value IS NOT NULL
                 AND c.period_end IS NOT NULL
           GROUP BY ALL)
@@ -620,7 +622,7 @@ def _dated_events(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str):
     e AS (SELECT CAST(e.date AS DATE) AS date, CAST(e.date_end AS DATE) AS date_end,
                  e.precision, e.phrase, e.sentence, f.title, f.source, e.item_id,
                  CAST(date_trunc('{_freq(freq)}', e.date) AS DATE) AS period
-          FROM events e JOIN f ON f.item_id = e.item_id
+          FROM events e JOIN f ON f.item_key = e.item_key
           WHERE e.date IS NOT NULL AND e.precision <> 'year'{span})"""
     return sql, params
 
@@ -689,7 +691,7 @@ def place_counts(
     named AS (
         SELECT 'text place' AS layer, e.name, any_value(e.country) AS country,
                any_value(e.admin1) AS admin1, avg(e.lat) AS lat, avg(e.lon) AS lon,
-               count(DISTINCT e.item_id) AS n_items, CAST(NULL AS VARCHAR) AS files
+               count(DISTINCT e.item_key) AS n_items, CAST(NULL AS VARCHAR) AS files
         FROM entities e
         WHERE e.kind = 'place' AND e.lat IS NOT NULL AND e.lon IS NOT NULL
               AND {_in_filtered(filters, "e")}
@@ -717,7 +719,7 @@ def place_items(
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT f.d AS date, f.title, f.source, f.item_id FROM f
-    WHERE f.item_id IN (SELECT item_id FROM entities WHERE kind = 'place' AND name = ?)
+    WHERE f.item_key IN (SELECT item_key FROM entities WHERE kind = 'place' AND name = ?)
     ORDER BY f.d DESC NULLS LAST, f.item_id LIMIT {int(limit)}"""
     return _df(con, sql, params + [place])
 
@@ -745,7 +747,7 @@ def search_items(
     top AS (SELECT * FROM f ORDER BY d DESC NULLS LAST, item_id
             LIMIT {int(limit)} OFFSET {int(offset)})
     SELECT top.d AS date, top.title, top.source, top.n_words, top.n_copies,
-           (SELECT count(*) FROM casualties c WHERE c.item_id = top.item_id AND {cwhere})
+           (SELECT count(*) FROM casualties c WHERE c.item_key = top.item_key AND {cwhere})
            AS n_figures,
            top.url, top.item_id
     FROM top ORDER BY top.d DESC NULLS LAST, top.item_id"""
@@ -760,7 +762,7 @@ def item_total(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
 
 def item_record(con: duckdb.DuckDBPyConnection, item_id: str) -> pd.DataFrame:
     """One item's stored row (empty frame when unknown)."""
-    return _df(con, "SELECT * FROM items WHERE item_id = ?", [item_id])
+    return _df(con, "SELECT * EXCLUDE (item_key) FROM items WHERE item_id = ?", [item_id])
 
 
 def item_marks(con: duckdb.DuckDBPyConnection, item_id: str) -> pd.DataFrame:
@@ -792,10 +794,10 @@ def filtered_table(con: duckdb.DuckDBPyConnection, filters: Filters, table: str)
     level = {"casualties": "figure", "events": "event"}.get(table, "item")
     where, params = filters.item_where("i", con=con, level=level)
     if table == "items":
-        return _df(con, f"SELECT * FROM items i WHERE {where}", params)
+        return _df(con, f"SELECT * EXCLUDE (item_key) FROM items i WHERE {where}", params)
     rows, rparams = filters.where(level, "t") if level != "item" else ("TRUE", [])
     sql = (
-        f"SELECT t.* FROM {table} t WHERE t.item_id IN (SELECT item_id FROM items i WHERE {where})"
-        f" AND {rows}"
+        f"SELECT t.* EXCLUDE (item_key) FROM {table} t "
+        f"WHERE t.item_key IN (SELECT item_key FROM items i WHERE {where}) AND {rows}"
     )
     return _df(con, sql, params + rparams)

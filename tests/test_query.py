@@ -75,6 +75,9 @@ def con():
     con.execute(
         "create table casualties as select * from (values ('a', 'ukraine', 'killed')) t(item_id, side, kind)"
     )
+    for table in ("items", "topics", "entities", "casualties"):  # the store's integer key
+        con.execute(f"alter table {table} add column item_key ubigint")
+        con.execute(f"update {table} set item_key = hash(item_id)")
     return con
 
 
