@@ -201,7 +201,7 @@ def _text_items(f, a, con):
     index = search_index.for_connection(con) if con is not None else None
     hits = index.relation(con, f.text) if index is not None else None
     if hits:
-        return f"{a}.item_id IN (SELECT item_id FROM {hits})", []
+        return f"{a}.item_key IN (SELECT item_key FROM {hits})", []
     pattern = "%" + _escape_like(f.text) + "%"
     return f"({a}.title ILIKE ? ESCAPE '\\' OR {a}.text ILIKE ? ESCAPE '\\')", [pattern, pattern]
 

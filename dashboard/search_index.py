@@ -35,6 +35,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .schema import id_keys
+
 # Key of the index in the store manifest's tables (its single "part" is the file).
 TABLE = "search"
 # Trigrams need three characters; shorter searches use ILIKE.
@@ -119,7 +121,8 @@ class SearchIndex:
         self._con = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._ids: pa.Array | None = None
-        self._cache: OrderedDict[str, pa.Array] = OrderedDict()
+        self._keys: np.ndarray | None = None
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._item_ids())
@@ -131,27 +134,36 @@ class SearchIndex:
             self._ids = pa.array([r[0] for r in rows], pa.string())
         return self._ids
 
-    def item_ids(self, text: str) -> pa.Array | None:
-        """Ids of items whose title or text contains ``text`` (case-insensitive).
+    def _item_keys(self) -> np.ndarray:
+        """rowid - 1 -> item_key (the store's integer key of each id), derived once."""
+        if self._keys is None:
+            self._keys = id_keys(self._item_ids().to_pandas())
+        return self._keys
 
-        ``None`` when the index cannot answer (fewer than ``MIN_CHARS`` characters): the
-        caller then scans with ``ILIKE``.
-        """
+    def _rows(self, text: str) -> np.ndarray | None:
+        """Positions (rowid - 1) of the items whose title or text contains ``text``."""
         if len(text) < MIN_CHARS:
             return None
         with self._lock:
             if text in self._cache:
                 self._cache.move_to_end(text)
                 return self._cache[text]
-            ids = self._item_ids()
             phrase = '"' + text.replace('"', '""') + '"'
             rows = self._con.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [phrase])
-            rowids = np.fromiter((r[0] for r in rows), dtype=np.int64)
-            hits = ids.take(pa.array(rowids - 1))
-            self._cache[text] = hits
+            found = np.fromiter((r[0] for r in rows), dtype=np.int64) - 1
+            self._cache[text] = found
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-            return hits
+            return found
+
+    def item_ids(self, text: str) -> pa.Array | None:
+        """Ids of items whose title or text contains ``text`` (case-insensitive).
+
+        ``None`` when the index cannot answer (fewer than ``MIN_CHARS`` characters): the
+        caller then scans with ``ILIKE``.
+        """
+        found = self._rows(text)
+        return None if found is None else self._item_ids().take(pa.array(found))
 
     def clear_cache(self) -> None:
         with self._lock:
@@ -159,11 +171,15 @@ class SearchIndex:
 
     def relation(self, con, text: str) -> str | None:
         """Register the hits of ``text`` on DuckDB ``con``; return the relation's name."""
-        hits = self.item_ids(text)
-        if hits is None:
+        found = self._rows(text)
+        if found is None:
             return None
         name = "text_hits_" + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-        con.register(name, pa.table({"item_id": hits}))
+        hits = {
+            "item_id": self._item_ids().take(pa.array(found)),
+            "item_key": self._item_keys()[found],
+        }
+        con.register(name, pa.table(hits))
         return name
 
 
