@@ -339,8 +339,14 @@ def id_keys(ids: pd.Series) -> np.ndarray:
     """Ids -> 64-bit integer keys. An item id is an 8-byte hash written as 16 hex digits,
     so its key is those 64 bits; any other id (a test's "a1") gets 8 bytes of its own
     blake2b hash. Joining on these costs a fraction of joining on the id strings."""
-    out = np.zeros(len(ids), dtype=np.uint64)
-    for n, value in enumerate(ids):
+    values = ids.tolist()
+    if values and all(isinstance(v, str) and len(v) == 16 for v in values):
+        try:  # the usual case, at once: 1M ids in ~0.1 s instead of ~1 s
+            return np.frombuffer(bytes.fromhex("".join(values)), dtype=">u8").astype(np.uint64)
+        except ValueError:
+            pass  # not all hex: one by one
+    out = np.zeros(len(values), dtype=np.uint64)
+    for n, value in enumerate(values):
         if not isinstance(value, str):
             continue
         if len(value) <= 16:

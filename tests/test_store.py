@@ -217,3 +217,26 @@ def test_compaction_writes_large_row_groups(tmp_path, monkeypatch, corpus):
         assert groups.num_row_groups <= len(frame) // 200 + 1  # not one per ingest chunk
         assert all(groups.row_group(g).num_rows >= 200 for g in range(groups.num_row_groups - 1))
         pd.testing.assert_frame_equal(store.frame(table), frame)
+
+
+def test_stored_tables_carry_integer_item_keys_that_frames_never_show(tmp_path, corpus):
+    """Every item table stores ``item_key``, the id's own 64 bits (an id that is no hex: a hash of
+    it), the same for one item in every table; frames read back are without it."""
+    import pyarrow.parquet as pq
+
+    from dashboard.schema import CASUALTIES, id_keys
+
+    ids = pd.Series(["00000000000000ff", "ffffffffffffffff", "x1", None])
+    keys = id_keys(ids)
+    assert keys[:2].tolist() == [255, 2**64 - 1] and keys[3] == 0
+    assert keys[2] == id_keys(pd.Series(["x1"]))[0] != 0  # not hex: hashed, the same each time
+    store = Store(tmp_path / "store")
+    ingest([corpus("gdelt_articles.jsonl")], store=store, discover=False)
+    read = {
+        t: pq.ParquetDataset([str(p) for p in store.parts(t)]).read().to_pandas()
+        for t in ("items", "casualties", "stories")
+    }
+    for table in read.values():
+        assert (table["item_key"].to_numpy() == id_keys(table["item_id"])).all()
+    assert (read["stories"]["story_key"].to_numpy() == id_keys(read["stories"]["story_id"])).all()
+    assert list(store.frame("casualties").columns) == CASUALTIES.names
