@@ -590,6 +590,10 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
         ("Two Russian soldiers killed three civilians", [(3, "killed", "civilian")]),
         ("One of the Russian soldiers killed three civilians", [(3, "killed", "civilian")]),
         ("5 soldiers killed 3 injured", [(5, "killed", "military"), (3, "injured", "military")]),
+        # "the death of a/an <person>": one killed; not of a thing or a person of no kind
+        ("Police investigate the death of an Asian woman", [(1, "killed", "civilian")]),
+        ("Russia confirmed the death of a general in Kherson.", [(1, "killed", "military")]),
+        ("He faked the death of a friend", []),
     ],
 )
 def test_partitives_and_active_verbs(text, expected):

@@ -757,6 +757,28 @@ def one_among(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
     return out
 
 
+def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
+    """ "the death of an Asian woman", "mourns the death of a volunteer medic": one killed."""
+    out = []
+    n = len(lows)
+    for j in range(n - 3):
+        if lows[j] != "death" or lows[j + 1] != "of" or lows[j + 2] not in ARTICLES:
+            continue
+        k = j + 3
+        while (
+            k < n
+            and k - j <= 6
+            and lows[k] not in SINGULAR
+            and (lows[k] in MODIFIERS or lows[k] in SIDE_WORDS or toks[k].text[:1].isupper())
+        ):
+            k += 1
+        if k >= n or lows[k] not in SINGULAR or any(x in used for x in range(j, k + 1)):
+            continue
+        out.append(Figure(1, None, "killed", j, k, list(range(j + 3, k + 1)), singular=True))
+        used.update(range(j, k + 1))
+    return out
+
+
 def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
     """One person as the object of a casualty verb: "killed a civilian", "wounding an officer"."""
     out = []
