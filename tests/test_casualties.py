@@ -556,6 +556,10 @@ def test_general_shapes_of_one_person_and_of_a_killing(text, expected):
         # an account's handle, words run together, with the flag it adds to its name
         ("WarMonitor🇺🇦 says the strike killed 12 Russian officers", "WarMonitor"),
         ("Five killed in Donetsk, DeepState reports", "DeepState"),
+        # a country closing a headline speaks as its government, by its usual name
+        ("Over 100,000 Russian soldiers killed or wounded, US says", "United States"),
+        # "claimed the lives" is a toll, not a claim
+        ("Shelling claimed the lives of two civilians", None),
         # who revises a toll states it
         ("Ukraine raises death toll from rebel attacks in east to 17", "Government of Ukraine"),
         ("UPDATE 2-Russia revises toll of the attack to 137 dead", "Government of Russia"),
@@ -594,6 +598,9 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
         ("Police investigate the death of an Asian woman", [(1, "killed", "civilian")]),
         ("Russia confirmed the death of a general in Kherson.", [(1, "killed", "military")]),
         ("He faked the death of a friend", []),
+        # "N <people> were among the dead"
+        ("Two policemen were among the dead", [(2, "killed", "unknown")]),
+        ("Three children were among those injured", [(3, "injured", "civilian")]),
     ],
 )
 def test_partitives_and_active_verbs(text, expected):

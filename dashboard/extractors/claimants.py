@@ -111,6 +111,9 @@ def canonical_claimant(raw: str | None) -> str | None:
     if found is not None:
         return found.name
     phrase = LEADING_NOISE.sub("", raw.strip(" .,;:'\"“”«»")).strip()
+    entry = load_gazetteer().phrases.get(phrase)
+    if entry is not None and entry.kind == "country":
+        return entry.name  # "..., US says": the country's government, by its usual name
     return phrase if phrase and _names_a_speaker(phrase, table) else None
 
 

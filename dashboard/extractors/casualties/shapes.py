@@ -317,6 +317,8 @@ def forward(
         aux += 1
     if k < n and lows[k] in NEGATIONS:
         return None
+    if has_people and aux and k + 2 < n and lows[k] == "among" and lows[k + 1] in ("the", "those"):
+        k += 2  # "Two policemen were among the dead"
     run = kind_run(lows, k, FORWARD_KIND)
     if run is None:
         # A list member waiting for the kind of what follows: "Two Ukrainian officers, two rebels killed"

@@ -244,6 +244,8 @@ CLAIM_ACCORDING = re.compile(
 CLAIM_VERB_AFTER = re.compile(
     r"(?:^|[,“”\"—–-]\s*|\b[Aa]s\s+)(?P<c>[A-Za-z][^,;:“”\"—–]{1,80}?)\s+"
     rf"(?:{_alternatives('claim_verbs_after')})\b"
+    # "Shelling claimed the lives of two": a toll, not a claim
+    r"(?!\s+(?:the\s+)?li(?:ves|fe)\b)"
 )
 CLAIM_VERB_BEFORE = re.compile(
     rf"(?:[-–—,]\s*|\b)(?:{_alternatives('claim_verbs_before')})\s+"
