@@ -598,6 +598,9 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
         ("Police investigate the death of an Asian woman", [(1, "killed", "civilian")]),
         ("Russia confirmed the death of a general in Kherson.", [(1, "killed", "military")]),
         ("He faked the death of a friend", []),
+        # "bodies" that are organisations
+        ("Three Russian bodies linked to the weapons programme were sanctioned", []),
+        ("DPR hands over 2 Ukraine’s military bodies to Kiev", [(2, "killed", "military")]),
         # "N <people> were among the dead"
         ("Two policemen were among the dead", [(2, "killed", "unknown")]),
         ("Three children were among those injured", [(3, "injured", "civilian")]),

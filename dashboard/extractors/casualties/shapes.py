@@ -24,6 +24,7 @@ from .vocabulary import (
     AUX,
     BACKWARD_KIND,
     BACKWARD_PEOPLE,
+    BODIES_AS_ORGANISATIONS,
     CLAUSE_END,
     CLAUSE_END_STRONG,
     COMPOUND_PEOPLE,
@@ -483,6 +484,8 @@ def _not_forward(lows: list[str], k: int, num: Number, has_people: bool, aux: in
         return True  # "46,000 people have lost $1 billion", "20 soldiers lost their way"
     if word in DEAD_WORDS and nxt in DEAD_COMPOUNDS_FORWARD:
         return True
+    if word == "bodies" and nxt in BODIES_AS_ORGANISATIONS:
+        return True  # "three Russian bodies linked to the programme": organisations
     if aux == 0 and has_people and _with_object(lows, k):
         return True  # "Two Russian soldiers killed three civilians": they killed
     if word in DIE_WORDS and aux == 0 and not has_people:

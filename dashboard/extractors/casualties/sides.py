@@ -34,7 +34,7 @@ def side_of_token(lows: list[str], k: int) -> str | None:
         if w in SIDE_COUNTRIES and k + 1 < len(lows) and lows[k + 1] in SIDE_PLACE_AFTER:
             return None  # "Ukraine region"
         return SIDE_WORDS[w]
-    if w.endswith("'s") and w[:-2] in SIDE_WORDS:
+    if w.endswith(("'s", "’s")) and w[:-2] in SIDE_WORDS:
         return SIDE_WORDS[w[:-2]]
     if w in SIDE_KOREAN and k >= 1 and lows[k - 1] == "north":
         return "north_korea"
