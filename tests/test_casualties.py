@@ -598,6 +598,11 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
         ("Police investigate the death of an Asian woman", [(1, "killed", "civilian")]),
         ("Russia confirmed the death of a general in Kherson.", [(1, "killed", "military")]),
         ("He faked the death of a friend", []),
+        # an ordinal before it counts deaths told of already
+        ("It marks the eighth confirmed death of a Russian general", []),
+        # a nationality before equipment is the equipment's
+        ("SBU special forces destroyed six Russian tanks overnight", []),
+        ("Ukrainian forces eliminated 50 Russians in Bakhmut", [(50, "killed", "unknown")]),
         # "bodies" that are organisations
         ("Three Russian bodies linked to the weapons programme were sanctioned", []),
         ("DPR hands over 2 Ukraine’s military bodies to Kiev", [(2, "killed", "military")]),

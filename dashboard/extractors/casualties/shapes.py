@@ -7,6 +7,7 @@ per, claimant) are added later by :mod:`.attributes`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from dashboard.extractors.gazetteer import load_gazetteer
@@ -585,6 +586,8 @@ def _backward_kind(lows: list[str], j: int, np: list[int], k: int) -> str | None
     if verb in BACKWARD_PEOPLE:
         if not any(lows[x] in PEOPLE for x in np):
             return None
+        if lows[np[-1]] in SIDE_WORDS and k < n and lows[k] not in LOOSE_END:
+            return None  # "destroyed six Russian tanks": the nationality is the tanks'
         return backward_run(lows, j, BACKWARD_PEOPLE[verb])
     if verb == "of" and j >= 1 and lows[j - 1] in OF_KIND:
         if lows[j - 1] in OF_DEATH and j >= 2 and lows[j - 2] in OF_DEATH_DETERMINERS and not np:
@@ -762,6 +765,9 @@ def one_among(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
     return out
 
 
+ORDINAL = re.compile(r"(?:first|second|third|\w+th|\d+(?:st|nd|rd|th))$")
+
+
 def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
     """ "the death of an Asian woman", "mourns the death of a volunteer medic": one killed."""
     out = []
@@ -769,6 +775,8 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
     for j in range(n - 3):
         if lows[j] != "death" or lows[j + 1] != "of" or lows[j + 2] not in ARTICLES:
             continue
+        if any(ORDINAL.match(w) for w in lows[max(0, j - 3) : j]):
+            continue  # "the eighth confirmed death of a general": a count of deaths told before
         k = j + 3
         while (
             k < n
