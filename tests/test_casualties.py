@@ -556,6 +556,11 @@ def test_general_shapes_of_one_person_and_of_a_killing(text, expected):
         # an account's handle, words run together, with the flag it adds to its name
         ("WarMonitor🇺🇦 says the strike killed 12 Russian officers", "WarMonitor"),
         ("Five killed in Donetsk, DeepState reports", "DeepState"),
+        # an adverb the speaker's verb carries is no part of the speaker
+        (
+            "The authors of the letter also said that four journalists had been killed",
+            "authors of the letter",
+        ),
         # a country closing a headline speaks as its government, by its usual name
         ("Over 100,000 Russian soldiers killed or wounded, US says", "United States"),
         # "claimed the lives" is a toll, not a claim

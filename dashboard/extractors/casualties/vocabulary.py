@@ -266,7 +266,11 @@ CLAIM_BAD = re.compile(
 )
 # Leading and trailing words cut from a claimant ("and the governor", "... on Monday").
 CLAIM_LEAD = re.compile(r"^(?:UPDATE \d+-|and |but |while |in the |in )", re.I)
-CLAIM_TRAIL = re.compile(r"\s+(?:on|in|at|late|earlier|this|last)\s+\w+$")
+# ... and adverbs a speaker's verb carries ("the authors of the letter also mentioned").
+CLAIM_TRAIL = re.compile(
+    r"\s+(?:(?:on|in|at|late|earlier|this|last)\s+\w+"
+    r"|also|further|again|too|later|earlier|previously|then|meanwhile)$"
+)
 CLAIMANT_OPENINGS = tuple(_WORDS["claimant_openings"])
 
 # --- per and period -----------------------------------------------------------------------
