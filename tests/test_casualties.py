@@ -620,6 +620,18 @@ def test_partitives_and_active_verbs(text, expected):
     assert [(f["value"], f["kind"], f["group"]) for f in find_casualties(text)] == expected
 
 
+def test_government_troops_are_the_forces_of_the_country_they_are_placed_in():
+    (fig,) = find_casualties("3 government troops killed in fighting in eastern Ukraine")
+    assert (fig["side"], fig["group"]) == ("ukraine", "military")
+
+
+def test_the_day_a_claim_was_made_does_not_date_the_figure():
+    (fig,) = find_casualties(
+        "Russian troops executed more than 70 civilians, the UN said on Tuesday."
+    )
+    assert (fig["per"], fig["period_start"]) == ("event", None)
+
+
 def test_people_from_a_place_are_its_sides_soldiers_too_but_not_people_in_it():
     (fig,) = find_casualties("Three soldiers from Lviv were killed.")
     assert (fig["side"], fig["group"]) == ("ukraine", "military")

@@ -179,6 +179,16 @@ def _side_noun_phrase(c: Cues) -> str | None:
     return side
 
 
+def _side_government(c: Cues) -> str | None:
+    """ "3 government troops killed in eastern Ukraine": the forces of the country the
+    sentence places them in (a war party's)."""
+    s = c.sentence
+    if not any(s.lows[k] == "government" for k in c.fig.np):
+        return None
+    parties = war_parties()
+    return next((side for _, side in s.places() if side in parties), None)
+
+
 def _side_origin(c: Cues) -> str | None:
     """ "three soldiers from Lviv were killed": people named with the place they come from
     are its side's, soldiers too (where they died says nothing; where they are from does)."""
@@ -265,6 +275,7 @@ Rule = Callable[[Cues], "str | None"]
 SIDE_RULES: tuple[tuple[str, Rule], ...] = (
     ("noun_phrase", _side_noun_phrase),
     ("origin", _side_origin),
+    ("government", _side_government),
     ("possessor", _side_possessor),
     ("agent_subject", _side_agent_subject),
     ("owner", _side_owner),

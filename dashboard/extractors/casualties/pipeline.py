@@ -49,6 +49,7 @@ from .shapes import (
 from .vocabulary import (
     BACKWARD_KIND,
     CLAIM_ACCORDING,
+    CLAIM_DATED,
     EXCHANGE,
     KEYWORDS,
     MARKUP,
@@ -243,7 +244,8 @@ def _pers_and_periods(
         # the sentence's only figure: its opening says how long it covers ("As a result of
         # the armed aggression ..., 418 children were killed")
         pers[0] = per_cue(sentence[: clauses[0][0]])
-    dates = dates_in(sentence, ref_date)
+    # the day a claim was made is not the figure's ("..., the UN said on Tuesday")
+    dates = [d for d in dates_in(sentence, ref_date) if not CLAIM_DATED.search(sentence[: d[0]])]
     periods = [
         resolve_period(dates, span, per, alone=len(figs) == 1)
         for span, per in zip(clauses, pers, strict=True)

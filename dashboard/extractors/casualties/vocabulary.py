@@ -272,6 +272,9 @@ CLAIM_TRAIL = re.compile(
     r"|also|further|again|too|later|earlier|previously|then|meanwhile)$"
 )
 CLAIMANT_OPENINGS = tuple(_WORDS["claimant_openings"])
+# A date right after a claim verb dates the claim, not the figure ("..., the UN said on
+# Tuesday"): matched on the text before the date.
+CLAIM_DATED = re.compile(rf"\b(?:{_alternatives('claim_verbs_after')})\s+(?:on\s+)?$", re.I)
 
 # --- per and period -----------------------------------------------------------------------
 
