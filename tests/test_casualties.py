@@ -620,6 +620,19 @@ def test_partitives_and_active_verbs(text, expected):
     assert [(f["value"], f["kind"], f["group"]) for f in find_casualties(text)] == expected
 
 
+def test_a_report_of_one_sides_losses_in_the_other_sides_words():
+    """The owner is the side named nearest "had lost", not the speaker's possessive; the
+    running total in its own clause is a total, not the day's."""
+    daily, total = find_casualties(
+        "Ukraine's General Staff said Russia had lost 420 servicemen over the past 24 hours, "
+        "bringing its total losses to 612,000."
+    )
+    assert [(f["side"], f["per"]) for f in (daily, total)] == [
+        ("russia", "day"),
+        ("russia", "total"),
+    ]
+
+
 def test_government_troops_are_the_forces_of_the_country_they_are_placed_in():
     (fig,) = find_casualties("3 government troops killed in fighting in eastern Ukraine")
     assert (fig["side"], fig["group"]) == ("ukraine", "military")

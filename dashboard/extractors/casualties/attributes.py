@@ -335,10 +335,22 @@ def owner_side(sentence: str, enemy: str = "russia") -> tuple[str | None, str]:
     for m in OWNER.finditer(SAID_ASIDE.sub("", sentence)):
         words = (m.group("o") or m.group("p") or m.group("q") or "").split(",")[-1]
         enemy_named = any(w in SIDE_ENEMY for w in words.lower().split())
-        side = enemy if enemy_named else words_side(words)
+        side = enemy if enemy_named else _nearest_side(words, m.group("p") is not None)
         if side:
             return side, "military" if OWNER_MILITARY.search(words) else "unknown"
     return None, "unknown"
+
+
+def _nearest_side(words: str, after: bool) -> str | None:
+    """The side named nearest the verb: the last words before it ("Ukraine's General Staff
+    said Russia had lost" -> russia), or the first after "losses of"."""
+    tokens = words.split()
+    spans = (
+        (tokens[: k + 1] for k in range(len(tokens)))
+        if after
+        else (tokens[k:] for k in range(len(tokens) - 1, -1, -1))
+    )
+    return next((side for span in spans if (side := words_side(" ".join(span)))), None)
 
 
 def claimant_side(claimant: str | None) -> str | None:

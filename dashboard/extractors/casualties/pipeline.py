@@ -299,6 +299,10 @@ def _local_per(sentence: str, s0: int, toks: list[Token], fig: Figure, clause: t
     daily number of victims, which in April amounted to 899" is a daily figure."""
     if fig.noun is not None:
         start = toks[max(0, fig.noun - NOUN_REACH)].start - s0
+        if toks[fig.noun].start - s0 >= clause[0]:
+            # a noun in the clause: its words there ("... over the past 24 hours, bringing
+            # its total losses to 612,000" is a total)
+            start = max(start, clause[0])
         cue = per_cue(sentence[start : toks[fig.noun].end - s0])
         if cue in ("day", "month"):  # not "death toll": its clause may say "past 24 hours"
             return cue
