@@ -611,6 +611,16 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
         # "bodies" that are organisations
         ("Three Russian bodies linked to the weapons programme were sanctioned", []),
         ("DPR hands over 2 Ukraine’s military bodies to Kiev", [(2, "killed", "military")]),
+        # a casualty verb with its own count does not join the kind before it
+        (
+            "The shelling left two people dead and injured three more",
+            [(2, "killed", "unknown"), (3, "injured", "unknown")],
+        ),
+        ("Two killed and wounded 3", [(2, "killed", "unknown"), (3, "injured", "unknown")]),
+        (
+            "Russian shelling killed and wounded 30 civilians",
+            [(30, "killed_or_injured", "civilian")],
+        ),
         # "N <people> were among the dead"
         ("Two policemen were among the dead", [(2, "killed", "unknown")]),
         ("Three children were among those injured", [(3, "injured", "civilian")]),

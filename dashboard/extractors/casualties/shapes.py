@@ -252,6 +252,9 @@ def kind_run(lows: list[str], k: int, table: dict[str, str]) -> tuple[str, int] 
         while step < len(lows) and lows[step] in AUX and lows[step] not in FORWARD_KIND:
             step += 1  # "died or been wounded"
         if step < len(lows) and lows[step] in FORWARD_KIND:
+            nxt = lows[step + 1] if step + 1 < len(lows) else ""
+            if nxt[:1].isdigit() or nxt in NUMBER_STARTS:
+                break  # "left two dead and injured three more": a verb with its own count
             kinds.add(FORWARD_KIND[lows[step]])
             last = step
             j = step + 1
@@ -277,6 +280,9 @@ def backward_run(lows: list[str], j: int, kind: str) -> str:
         if lows[k] == ",":
             k -= 1
         word = lows[k]
+        before = lows[k - 1] if k >= 1 else ""
+        if before in PEOPLE or before[:1].isdigit() or before in NUMBER_WORDS:
+            break  # "left two people dead and injured three more": "dead" ends a figure
         if word in BACKWARD_KIND:
             kinds.add(BACKWARD_KIND[word])
         elif word in FORWARD_KIND:
