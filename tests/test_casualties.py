@@ -556,6 +556,16 @@ def test_general_shapes_of_one_person_and_of_a_killing(text, expected):
         # an account's handle, words run together, with the flag it adds to its name
         ("WarMonitor🇺🇦 says the strike killed 12 Russian officers", "WarMonitor"),
         ("Five killed in Donetsk, DeepState reports", "DeepState"),
+        # an apposition before the verb; where it was said is not who said it
+        (
+            "Two people were killed, Oleh Syniehubov, the governor of Kharkiv region, said on "
+            "Telegram.",
+            "governor of Kharkiv region",
+        ),
+        (
+            "The head of the administration, Ivan Fedorov, said five people were injured.",
+            "Ivan Fedorov",
+        ),
         # an adverb the speaker's verb carries is no part of the speaker
         (
             "The authors of the letter also said that four journalists had been killed",

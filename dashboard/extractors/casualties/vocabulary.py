@@ -243,7 +243,8 @@ CLAIM_ACCORDING = re.compile(
     r"\baccording to (?P<c>(?:[^,.;:()“”\"]|\.(?=\S)|(?<=\b[A-Z])\.){2,80})", re.I
 )
 CLAIM_VERB_AFTER = re.compile(
-    r"(?:^|[,“”\"—–-]\s*|\b[Aa]s\s+)(?P<c>[A-Za-z][^,;:“”\"—–]{1,80}?)\s+"
+    # an apposition's closing comma may stand before the verb ("X, the governor, said")
+    r"(?:^|[,“”\"—–-]\s*|\b[Aa]s\s+)(?P<c>[A-Za-z][^,;:“”\"—–]{1,80}?),?\s+"
     rf"(?:{_alternatives('claim_verbs_after')})\b"
     # "Shelling claimed the lives of two": a toll, not a claim
     r"(?!\s+(?:the\s+)?li(?:ves|fe)\b)"
@@ -261,7 +262,8 @@ CLAIM_TOLL_SUBJECT = re.compile(
     rf"(?:{_alternatives('toll_revision_verbs')})\s+(?:the\s+|its\s+)?(?:death\s+)?toll\b"
 )
 CLAIM_BAD = re.compile(
-    r"\d|kill|dead|died|wound|injur|casualt|toll|\b(?:it|he|she|they|we|i|this|that|there|which|who|and|or)\b",
+    r"\d|kill|dead|died|wound|injur|casualt|toll|\b(?:it|he|she|they|we|i|this|that|there|which|who|and|or)\b"
+    r"|^(?:on|via|at|to)\b",  # "..., said on Telegram": where, not who
     re.I,
 )
 # Leading and trailing words cut from a claimant ("and the governor", "... on Monday").
