@@ -211,16 +211,17 @@ def topic_counts(
     if count not in COUNT_UNITS:
         raise ValueError(f"count must be one of {COUNT_UNITS}, not {count!r}")
     cte, params = _filtered(con, filters)
-    unit = "coalesce(s.story_key, x.item_key)" if count == "stories" else "x.item_key"
+    unit = "coalesce(s.story_key, f.item_key)" if count == "stories" else "f.item_key"
+    # each filtered item's unit once (one read of the stories), then the topics' rows on it
     sql = f"""WITH {cte},
-    t AS (SELECT t.topic, t.origin, t.item_key FROM topics t
-          WHERE t.origin = 'taxonomy' AND {_in_filtered(filters, "t")}),
-    total AS (SELECT count(DISTINCT {unit}) AS n FROM f x LEFT JOIN item_story s USING (item_key))
-    SELECT x.topic, x.origin, count(DISTINCT {unit}) AS n, ? AS unit,
+    u AS MATERIALIZED (SELECT f.item_key, {unit} AS unit FROM f
+                       LEFT JOIN item_story s ON s.item_key = f.item_key),
+    t AS (SELECT t.topic, t.origin, u.unit FROM topics t JOIN u ON u.item_key = t.item_key
+          WHERE t.origin = 'taxonomy')
+    SELECT topic, origin, count(DISTINCT unit) AS n, ? AS unit,
            count(*) AS n_items,  -- one row per item and topic
-           count(DISTINCT {unit}) / greatest((SELECT n FROM total), 1) AS share
-    FROM t x LEFT JOIN item_story s USING (item_key)
-    GROUP BY x.topic, x.origin ORDER BY n DESC, x.topic"""
+           count(DISTINCT unit) / greatest((SELECT count(DISTINCT unit) FROM u), 1) AS share
+    FROM t GROUP BY topic, origin ORDER BY n DESC, topic"""
     return _df(con, sql, [*params, count])
 
 
