@@ -350,10 +350,12 @@ def topic_cooccurrence(
     sql = f"""WITH {cte},
     tt AS (SELECT DISTINCT t.item_key, t.topic FROM topics t
            WHERE t.origin = 'taxonomy' AND {_in_filtered(filters, "t")}),
-    top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)})
+    top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)}),
+    -- each item's top topics as one list, paired within it (no self-join of every row)
+    per AS (SELECT list(topic) AS ts FROM tt WHERE topic IN (SELECT topic FROM top)
+            GROUP BY item_key)
     SELECT a.topic AS topic_a, b.topic AS topic_b, count(*) AS n_items
-    FROM tt a JOIN tt b ON a.item_key = b.item_key
-    WHERE a.topic IN (SELECT topic FROM top) AND b.topic IN (SELECT topic FROM top)
+    FROM per, unnest(per.ts) AS a(topic), unnest(per.ts) AS b(topic)
     GROUP BY ALL ORDER BY topic_a, topic_b"""
     return _df(con, sql, params)
 
