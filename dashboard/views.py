@@ -689,6 +689,9 @@ def place_counts(
     position, with the files the records came from (no name; at most ``max_cells``).
     """
     cte, params = _filtered(con, filters)
+    # the cells read the items' own coordinates under the same conditions as ``f`` (not a
+    # semi-join of the items against themselves)
+    where, wparams = filters.item_where("i", con=con)
     k = 1 / COORDINATE_CELL
     sql = f"""WITH {cte},
     named AS (
@@ -707,12 +710,12 @@ def place_counts(
                    list_sort(list(DISTINCT regexp_extract(i.file, '[^/\\\\]+$'))), ', '
                ) AS files
         FROM items i
-        WHERE {_in_filtered(filters, "i")} AND i.lat BETWEEN -90 AND 90 AND i.lon BETWEEN -180 AND 180
+        WHERE {where} AND i.lat BETWEEN -90 AND 90 AND i.lon BETWEEN -180 AND 180
         GROUP BY round(i.lat * {k}), round(i.lon * {k})
         ORDER BY n_items DESC, lat, lon LIMIT {int(max_cells)})
     SELECT * FROM named UNION ALL SELECT * FROM cells
     ORDER BY layer DESC, n_items DESC, name, lat, lon"""
-    return _df(con, sql, params)
+    return _df(con, sql, params + wparams)
 
 
 def place_items(
