@@ -187,10 +187,9 @@ def latest_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 
 def items_per_source(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 15):
     """Items per source (outlet), the ``top`` largest. An item carried by several outlets
     ("Reuters;AFP") counts for each, as the source filter keeps it for each."""
-    cte, params = _filtered(con, filters)
-    sql = f"""WITH {cte},
-    s AS (SELECT i.item_key, unnest(i.sources) AS source FROM items i
-          WHERE {_in_filtered(filters, "i")})
+    where, params = filters.item_where("i", con=con)  # the items themselves: no join
+    sql = f"""WITH s AS (SELECT i.item_key, unnest(i.sources) AS source FROM items i
+                         WHERE {where})
     SELECT source, count(DISTINCT item_key) AS n_items FROM s GROUP BY source
     ORDER BY n_items DESC, source LIMIT {int(top)}"""
     return _df(con, sql, params)
