@@ -412,14 +412,18 @@ def casualties_over_time(
         raise ValueError(f"count must be one of {COUNT_UNITS}, not {count!r}")
     cte, params = _filtered(con, filters)
     cwhere, cparams = filters.where("figure", "c")
-    # per story: one row per (story, side, kind, group, value), the first item's date
-    unit = "coalesce(s.story_key, c.item_key)" if count == "stories" else "c.item_key, c.start"
+    # per story: one row per (story, side, kind, group, value), the first item's date; per
+    # item every figure counts (a figure is one per item, offset and kind: nothing to rank)
+    if count == "stories":
+        copy = """row_number() OVER (PARTITION BY coalesce(s.story_key, c.item_key), c.side,
+                      c.kind, c."group", c.value, c.origin, c.record_ref ORDER BY f.d, c.item_id)"""
+        stories = "LEFT JOIN item_story s ON s.item_key = c.item_key"
+    else:
+        copy, stories = "1", ""
     sql = f"""WITH {cte},
     c AS (SELECT c.side, c.kind, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS cd,
-                 row_number() OVER (PARTITION BY {unit}, c.side, c.kind, c."group", c.value,
-                                    c.origin, c.record_ref ORDER BY f.d, c.item_id) AS copy
-          FROM casualties c JOIN f ON f.item_key = c.item_key
-               LEFT JOIN item_story s ON s.item_key = c.item_key
+                 {copy} AS copy
+          FROM casualties c JOIN f ON f.item_key = c.item_key {stories}
           WHERE {cwhere} AND c.value IS NOT NULL AND c.per = 'event')
     SELECT CAST(date_trunc('{_freq(freq)}', cd) AS DATE) AS period, side, kind,
            sum(value) AS value, count(*) AS n_figures
