@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -131,13 +132,15 @@ class SearchIndex:
         """rowid - 1 -> item_id (rowids are dense from 1), loaded once."""
         if self._ids is None:
             rows = self._con.execute("SELECT item_id FROM ids ORDER BY rowid").fetchall()
-            self._ids = pa.array([r[0] for r in rows], pa.string())
+            ids = [r[0] for r in rows]
+            # their integer keys with them: ~0.2 s at 1M, paid once like the ids
+            self._keys = id_keys(pd.Series(ids, dtype=object))
+            self._ids = pa.array(ids, pa.string())
         return self._ids
 
     def _item_keys(self) -> np.ndarray:
-        """rowid - 1 -> item_key (the store's integer key of each id), derived once."""
-        if self._keys is None:
-            self._keys = id_keys(self._item_ids().to_pandas())
+        """rowid - 1 -> item_key (the store's integer key of each id), loaded with the ids."""
+        self._item_ids()
         return self._keys
 
     def _rows(self, text: str) -> np.ndarray | None:
