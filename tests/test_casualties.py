@@ -566,6 +566,9 @@ def test_general_shapes_of_one_person_and_of_a_killing(text, expected):
             "The head of the administration, Ivan Fedorov, said five people were injured.",
             "Ivan Fedorov",
         ),
+        # "HQ" alone names no body; with its owner it does
+        ("Two soldiers killed in shelling - HQ", None),
+        ("Two soldiers killed in shelling - DPR HQ", "DPR headquarters"),
         # an adverb the speaker's verb carries is no part of the speaker
         (
             "The authors of the letter also said that four journalists had been killed",
