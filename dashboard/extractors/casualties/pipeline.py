@@ -51,10 +51,10 @@ from .vocabulary import (
     CLAIM_ACCORDING,
     CLAIM_DATED,
     EXCHANGE,
-    KEYWORDS,
     MARKUP,
     NUMBER_STARTS,
     QUOTE_MAX,
+    has_keyword,
 )
 
 # How many words before a toll's noun may qualify it: "the average daily number of victims".
@@ -98,7 +98,7 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
 
     ``ref_date`` resolves month names without a year ("daily in October").
     """
-    if not text or not KEYWORDS.search(text):
+    if not text or not has_keyword(text):
         return []
     if "<" in text or "&" in text:
         # HTML remnants become spaces of the same length, so offsets still point into text
@@ -109,9 +109,7 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         figs = (
-            _sentence_figures(text, start, end, ref_date, before)
-            if KEYWORDS.search(sentence)
-            else []
+            _sentence_figures(text, start, end, ref_date, before) if has_keyword(sentence) else []
         )
         if waiting and not figs:
             # "... 700,000 casualties. This ..., according to UK Chief of Defence Staff X."

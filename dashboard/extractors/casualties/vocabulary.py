@@ -41,7 +41,16 @@ def words(key: str) -> frozenset[str]:
 # --- casualty words -----------------------------------------------------------------------
 
 # Prefilter: a sentence without one of these stems cannot carry a figure.
-KEYWORDS = re.compile("|".join(_DATA["keyword_stems"]), re.IGNORECASE)
+# Matched on lower-cased text (``has_keyword``): an IGNORECASE alternation of 30-odd stems
+# cost 8x more, over half the casualty extractor's time on the four corpora.
+KEYWORDS = re.compile("|".join(stem.lower() for stem in _DATA["keyword_stems"]))
+
+
+def has_keyword(text: str) -> bool:
+    """Whether ``text`` has a casualty word stem (the quick test before any parsing)."""
+    return KEYWORDS.search(text.lower()) is not None
+
+
 FORWARD_KIND = _kinds(_DATA["forward_kind"])
 NEEDS_PEOPLE = words("needs_people")
 BACKWARD_KIND = _kinds(_DATA["backward_kind"])
