@@ -634,6 +634,12 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
             "Russian shelling killed and wounded 30 civilians",
             [(30, "killed_or_injured", "civilian")],
         ),
+        # a bracketed aside between the people and their casualty word
+        (
+            "Lt Col Roman Igolkin [Cargo ID #285] was killed in Melitopol",
+            [(1, "killed", "military")],
+        ),
+        ("Three civilians (including a child) were wounded", [(3, "injured", "civilian")]),
         # "N <people> were among the dead"
         ("Two policemen were among the dead", [(2, "killed", "unknown")]),
         ("Three children were among those injured", [(3, "injured", "civilian")]),

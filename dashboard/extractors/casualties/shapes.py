@@ -315,7 +315,7 @@ def forward(
     k = _forward_modifiers(toks, lows, k, np)
     k, has_people = _forward_people(lows, k, np, numbers)
     if has_people:
-        k = _skip_place(toks, lows, skip_ages(lows, k, numbers))
+        k = _after_aside(lows, _skip_place(toks, lows, skip_ages(lows, k, numbers)))
     aux, fatal = 0, False
     while k < n and aux < 4 and _aux(lows, k):
         if lows[k] in NEGATIONS:
@@ -847,7 +847,7 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
         j = m - 1
         while j >= 0 and lows[j] in AUX and j > m - 4:
             j -= 1
-        j = _before_origin(toks, lows, before_ages(lows, j))
+        j = _before_origin(toks, lows, before_ages(lows, _before_aside(lows, j)))
         if j < 0:
             continue
         if lows[j] in ONE_MORE and (j == 0 or lows[j - 1] not in NEGATIONS):
@@ -862,6 +862,35 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
             out.extend([other, fig] if other is not None else [fig])
             used.update(range(fig.first if other is None else other.first, m + 1))
     return out
+
+
+# Brackets an aside stands in, and how many tokens one may span.
+ASIDES = {")": "(", "]": "["}
+ASIDE_TOKENS = 12
+
+
+def _before_aside(lows: list[str], j: int) -> int:
+    """Skip back over a bracketed aside: "Lt Col Roman Igolkin [Cargo ID #285] was killed"."""
+    if j < 0 or lows[j] not in ASIDES:
+        return j
+    opener = ASIDES[lows[j]]
+    for k in range(j - 1, max(-1, j - ASIDE_TOKENS), -1):
+        if lows[k] == opener:
+            return k - 1
+    return j
+
+
+def _after_aside(lows: list[str], k: int) -> int:
+    """Step over a bracketed aside: "Two soldiers (both from Lviv) were killed"."""
+    closer = {opener: closer for closer, opener in ASIDES.items()}.get(
+        lows[k] if k < len(lows) else ""
+    )
+    if closer is None:
+        return k
+    for j in range(k + 1, min(len(lows), k + ASIDE_TOKENS)):
+        if lows[j] == closer:
+            return j + 1
+    return k
 
 
 def _before_origin(toks: list[Token], lows: list[str], j: int) -> int:
