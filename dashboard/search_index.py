@@ -173,16 +173,14 @@ class SearchIndex:
             self._cache.clear()
 
     def relation(self, con, text: str) -> str | None:
-        """Register the hits of ``text`` on DuckDB ``con``; return the relation's name."""
+        """Register the keys of the hits of ``text`` on DuckDB ``con`` (a relation with one
+        column, ``item_key``); return the relation's name."""
         found = self._rows(text)
         if found is None:
             return None
         name = "text_hits_" + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-        hits = {
-            "item_id": self._item_ids().take(pa.array(found)),
-            "item_key": self._item_keys()[found],
-        }
-        con.register(name, pa.table(hits))
+        # the item filter joins on the keys alone (``query._text_items``)
+        con.register(name, pa.table({"item_key": self._item_keys()[found]}))
         return name
 
 

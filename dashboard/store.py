@@ -88,9 +88,9 @@ COPIES = pa.schema(
 
 
 # Row groups of a compacted file. DuckDB reads a file one row group per thread and pays per
-# group: the parts' own groups (one per ingest chunk, some of 50 rows) made every page query
-# at 1M items about 1.7x slower than groups of 100k rows (measured: casualties over time
-# 235 -> 134 ms, topic counts 379 -> 249 ms).
+# group: the parts' own groups (one per ingest chunk, some of 50 rows) made page queries at
+# 1M items 1.5-1.8x slower than groups of 100k rows (measured on one table set rewritten both
+# ways: casualties over time 235 -> 134 ms, topic counts 379 -> 249 ms, timeline 209 -> 129).
 ROW_GROUP_ROWS = 100_000
 ROW_GROUP_BYTES = 128 * 2**20
 

@@ -62,8 +62,11 @@ def _freq(freq: str) -> str:
     return freq
 
 
-def _filtered(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, list]:
-    """A CTE ``f`` of the filtered items with their chart date ``d``.
+def _filtered(
+    con: duckdb.DuckDBPyConnection, filters: Filters, item_where: tuple[str, list] | None = None
+) -> tuple[str, list]:
+    """A CTE ``f`` of the filtered items with their chart date ``d`` (``item_where``: the
+    filters' item conditions when the caller has them already).
 
     Views of figures or dated events add the filters of their own level
     (``filters.where("figure", "c")``) on top: those imply the item-level ones (a figure
@@ -71,14 +74,14 @@ def _filtered(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, li
     every filter changes no result and leaves fewer rows to test. The connection goes to
     ``item_where`` so a text search uses the store's full-text index.
     """
-    where, params = filters.item_where("i", con=con)
+    where, params = item_where or filters.item_where("i", con=con)
     sql = f"f AS (SELECT {F_COLUMNS}, {_date_expr(filters)} AS d FROM items i WHERE {where})"
-    return sql, params
+    return sql, list(params)
 
 
 def _in_filtered(filters: Filters, alias: str) -> str:
     """``alias`` rows of the filtered items; no semi-join at all when nothing is filtered
-    (joining a million string ids costs more than the whole aggregate)."""
+    (joining a million item keys costs more than the whole aggregate)."""
     if not filters.restricts_items:
         return "TRUE"
     return f"{alias}.item_key IN (SELECT item_key FROM f)"
@@ -691,10 +694,10 @@ def place_counts(
     ``lat``/``lon`` pooled per cell of :data:`COORDINATE_CELL` degrees, at the cell's mean
     position, with the files the records came from (no name; at most ``max_cells``).
     """
-    cte, params = _filtered(con, filters)
     # the cells read the items' own coordinates under the same conditions as ``f`` (not a
     # semi-join of the items against themselves)
     where, wparams = filters.item_where("i", con=con)
+    cte, params = _filtered(con, filters, (where, wparams))
     k = 1 / COORDINATE_CELL
     sql = f"""WITH {cte},
     named AS (

@@ -866,6 +866,7 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
 
 # Brackets an aside stands in, and how many tokens one may span.
 ASIDES = {")": "(", "]": "["}
+ASIDE_CLOSERS = {opener: closer for closer, opener in ASIDES.items()}
 ASIDE_TOKENS = 12
 
 
@@ -882,9 +883,7 @@ def _before_aside(lows: list[str], j: int) -> int:
 
 def _after_aside(lows: list[str], k: int) -> int:
     """Step over a bracketed aside: "Two soldiers (both from Lviv) were killed"."""
-    closer = {opener: closer for closer, opener in ASIDES.items()}.get(
-        lows[k] if k < len(lows) else ""
-    )
+    closer = ASIDE_CLOSERS.get(lows[k]) if k < len(lows) else None
     if closer is None:
         return k
     for j in range(k + 1, min(len(lows), k + ASIDE_TOKENS)):

@@ -42,7 +42,8 @@ def words(key: str) -> frozenset[str]:
 
 # Prefilter: a sentence without one of these stems cannot carry a figure.
 # Matched on lower-cased text (``has_keyword``): an IGNORECASE alternation of 30-odd stems
-# cost 8x more, over half the casualty extractor's time on the four corpora.
+# cost 8x more (0.73 vs 0.09 s a pass over the four corpora), about half the casualty
+# extractor's time.
 KEYWORDS = re.compile("|".join(stem.lower() for stem in _DATA["keyword_stems"]))
 
 
