@@ -618,6 +618,9 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
         ("He faked the death of a friend", []),
         # an ordinal before it counts deaths told of already
         ("It marks the eighth confirmed death of a Russian general", []),
+        ("It marks the 8th death of a Russian general", []),
+        # a word ending in "th" is no ordinal
+        ("Russia confirmed with regret the death of a general", [(1, "killed", "military")]),
         # a nationality before equipment is the equipment's
         ("SBU special forces destroyed six Russian tanks overnight", []),
         ("Ukrainian forces eliminated 50 Russians in Bakhmut", [(50, "killed", "unknown")]),

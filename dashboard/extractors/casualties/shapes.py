@@ -7,7 +7,6 @@ per, claimant) are added later by :mod:`.attributes`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from dashboard.extractors.gazetteer import load_gazetteer
@@ -78,6 +77,8 @@ from .vocabulary import (
     OF_PRONOUNS,
     ONE_MORE,
     ONE_MORE_AFTER,
+    ORDINAL_SUFFIXES,
+    ORDINALS,
     ORIGIN_PREPOSITIONS,
     PARTITIVE_DETERMINERS,
     PEOPLE,
@@ -771,7 +772,12 @@ def one_among(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
     return out
 
 
-ORDINAL = re.compile(r"(?:first|second|third|\w+th|\d+(?:st|nd|rd|th))$")
+def _ordinal(lows: list[str], k: int) -> bool:
+    """ "eighth", "8th" (one token, or "8" and "th")."""
+    w = lows[k]
+    if w in ORDINALS or w[:1].isdigit() and w.lstrip("0123456789") in ORDINAL_SUFFIXES:
+        return True
+    return w in ORDINAL_SUFFIXES and k >= 1 and lows[k - 1].isdigit()
 
 
 def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
@@ -781,7 +787,7 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
     for j in range(n - 3):
         if lows[j] != "death" or lows[j + 1] != "of" or lows[j + 2] not in ARTICLES:
             continue
-        if any(ORDINAL.match(w) for w in lows[max(0, j - 3) : j]):
+        if any(_ordinal(lows, k) for k in range(max(0, j - 3), j)):
             continue  # "the eighth confirmed death of a general": a count of deaths told before
         k = j + 3
         while (
