@@ -15,7 +15,7 @@ import logging
 
 from .claims import claim_flags, claim_series, claimant_table, reference_table
 from .extract import EXTRACTION_VERSION, Frames, extract
-from .ingest import IngestSummary, ingest
+from .ingest import IngestOptions, IngestSummary, ingest
 from .items import read_items
 from .query import Filters
 from .readers import InputError
@@ -27,6 +27,7 @@ __all__ = [
     "SCHEMAS",
     "Filters",
     "Frames",
+    "IngestOptions",
     "IngestSummary",
     "InputError",
     "SchemaError",

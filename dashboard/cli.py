@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _ingest(args) -> int:
     from .extractors.topics import load_taxonomy
-    from .ingest import ingest
+    from .ingest import IngestOptions, ingest
 
     if args.engine == "dask":
         from functools import partial
@@ -118,10 +118,7 @@ def _ingest(args) -> int:
     elif args.scheduler:
         raise ValueError("--scheduler needs --engine dask")
     columns = {k[4:]: v for k, v in vars(args).items() if k.startswith("col_") and v}
-    store = Store(args.store)
-    summary = ingest(
-        args.paths,
-        store=store,
+    options = IngestOptions(
         as_of=args.as_of,
         format=args.format,
         columns=columns or None,
@@ -129,6 +126,8 @@ def _ingest(args) -> int:
         discover=not args.no_discover,
         progress=not args.quiet,
     )
+    store = Store(args.store)
+    summary = ingest(args.paths, store=store, options=options)
     status = 0
     if summary.rejected:
         rejects = store.frame("rejects")

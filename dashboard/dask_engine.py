@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -33,10 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .extract import extract_chunk
-from .extractors.topics import load_taxonomy
-from .ingest import Deduper, IngestSummary, copies_table, files_to_read, finish
-from .items import CHUNK_SIZE, ReadReport, iter_item_chunks
-from .normalise import to_reference_date
+from .ingest import IngestOptions, IngestRun, IngestSummary, copies_table
+from .items import ReadReport, iter_item_chunks
 from .schema import from_arrow, to_arrow
 from .store import DEFAULT_STORE, TABLES, Store
 
@@ -122,17 +119,12 @@ def ingest_dask(
     paths,
     *,
     store: Store | str | Path = DEFAULT_STORE,
-    as_of=None,
-    format: str | None = None,
-    columns: dict | None = None,
-    taxonomy=None,
-    discover: bool = True,
-    progress: bool = False,
-    chunk_size: int = CHUNK_SIZE,
+    options: IngestOptions | None = None,
     scheduler: str | None = None,
     client=None,
+    **fields,
 ) -> IngestSummary:
-    """:func:`~dashboard.ingest.ingest` on a Dask cluster; same arguments, same store.
+    """:func:`~dashboard.ingest.ingest` on a Dask cluster; same options, same store.
 
     Parameters
     ----------
@@ -144,71 +136,57 @@ def ingest_dask(
     --------
     >>> ingest_dask(["../shared/corpus"], store="data/store")  # doctest: +SKIP
     """
-    started = time.perf_counter()
-    as_of = to_reference_date(as_of)
-    store = store if isinstance(store, Store) else Store(store)
-    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
-    options = {"as_of": as_of, "format": format, "columns": columns, "chunk_size": chunk_size}
-    summary = IngestSummary()
-    batch = store.begin()  # the writer lock: what is stored is read after waiting for it
-    staging = STAGING.format(batch=batch.number)
-    root = str(store.root.resolve())
+    run = IngestRun(store, IngestOptions.of(options, **fields))
     cluster = None
     if client is None:
         client, cluster = _client(scheduler)
+    staging = root = None
     try:
-        store.check_columns()
-        deduper = Deduper(store)
-        todo = files_to_read(paths, store, summary)
-        reads = client.gather(
-            [
-                client.submit(read_partition, root, staging, batch.number, i, str(p), options)
-                for i, (p, _) in enumerate(todo)
-            ]
-        )
-        # Dedupe on the driver, in file order, as the local engine does chunk by chunk.
-        jobs = []
-        for i, ((path, digest), read) in enumerate(zip(todo, reads, strict=True)):
-            batch.parts.setdefault("rejects", []).extend(read["rejects"])
-            for rel in read["figures"]:
-                staged = from_arrow(pq.read_table(Path(root) / rel), "casualties")
-                store.append(batch, "casualties", deduper.fresh_figures(staged))
-            for n, chunk in enumerate(read["chunks"]):
-                fresh = deduper.fresh(pd.Series(chunk["ids"], dtype=object))
-                summary.new += int(fresh.sum())
-                jobs.append(
-                    client.submit(
-                        extract_partition,
-                        root,
-                        batch.number,
-                        f"f{i:05d}-{n:04d}",
-                        chunk["rel"],
-                        fresh.tolist(),
-                        taxonomy,
-                        pure=False,
-                    )
-                )
-            summary.read += read["read"]
-            summary.rejected += read["rejected"]
-            summary.failed_files.extend(read["failed"])
-            if digest and not read["failed"]:
-                batch.files[digest] = {
-                    "path": str(path),
-                    "records": read["read"],
-                    "rejected": read["rejected"],
-                }
-        for written in client.gather(jobs):  # in chunk order: the parts list is ordered
-            for table, rel in written.items():
-                batch.parts.setdefault(table, []).append(rel)
-        finish(store, batch, summary, discover=discover, as_of=as_of, engine="dask")
-    except BaseException:
-        store.abort(batch)
-        raise
+        with run:
+            staging = STAGING.format(batch=run.batch.number)
+            root = str(run.store.root.resolve())
+            jobs = _read_and_dedupe(run, client, root, staging, paths)
+            for written in client.gather(jobs):  # in chunk order: the parts list is ordered
+                for table, rel in written.items():
+                    run.batch.parts.setdefault(table, []).append(rel)
+            return run.finish(engine="dask")
     finally:
-        shutil.rmtree(Path(root) / staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(Path(root) / staging, ignore_errors=True)
         if cluster is not None:
             client.close()
             cluster.close()
-    summary.version = store.version
-    summary.seconds = time.perf_counter() - started
-    return summary
+
+
+def _read_and_dedupe(run: IngestRun, client, root: str, staging: str, paths) -> list:
+    """Pass 1 on the workers, then the dedupe on the driver in file order (as the local
+    engine does chunk by chunk); returns the pass-2 extraction futures, in chunk order."""
+    todo = run.files(paths)
+    number = run.batch.number
+    reads = client.gather(
+        [
+            client.submit(read_partition, root, staging, number, i, str(p), run.options.reading)
+            for i, (p, _) in enumerate(todo)
+        ]
+    )
+    jobs = []
+    for i, ((path, digest), read) in enumerate(zip(todo, reads, strict=True)):
+        run.batch.parts.setdefault("rejects", []).extend(read["rejects"])
+        for rel in read["figures"]:
+            run.add_figures(from_arrow(pq.read_table(Path(root) / rel), "casualties"))
+        for n, chunk in enumerate(read["chunks"]):
+            fresh = run.fresh(pd.Series(chunk["ids"], dtype=object))
+            jobs.append(
+                client.submit(
+                    extract_partition,
+                    root,
+                    number,
+                    f"f{i:05d}-{n:04d}",
+                    chunk["rel"],
+                    fresh.tolist(),
+                    run.options.taxonomy,
+                    pure=False,
+                )
+            )
+        run.file_read(path, digest, read["read"], read["rejected"], read["failed"])
+    return jobs

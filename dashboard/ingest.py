@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -109,54 +109,137 @@ def copies_table(duplicates: pd.DataFrame) -> pa.Table:
     )
 
 
-def files_to_read(paths, store: Store, summary: IngestSummary) -> list[tuple[Path, str | None]]:
-    """The input files with their content hash; files ingested before count as duplicates."""
-    seen_files = store.ingested_files()
-    todo = []
-    for path in input_paths(paths):
-        summary.files += 1
-        digest = file_digest(path) if path.is_file() else None
-        if digest and digest in seen_files:
-            records = seen_files[digest].get("records", 0)
-            summary.skipped_files.append(str(path))
-            summary.read += records
-            summary.duplicate += records
-            continue
-        todo.append((path, digest))
-    return todo
+@dataclass(frozen=True)
+class IngestOptions:
+    """What an ingest does, whichever engine runs it: the CLI's flags, the app's upload, a
+    watched source and a notebook each build one (``ingest(paths, as_of=...)`` is a
+    shorthand for ``ingest(paths, options=IngestOptions(as_of=...))``).
+
+    ``format``/``columns``: how to read the files (``dashboard.items``); ``taxonomy``: the
+    topic taxonomy (default: the bundled one); ``discover``: re-fit the corpus topics;
+    ``workers``: extraction processes of the local engine (default: one per core).
+    """
+
+    as_of: object = None
+    format: str | None = None
+    columns: dict | None = None
+    taxonomy: object = None
+    discover: bool = True
+    progress: bool = False
+    chunk_size: int = CHUNK_SIZE
+    workers: int | None = None
+
+    @classmethod
+    def of(cls, options: IngestOptions | None = None, **changes) -> IngestOptions:
+        return replace(options or cls(), **changes)
+
+    @property
+    def reading(self) -> dict:
+        """The keywords of :func:`dashboard.items.iter_item_chunks`."""
+        return {
+            "as_of": self.as_of,
+            "format": self.format,
+            "columns": self.columns,
+            "chunk_size": self.chunk_size,
+        }
 
 
-def finish(
-    store: Store,
-    batch,
-    summary: IngestSummary,
-    *,
-    discover: bool,
-    as_of,
-    stories_assigned: bool = False,
-    **extra,
-) -> None:
-    """Corpus-level steps, then the one atomic commit that makes the ingest visible.
-    ``stories_assigned``: the new items got their stories chunk by chunk as they were
-    written (the local engine); else they get them here, from the stored texts."""
-    summary.duplicate = summary.read - summary.new
-    if discover and summary.new:
-        _discover(store, batch)
-    if summary.new and not stories_assigned:
-        _cluster_stories(store, batch)
-    if summary.new or search_index.index_path(store) is None:
-        search_index.update_index(store, batch)
-    store.commit(
-        batch,
-        {
-            **asdict(summary),
-            **extra,
-            "extraction_version": EXTRACTION_VERSION,
-            "as_of": as_of.date().isoformat(),
-        },
-    )
-    if store.needs_compaction():  # many small ingests (a watched feed) make many parts
-        store.compact()
+class IngestRun:
+    """One ingest of files into a store; the engines differ only in how chunks are read
+    and extracted (here in a pool, or on Dask workers).
+
+    The run holds what they share: the writer batch (begun on entering ``with``, committed
+    by :meth:`finish`, aborted when anything raises), the summary, which items and dataset
+    figures are new, and which files were read.
+    """
+
+    def __init__(self, store: Store | str | Path, options: IngestOptions):
+        self.started = time.perf_counter()
+        as_of = to_reference_date(options.as_of)  # a bad --as-of fails before anything is read
+        taxonomy = options.taxonomy if options.taxonomy is not None else load_taxonomy()
+        self.options = replace(options, as_of=as_of, taxonomy=taxonomy)
+        self.store = store if isinstance(store, Store) else Store(store)
+        self.summary = IngestSummary()
+        self.batch = None
+
+    def __enter__(self) -> IngestRun:
+        self.batch = self.store.begin()  # the writer lock: what is stored is read after it
+        try:
+            self.store.check_columns()  # never mix parts of two extraction versions
+            self.deduper = Deduper(self.store)
+        except BaseException:
+            self.store.abort(self.batch)
+            raise
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is not None:
+            self.store.abort(self.batch)
+
+    def append(self, table: str, frame) -> None:
+        self.store.append(self.batch, table, frame)
+
+    def files(self, paths) -> list[tuple[Path, str | None]]:
+        """The input files with their content hash; files ingested before count as
+        duplicates and are not read again."""
+        seen_files = self.store.ingested_files()
+        todo = []
+        for path in input_paths(paths):
+            self.summary.files += 1
+            digest = file_digest(path) if path.is_file() else None
+            if digest and digest in seen_files:
+                records = seen_files[digest].get("records", 0)
+                self.summary.skipped_files.append(str(path))
+                self.summary.read += records
+                self.summary.duplicate += records
+                continue
+            todo.append((path, digest))
+        return todo
+
+    def add_figures(self, figures: pd.DataFrame) -> None:
+        """A chunk's dataset figures, those of records not stored before."""
+        self.append("casualties", self.deduper.fresh_figures(figures))
+
+    def fresh(self, ids: pd.Series) -> np.ndarray:
+        """Which of a chunk's items are new (counted), in input order."""
+        mask = self.deduper.fresh(ids)
+        self.summary.new += int(mask.sum())
+        return mask
+
+    def file_read(self, path: Path, digest: str | None, read: int, rejected: int, failed):
+        """Count a file's records; remember a fully read file so it is not read again."""
+        self.summary.read += read
+        self.summary.rejected += rejected
+        self.summary.failed_files.extend(failed)
+        if digest and not failed:
+            self.batch.files[digest] = {"path": str(path), "records": read, "rejected": rejected}
+
+    def finish(self, *, stories_assigned: bool = False, **extra) -> IngestSummary:
+        """Corpus-level steps, then the one atomic commit that makes the ingest visible.
+        ``stories_assigned``: the new items got their stories chunk by chunk as they were
+        written (the local engine); else they get them here, from the stored texts."""
+        store, batch, summary = self.store, self.batch, self.summary
+        summary.duplicate = summary.read - summary.new
+        if self.options.discover and summary.new:
+            _discover(store, batch)
+        if summary.new and not stories_assigned:
+            _cluster_stories(store, batch)
+        if summary.new or search_index.index_path(store) is None:
+            search_index.update_index(store, batch)
+        store.commit(
+            batch,
+            {
+                **asdict(summary),
+                **extra,
+                "extraction_version": EXTRACTION_VERSION,
+                "as_of": self.options.as_of.date().isoformat(),
+            },
+        )
+        if store.needs_compaction():  # many small ingests (a watched feed) make many parts
+            store.compact()
+        summary.version = store.version
+        summary.seconds = time.perf_counter() - self.started
+        return summary
 
 
 def extract_with_bands(items: pd.DataFrame, taxonomy) -> tuple[Frames, pd.DataFrame]:
@@ -216,83 +299,49 @@ def ingest(
     paths,
     *,
     store: Store | str | Path = DEFAULT_STORE,
-    as_of=None,
-    format: str | None = None,
-    columns: dict | None = None,
-    taxonomy=None,
-    discover: bool = True,
-    progress: bool = False,
-    chunk_size: int = CHUNK_SIZE,
-    workers: int | None = None,
+    options: IngestOptions | None = None,
+    **fields,
 ) -> IngestSummary:
     """Read ``paths`` into ``store``; return counts of what was read, new, duplicate, rejected.
 
-    Nothing becomes visible until the whole ingest succeeded (one atomic manifest write).
-    ``workers`` processes extract chunks in parallel (default: one per core); reading,
-    de-duplication and writing stay in this process, in input order.
+    ``options`` (or its fields as keywords: ``as_of=``, ``discover=``, ...) say how; see
+    :class:`IngestOptions`. Nothing becomes visible until the whole ingest succeeded (one
+    atomic manifest write). ``workers`` processes extract chunks in parallel (default: one
+    per core); reading, de-duplication and writing stay in this process, in input order.
     """
-    started = time.perf_counter()
-    as_of = to_reference_date(as_of)  # a bad --as-of fails before anything is read
-    store = store if isinstance(store, Store) else Store(store)
-    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
-    summary = IngestSummary()
-    batch = store.begin()  # the writer lock: what is stored is read after waiting for it
-    extractor = _Extractor(workers if workers is not None else os.cpu_count() or 1)
-    bar = tqdm(unit=" items", disable=not progress, desc="ingest")
+    run = IngestRun(store, IngestOptions.of(options, **fields))
+    opts = run.options
+    extractor = _Extractor(opts.workers if opts.workers is not None else os.cpu_count() or 1)
+    bar = tqdm(unit=" items", disable=not opts.progress, desc="ingest")
 
     def write(result: tuple[Frames, pd.DataFrame]) -> None:
         frames, bands = result
         for table, frame in frames.as_dict().items():
             if table != "discovered_topics":
-                store.append(batch, table, frame)
-        _assign_stories(store, batch, list(frames.items["item_id"]), bands)
+                run.append(table, frame)
+        _assign_stories(run.store, run.batch, list(frames.items["item_id"]), bands)
 
     try:
-        store.check_columns()  # never mix parts of two extraction versions in one table
-        deduper = Deduper(store)
-        for path, digest in files_to_read(paths, store, summary):
-            report = ReadReport()
-            for chunk in iter_item_chunks(
-                [path],
-                as_of=as_of,
-                format=format,
-                columns=columns,
-                chunk_size=chunk_size,
-                report=report,
-            ):
-                store.append(batch, "rejects", chunk.rejects)
-                store.append(batch, "casualties", deduper.fresh_figures(chunk.figures))
-                items = chunk.items
-                fresh = deduper.fresh(items["item_id"])
-                if not fresh.all():
-                    store.append(batch, "copies", copies_table(items[~fresh]))
-                new_items = items[fresh]
-                summary.new += len(new_items)
-                if not new_items.empty:
-                    for result in extractor.submit(new_items, taxonomy):
-                        write(result)
-                bar.update(int(items["n_copies"].sum()))
-            summary.read += report.read
-            summary.rejected += report.rejected
-            summary.failed_files.extend(report.failed_files)
-            if digest and not report.failed_files:
-                batch.files[digest] = {
-                    "path": str(path),
-                    "records": report.read,
-                    "rejected": report.rejected,
-                }
-        for result in extractor.drain():
-            write(result)
-        finish(store, batch, summary, discover=discover, as_of=as_of, stories_assigned=True)
-    except BaseException:
-        store.abort(batch)
-        raise
+        with run:
+            for path, digest in run.files(paths):
+                report = ReadReport()
+                for chunk in iter_item_chunks([path], report=report, **opts.reading):
+                    run.append("rejects", chunk.rejects)
+                    run.add_figures(chunk.figures)
+                    fresh = run.fresh(chunk.items["item_id"])
+                    if not fresh.all():
+                        run.append("copies", copies_table(chunk.items[~fresh]))
+                    if fresh.any():
+                        for result in extractor.submit(chunk.items[fresh], opts.taxonomy):
+                            write(result)
+                    bar.update(int(chunk.items["n_copies"].sum()))
+                run.file_read(path, digest, report.read, report.rejected, report.failed_files)
+            for result in extractor.drain():
+                write(result)
+            return run.finish(stories_assigned=True)
     finally:
         extractor.close()
         bar.close()
-    summary.version = store.version
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _cluster_stories(store: Store, batch) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import search_index
 from dashboard.dask_engine import ingest_dask
-from dashboard.ingest import ingest
+from dashboard.ingest import IngestOptions, ingest
 from dashboard.store import TABLES, Store
 
 distributed = pytest.importorskip("distributed")
@@ -67,8 +67,9 @@ def _frame(store: Store, table: str) -> pd.DataFrame:
 def test_dask_engine_writes_the_local_store(sample_files, client, tmp_path):
     local, dask = Store(tmp_path / "local"), Store(tmp_path / "dask")
     # Small chunks: several partitions per file, duplicates across chunks and files.
-    a = ingest(sample_files, store=local, as_of="2024-11-15", chunk_size=120)
-    b = ingest_dask(sample_files, store=dask, as_of="2024-11-15", chunk_size=120, client=client)
+    options = IngestOptions(as_of="2024-11-15", chunk_size=120)  # one options object, both
+    a = ingest(sample_files, store=local, options=options)
+    b = ingest_dask(sample_files, store=dask, options=options, client=client)
     assert (b.read, b.new, b.duplicate, b.rejected) == (a.read, a.new, a.duplicate, a.rejected)
     assert a.new > 1000 and a.duplicate > 0
     assert local.manifest()["files"].keys() == dask.manifest()["files"].keys()

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import SEED, SEED_AS_OF
 
-from dashboard.ingest import ingest
+from dashboard.ingest import IngestOptions, ingest
 from dashboard.schema import ITEMS, SchemaError
 from dashboard.store import Store
 
@@ -40,6 +40,18 @@ def test_ingest_seed_summary_and_frames(seed_store):
     assert con.execute("select count(*) from items").fetchone()[0] == 10
     for view in ("casualties", "events", "entities", "topics", "rejects", "discovered_topics"):
         con.execute(f"select * from {view} limit 1").fetchall()
+
+
+def test_ingest_options_as_an_object_or_keywords(tmp_path):
+    store = Store(tmp_path / "store")
+    with pytest.raises(TypeError, match="chunksize"):  # a misspelt option, before any read
+        ingest([SEED], store=store, chunksize=10)
+    assert store.version == 0
+    # a keyword overrides the options object's field
+    options = IngestOptions(as_of="2020-01-01", discover=False)
+    summary = ingest([SEED], store=store, options=options, as_of=SEED_AS_OF)
+    assert summary.new == 10
+    assert store.manifest()["batches"][-1]["as_of"] == SEED_AS_OF
 
 
 def test_reingest_adds_nothing(seed_store, tmp_path):
@@ -166,7 +178,7 @@ def test_a_store_of_an_older_extraction_version_is_refused_clearly(tmp_path):
     """Parts without this version's columns are never mixed with new ones, nor half read."""
     import pyarrow.parquet as pq
 
-    from dashboard.ingest import ingest
+    from dashboard.ingest import IngestOptions, ingest
     from dashboard.store import Store, StoreError
 
     store = Store(tmp_path / "store")

@@ -38,7 +38,7 @@ from dashboard.store import Store
 ingest_module = importlib.import_module("dashboard.ingest")  # not the function of that name
 
 OPTS = json.loads(sys.argv[1])
-real_extract, real_finish = ingest_module.extract_with_bands, ingest_module.finish
+real_extract, real_finish = ingest_module.extract_with_bands, ingest_module.IngestRun.finish
 
 
 def slow_extract(items, taxonomy=None):  # runs in the pool's workers
@@ -59,7 +59,7 @@ if __name__ == "__main__":
     if OPTS.get("slow_extract"):
         ingest_module.extract_with_bands = slow_extract
     if OPTS.get("slow_finish"):
-        ingest_module.finish = slow_finish
+        ingest_module.IngestRun.finish = slow_finish
     if OPTS["action"] == "compact":
         print("version", Store(OPTS["store"]).compact())
     else:
