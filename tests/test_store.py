@@ -178,7 +178,7 @@ def test_a_store_of_an_older_extraction_version_is_refused_clearly(tmp_path):
     """Parts without this version's columns are never mixed with new ones, nor half read."""
     import pyarrow.parquet as pq
 
-    from dashboard.ingest import IngestOptions, ingest
+    from dashboard.ingest import ingest
     from dashboard.store import Store, StoreError
 
     store = Store(tmp_path / "store")

@@ -44,9 +44,12 @@ from .vocabulary import (
     CLAUSE_END,
     CUMULATIVE_FROM,
     FIGHTING_WORDS,
+    FORCE_WORDS,
+    HEDGE_WORDS,
     IN_ACTION,
     LIST_FILLERS,
     LOSSES,
+    LOST_WORDS,
     MILITARY_NOUNS,
     MILITARY_TITLES,
     MILITARY_WORDS,
@@ -167,6 +170,10 @@ class Cues:
         return any(lows[k] in PEOPLE and lows[k] not in REFERENTIAL for k in self.fig.np)
 
 
+# "by" inside an attacker phrase: what follows it is the attacker.
+BY_WORD = re.compile(r"\bby\s+", re.I)
+
+
 # --- side ---------------------------------------------------------------------------------
 
 
@@ -216,10 +223,19 @@ def _side_agent_subject(c: Cues) -> str | None:
 
 
 def _side_owner(c: Cues) -> str | None:
-    """ "Russia has suffered 300 casualties", "APU lost 40" (no people named)."""
+    """ "Russia has suffered 300 casualties", "APU lost 40" (no people named), "APU ...
+    lost more than 300 people killed" (the figure is what was lost)."""
     if c.fig.kind == "killed_or_injured" or c.sentence.owner and not c.fig.np:
         return c.sentence.owner
-    return None
+    return c.sentence.owner if _object_of_lost(c) else None
+
+
+def _object_of_lost(c: Cues) -> bool:
+    """The figure stands right after "lost", but for a hedge ("lost more than 300")."""
+    lows, k = c.sentence.lows, c.fig.first - 1
+    while k >= 0 and c.fig.first - k <= 3 and lows[k] in HEDGE_WORDS:
+        k -= 1
+    return k >= 0 and lows[k] in LOST_WORDS
 
 
 def _side_previous_figure(c: Cues) -> str | None:
@@ -319,6 +335,8 @@ def agent_side(sentence: str, enemy: str = "russia") -> str | None:
             words = m.group(group)
             if not words:
                 continue
+            # "shelling of LPR cities by Ukrainian army": the attacker follows the last "by"
+            words = BY_WORD.split(words)[-1]
             if words.lower() in SIDE_ENEMY:
                 return enemy
             side = words_side(words)
@@ -386,7 +404,7 @@ def np_group(lows: list[str], np: list[int]) -> str:
             return "military"
         if words[i] in CIVILIAN_NOUNS:
             # "military man", "army medic": a force word before the person makes them military
-            return "military" if i and words[i - 1] in MILITARY_WORDS else "civilian"
+            return "military" if i and words[i - 1] in FORCE_WORDS else "civilian"
     if any(w in MILITARY_WORDS for w in words):
         return "military"
     if any(w in MILITARY_TITLES for w in words):

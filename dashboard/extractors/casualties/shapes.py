@@ -843,10 +843,11 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
         if lows[m] not in SINGULAR_KIND or m in used:
             continue
         if _adjective_of_one(lows, m) and not used.intersection((m - 1, m + 1)):
+            first = max(m - 1, 0)  # the article, if any
             out.append(
-                Figure(1, None, SINGULAR_KIND[lows[m]], m - 1, m + 1, [m + 1], singular=True)
+                Figure(1, None, SINGULAR_KIND[lows[m]], first, m + 1, [m + 1], singular=True)
             )
-            used.update((m - 1, m, m + 1))
+            used.update(range(first, m + 2))
             continue
         if _active_or_compound(lows, m):
             continue
@@ -911,11 +912,12 @@ def _before_origin(toks: list[Token], lows: list[str], j: int) -> int:
 
 
 def _adjective_of_one(lows: list[str], m: int) -> bool:
-    """ "there is a dead person", "a wounded soldier was evacuated": one person."""
+    """ "there is a dead person", "a wounded soldier was evacuated", a headline's "Wounded
+    man removed from ...": one person."""
     n = len(lows)
     return (
-        1 <= m < n - 1
-        and lows[m - 1] in ARTICLES
+        0 <= m < n - 1
+        and (m == 0 or lows[m - 1] in ARTICLES)
         and lows[m + 1] in SINGULAR
         and (m + 2 >= n or lows[m + 2] not in POSSESSIVE_TAILS)
     )

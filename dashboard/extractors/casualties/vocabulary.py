@@ -96,6 +96,10 @@ HEDGE_ONE = words("hedge_one")
 HEDGE_TWO = frozenset(tuple(pair) for pair in _WORDS["hedge_two"])
 HEDGE_THREE_FIRST = words("hedge_three_first")
 HEDGE_THREE_LAST = words("hedge_three_last")
+# Every word of a hedge, in any position ("more than", "up to", "about").
+HEDGE_WORDS = (
+    HEDGE_ONE | HEDGE_THREE_FIRST | HEDGE_THREE_LAST | {w for pair in HEDGE_TWO for w in pair}
+)
 NOISE_AFTER = words("noise_after")
 NOISE_BEFORE = words("noise_before")
 AGE_WORDS = words("age_words")
@@ -171,6 +175,7 @@ EXCHANGE = re.compile(
 
 CIVILIAN_WORDS = words("civilian_words")
 MILITARY_WORDS = words("military_words")
+FORCE_WORDS = words("force_words")
 OCCUPIER_WORDS = words("occupier_words")
 OWNER_MILITARY = re.compile(_alternatives("owner_military"), re.I)
 
@@ -233,7 +238,7 @@ TARGET = re.compile(
 )
 # "Russia has suffered ...": the subject that owns the losses.
 OWNER = re.compile(
-    r"\b(?P<o>[\w'’\-]+(?:\s+[\w'’\-]+){0,4}?)\s+(?:has|have|had)?\s*(?:suffered|sustained|lost|suffers|loses)\b"
+    r"\b(?P<o>[\w'’\-]+(?:\s+[\w'’\-]+){0,6}?)\s+(?:has|have|had)?\s*(?:suffered|sustained|lost|suffers|loses)\b"
     r"|\blosses\s+of\s+(?:the\s+)?(?P<p>[\w'’\-]+(?:\s+[\w'’\-]+){0,3})"
     # "Russia has about 70 to 80,000 losses": the holder of a count of losses
     r"|\b(?P<q>[\w'’\-]+(?:\s+[\w'’\-]+){0,2}?)\s+(?:has|have|had)\s+(?:had\s+)?"
