@@ -374,11 +374,17 @@ def discovered_topics(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     return _df(con, sql, params)
 
 
+# How many figures the casualty table shows at most (the latest).
+FIGURES_SHOWN = 5000
+
+
 # -- casualties -----------------------------------------------------------------------------
 def casualty_figures(
-    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5000
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int | None = None
 ) -> pd.DataFrame:
-    """Every casualty figure of the filtered items, with its item's title and date."""
+    """The latest ``limit`` (default :data:`FIGURES_SHOWN`) casualty figures of the filtered
+    items, with their item's title and date (:func:`figure_total` counts them all)."""
+    limit = FIGURES_SHOWN if limit is None else limit
     cte, params = _filtered(con, filters)
     cwhere, cparams = filters.where("figure", "c")
     # Pick the rows on narrow keys first, then fetch their sentences: sorting every
@@ -398,6 +404,16 @@ def casualty_figures(
          AND c.record_ref IS NOT DISTINCT FROM k.record_ref
     ORDER BY k.d DESC NULLS LAST, c.item_id, c.start"""
     return _df(con, sql, params + cparams)
+
+
+def figure_total(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many figures the filters keep: :func:`casualty_figures` returns the latest of
+    them only, so a page says how many it leaves out."""
+    cte, params = _filtered(con, filters)
+    cwhere, cparams = filters.where("figure", "c")
+    sql = f"""WITH {cte}
+    SELECT count(*) FROM casualties c JOIN f ON f.item_key = c.item_key WHERE {cwhere}"""
+    return con.execute(sql, params + cparams).fetchall()[0][0]
 
 
 def casualties_over_time(

@@ -133,6 +133,21 @@ def test_a_query_string_restores_the_filters(corpus_store, monkeypatch):
     )
 
 
+def test_the_casualty_table_says_how_many_figures_it_leaves_out(corpus_store, monkeypatch):
+    import streamlit as st
+
+    from dashboard import views
+
+    monkeypatch.setattr(views, "FIGURES_SHOWN", 40)
+    st.cache_data.clear()  # views cached by other tests hold the full table
+    at = _ok(_app(corpus_store, monkeypatch).switch_page("app_pages/casualties.py").run())
+    st.cache_data.clear()
+    con = Store(getattr(corpus_store, "root", corpus_store)).connect()
+    total = views.figure_total(con, views.default_filters(con))
+    captions = " ".join(c.value for c in at.caption)
+    assert total > 40 and f"{total:,} figures, the latest 40 in the table" in captions
+
+
 def test_reset_clears_filters_and_url(seed_store, monkeypatch):
     at = _ok(_app(seed_store, monkeypatch, {"side": "russia", "q": "drone"}))
     assert at.text_input(key="f_q").value == "drone"

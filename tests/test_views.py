@@ -50,6 +50,15 @@ def test_casualty_views_obey_side_and_kind(seed):
     assert set(killed["kind"]) == {"killed"}
 
 
+def test_figure_total_counts_what_the_table_leaves_out(big):
+    everything = views.casualty_figures(big, Filters(), limit=1_000_000)
+    assert views.figure_total(big, Filters()) == len(everything) > 10
+    latest = views.casualty_figures(big, Filters(), limit=10)
+    assert len(latest) == 10 and latest["date"].min() >= everything["date"].quantile(0.5)
+    russia = Filters(sides=("russia",))
+    assert views.figure_total(big, russia) == len(views.casualty_figures(big, russia))
+
+
 def test_over_time_keeps_measures_apart(big):
     # Single-event figures are summed; nothing else is in that sum.
     frame = views.casualties_over_time(big, Filters(), freq="month")

@@ -8,9 +8,11 @@ st.title("Casualty figures")
 filters = state.current_filters()
 if layout.require_data():
     figures = state.view("casualty_figures", filters)
+    total = state.view("figure_total", filters)
+    shown = "" if total == len(figures) else f", the latest {len(figures):,} in the table"
     st.caption(
-        f"{len(figures):,} figures · {markup.escape_markdown(filters.describe('figure'))} · the figure "
-        "is marked »like this« in its sentence; select a row to see it highlighted."
+        f"{total:,} figures{shown} · {markup.escape_markdown(filters.describe('figure'))} · the "
+        "figure is marked »like this« in its sentence; select a row to see it highlighted."
     )
     picked = layout.figures_table(figures)
     if picked is not None:
