@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python benchmarks/casualty_quality.py [--errors dev|holdout|seed]``
 
 The dev set's texts go through ``dashboard.extract_chunk`` as one items frame (so scope and
-on-topic are those the store gets). Figures are matched on (item, value, kind) as multisets.
+on-topic are those the store gets), with the coordinates of their record where it has some
+(CIR and UCDP events, looked up in ../shared/corpus). Figures are matched on (item, value, kind) as multisets.
 A labelled figure with ``required: false`` is forgiven when missed and not a false positive
 when found. Rows without a value (mentions such as "suffered casualties") are not scored.
 Side, group, per, scope and claimant accuracy are measured on matched figures (claimant: both
@@ -16,6 +17,7 @@ headline rows (d000–d236) and the paragraph passages (d237 on) apart, and the 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import sys
@@ -123,12 +125,55 @@ def score(cases):
 FIRST_PASSAGE = 237
 
 
-def extracted(texts: list[str], as_of: date | None) -> tuple[list[list[dict]], list[bool]]:
+# Records that carry coordinates (a CIR event, a UCDP event): the row's source id, its
+# coordinate columns, and the text column the row was taken from (checked, so a row whose
+# record has changed gets none).
+RECORD_FILES = {
+    "cir": ("cir_events.csv", None, ("lat", "lon"), "brief description"),
+    "ucdp": ("ucdp_ukraine_events.csv", "id", ("latitude", "longitude"), "source_headline"),
+}
+
+
+def record_coordinates(rows: list[dict]) -> list[tuple[float | None, float | None]]:
+    """Each row's record's coordinates, as the store's items get them (a record inside the
+    war's theatre is on topic, and its figures this war's); (None, None) when the record is
+    not found or ../shared is absent."""
+    records = {}
+    for source, (name, key, _, _) in RECORD_FILES.items():
+        path = SHARED / "corpus" / name
+        if path.exists():
+            with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+                found = list(csv.DictReader(fh))
+            records[source] = {(r[key] if key else str(i)): r for i, r in enumerate(found)}
+    out = []
+    for row in rows:
+        record = records.get(row["source"], {}).get(str(row["source_id"]))
+        _, _, (lat, lon), text = RECORD_FILES.get(row["source"], (None, None, (0, 0), ""))
+        if record is None or record[text].strip()[:20] != row["text"].strip()[:20]:
+            out.append((None, None))
+            continue
+        out.append((_float(record[lat]), _float(record[lon])))
+    return out
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def extracted(
+    texts: list[str], as_of: date | None, coordinates: list | None = None
+) -> tuple[list[list[dict]], list[bool]]:
     """Figures and on-topic flags of each text, as the store would get them."""
     n = len(texts)
+    lat, lon = zip(*coordinates, strict=True) if coordinates else ([None] * n, [None] * n)
     items = pd.DataFrame(
         {
             **{name: [None] * n for name in ITEMS.names},
+            "lat": list(lat),
+            "lon": list(lon),
             "item_id": [f"t{i}" for i in range(n)],
             "text": texts,
             "published": [pd.NaT] * n,
@@ -157,7 +202,7 @@ def devset_rows() -> list[dict]:
 
 def extract_rows(rows) -> dict[str, tuple[list[dict], bool]]:
     """Row id -> (figures, on_topic), from one extraction over the rows."""
-    figures, on_topic = extracted([r["text"] for r in rows], None)
+    figures, on_topic = extracted([r["text"] for r in rows], None, record_coordinates(rows))
     pairs = zip(figures, on_topic, strict=True)
     return {r["id"]: pair for r, pair in zip(rows, pairs, strict=True)}
 

@@ -91,12 +91,11 @@ def test_devset_quality_gate():
     assert holdout["f1"] >= 0.89, "held-back F1 fell"  # its errors are not to be read
     assert headlines["accuracy"]["side"][0] >= 0.84
     assert paragraphs["accuracy"]["side"][0] >= 0.80
-    # the dev split grew by 140 fresh rows (stop 23): CIR descriptions naming no place,
-    # whose group a reader infers ("2 fatalities" in an ambulance) and whose scope the store
-    # takes from the record's coordinates, which the dev rows do not carry
-    assert headlines["accuracy"]["group"][0] >= 0.91
+    # the dev split grew by 230 fresh rows (stop 23), many CIR descriptions naming no
+    # people noun, whose group a reader infers ("2 fatalities" in an ambulance)
+    assert headlines["accuracy"]["group"][0] >= 0.90
     assert paragraphs["accuracy"]["per"][0] >= 0.90
-    assert paragraphs["accuracy"]["scope"][0] >= 0.92
+    assert paragraphs["accuracy"]["scope"][0] >= 0.95
 
 
 @pytest.mark.parametrize(
@@ -284,6 +283,13 @@ def test_a_dateline_is_not_a_claimant():
         ("The army lost 15 tanks and destroyed 21 aircraft.", []),
         ("The death toll rose to three.", [(3, "killed")]),
         ("Global alarm over Ukraine fighting as death toll hits 19", [(19, "killed")]),
+        ("Russia military deaths pass 36k as Putin's gains exact heavy toll", [(36000, "killed")]),
+        ("They killed half a hundred soldiers in a battle.", [(50, "killed")]),
+        ("Ukrainian military captures three militiamen", [(3, "captured")]),
+        ("Two Canadians die in shooting at a resort", [(2, "killed")]),
+        # a wounded person who dies later in the clause is one dead, not one wounded
+        ("Female civilian wounded in Ukrainian shelling attack dies", [(1, "killed")]),
+        ("A soldier was wounded and a civilian died.", [(1, "injured"), (1, "killed")]),
         ("A Russian missile killed a civilian in Kharkiv.", [(1, "killed")]),
         (
             "The shelling killed two residents and injured 14 more.",
@@ -633,7 +639,8 @@ def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):
         ("Russia confirmed with regret the death of a general", [(1, "killed", "military")]),
         # a nationality before equipment is the equipment's
         ("SBU special forces destroyed six Russian tanks overnight", []),
-        ("Ukrainian forces eliminated 50 Russians in Bakhmut", [(50, "killed", "unknown")]),
+        # the verbs of the defence ministries count fighters
+        ("Ukrainian forces eliminated 50 Russians in Bakhmut", [(50, "killed", "military")]),
         # "bodies" that are organisations
         ("Three Russian bodies linked to the weapons programme were sanctioned", []),
         ("DPR hands over 2 Ukraine’s military bodies to Kiev", [(2, "killed", "military")]),
@@ -752,6 +759,15 @@ def test_a_raw_claimant_speaks_for_the_party_its_words_name(text, side):
         ("Russian soldier taken prisoner", [(1, "military")]),
         # a republic before its residents does not make them soldiers
         ("Two DPR residents die in shelling", [(2, "civilian")]),
+        # the adjective's person noun after the side words: one soldier, not "soldiers"
+        ("Wounded russian soldier brought to hospital", [(1, "military")]),
+        ("Captured Russian soldiers in Krasnopillya", []),
+        # "deceased" is "dead"
+        ("Two deceased civilians on the street", [(2, "civilian")]),
+        # one person's body
+        ("Crushed car with a driver's body inside in Bucha.", [(1, "unknown")]),
+        ("The body of a woman was found in the river.", [(1, "civilian")]),
+        ("A soldier's body armour stopped the bullet.", []),
     ],
 )
 def test_one_person_joined_or_named_by_an_adjective(text, expected):

@@ -217,7 +217,9 @@ def _read_fraction(toks: list[Token], i: int) -> tuple[int, int] | None:
         k += 1
     if words[k : k + 1] in (["a"], ["an"]):
         k += 1
-    if k < len(words) and words[k] in SCALES and words[k] != "hundred":
+    # "half a hundred" (50) is common in translated Ukrainian reports; other fractions of a
+    # hundred are not said
+    if k < len(words) and words[k] in SCALES and (words[k] != "hundred" or share == 0.5):
         return int(share * SCALES[words[k]]), i + k + 1
     return None
 

@@ -448,6 +448,12 @@ def _group_nationals_in_fighting(c: Cues, side: str | None) -> str | None:
     return None
 
 
+def _group_enemy_verb(c: Cues, side: str | None) -> str | None:
+    """ "46 Russians eliminated", "destroyed up to 80 militants": the verbs of the defence
+    ministries' reports count the enemy's fighters."""
+    return "military" if c.fig.enemy_verb else None
+
+
 GroupRule = Callable[[Cues, "str | None"], "str | None"]
 GROUP_RULES: tuple[tuple[str, GroupRule], ...] = (
     ("previous_figure", _group_previous_figure),
@@ -455,6 +461,7 @@ GROUP_RULES: tuple[tuple[str, GroupRule], ...] = (
     ("owner", _group_owner),
     ("in_action", _group_in_action),
     ("nationals_in_fighting", _group_nationals_in_fighting),
+    ("enemy_verb", _group_enemy_verb),
 )
 
 

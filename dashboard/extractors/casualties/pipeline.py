@@ -30,6 +30,7 @@ from .attributes import (
 from .shapes import (
     Figure,
     backward,
+    body_of_one,
     death_of_one,
     ends_before,
     families,
@@ -139,7 +140,7 @@ def _sentence_figures(
     numbers = _numbers(text, toks, lows)
     figs, pending = _number_figures(sentence, toks, lows, numbers, used)
     singles = object_one(toks, lows, used) + one_among(toks, lows, used)
-    singles += death_of_one(toks, lows, used)
+    singles += death_of_one(toks, lows, used) + body_of_one(toks, lows, used)
     singles += singulars(toks, lows, used)
     for p_num, p_np, _ in pending:  # "Three militants, civilian killed"
         head = next((f for f in singles if ends_before(p_num, p_np, f.first, lows)), None)

@@ -25,6 +25,8 @@ from .vocabulary import (
     BACKWARD_KIND,
     BACKWARD_PEOPLE,
     BODIES_AS_ORGANISATIONS,
+    BODY_NOT_AFTER,
+    BODY_NOUNS,
     CLAUSE_END,
     CLAUSE_END_STRONG,
     COMPOUND_PEOPLE,
@@ -34,6 +36,7 @@ from .vocabulary import (
     DEAD_WORDS,
     DEADLY_WOUND_NOUNS,
     DEADLY_WOUND_TAILS,
+    DEATH_VERBS,
     DIE_WORDS,
     ENEMY_VERBS,
     EXCHANGE_AFTER,
@@ -804,6 +807,33 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
     return out
 
 
+def body_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
+    """One person's dead body: "a driver's body inside", "the body of a woman"."""
+    out = []
+    n = len(lows)
+    for j in range(n):
+        if lows[j] not in BODY_NOUNS or j in used:
+            continue
+        if j + 1 < n and lows[j + 1] in BODY_NOT_AFTER:
+            continue
+        owner = lows[j - 1] if j else ""
+        stem = next((owner[: -len(t)] for t in POSSESSIVE_TAILS if owner.endswith(t)), "")
+        if stem in SINGULAR and j - 1 not in used:
+            first, np = j - 1, [j - 1]
+        elif lows[j + 1 : j + 3] in (["of", "a"], ["of", "an"]) and j + 3 < n:
+            k = j + 3
+            while k < n - 1 and k - j <= 5 and lows[k] not in SINGULAR and lows[k] in MODIFIERS:
+                k += 1
+            if lows[k] not in SINGULAR or any(x in used for x in range(j, k + 1)):
+                continue
+            first, np = j, list(range(j + 3, k + 1))
+        else:
+            continue
+        out.append(Figure(1, None, "killed", first, max(j, np[-1]), np, singular=True))
+        used.update(range(first, max(j, np[-1]) + 1))
+    return out
+
+
 def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
     """One person as the object of a casualty verb: "killed a civilian", "wounding an officer"."""
     out = []
@@ -842,12 +872,12 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
     for m in range(len(lows)):
         if lows[m] not in SINGULAR_KIND or m in used:
             continue
-        if _adjective_of_one(lows, m) and not used.intersection((m - 1, m + 1)):
+        head = _adjective_of_one(lows, m)
+        if head is not None and not used.intersection(range(m - 1, head + 1)):
             first = max(m - 1, 0)  # the article, if any
-            out.append(
-                Figure(1, None, SINGULAR_KIND[lows[m]], first, m + 1, [m + 1], singular=True)
-            )
-            used.update(range(first, m + 2))
+            np = list(range(m + 1, head + 1))
+            out.append(Figure(1, None, SINGULAR_KIND[lows[m]], first, head, np, singular=True))
+            used.update(range(first, head + 1))
             continue
         if _active_or_compound(lows, m):
             continue
@@ -865,10 +895,30 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
             continue
         fig = _one_person(toks, lows, j, m, used)
         if fig is not None:
+            death = _later_death(lows, fig.last) if fig.kind == "injured" else None
+            if death is not None:  # "A rescuer injured in a night attack ... died"
+                fig.kind, fig.last = "killed", death
             other = _coordinated_person(lows, fig, used)
             out.extend([other, fig] if other is not None else [fig])
-            used.update(range(fig.first if other is None else other.first, m + 1))
+            used.update(range(fig.first if other is None else other.first, fig.last + 1))
     return out
+
+
+# How far (tokens) after "wounded" a death verb of the same person may stand.
+LATER_DEATH_TOKENS = 12
+
+
+def _later_death(lows: list[str], k: int) -> int | None:
+    """Where the person wounded at ``k`` dies later in the clause ("Female civilian
+    wounded in Ukrainian shelling attack dies"), before any other person or clause end."""
+    for j in range(k + 1, min(len(lows), k + LATER_DEATH_TOKENS)):
+        if lows[j] in CLAUSE_END or lows[j] == "and":
+            return None
+        if lows[j] in PEOPLE and lows[j] not in SIDE_WORDS:  # another person (not "Russian")
+            return None
+        if SINGULAR_KIND.get(lows[j]) == "killed" and lows[j] in DEATH_VERBS:
+            return j
+    return None
 
 
 # Brackets an aside stands in, and how many tokens one may span.
@@ -911,16 +961,27 @@ def _before_origin(toks: list[Token], lows: list[str], j: int) -> int:
     return k - 1
 
 
-def _adjective_of_one(lows: list[str], m: int) -> bool:
+def _adjective_of_one(lows: list[str], m: int) -> int | None:
     """ "there is a dead person", "a wounded soldier was evacuated", a headline's "Wounded
-    man removed from ...": one person."""
+    Russian soldier brought to hospital": one person; returns the person noun's index.
+    Not "Captured Russian soldiers": the noun after the side words and modifiers decides."""
     n = len(lows)
-    return (
-        0 <= m < n - 1
-        and (m == 0 or lows[m - 1] in ARTICLES)
-        and lows[m + 1] in SINGULAR
-        and (m + 2 >= n or lows[m + 2] not in POSSESSIVE_TAILS)
-    )
+    if not (0 <= m < n - 1 and (m == 0 or lows[m - 1] in ARTICLES)):
+        return None
+    k = m + 1
+    # over side words and modifiers ("Russian", "senior") to the person noun they modify
+    while (
+        k < n - 1
+        and k - m <= 3
+        and (lows[k] in SIDE_WORDS or lows[k] in MODIFIERS)
+        and (lows[k + 1] in PEOPLE or lows[k + 1] in SIDE_WORDS or lows[k + 1] in MODIFIERS)
+    ):
+        k += 1
+    if lows[k] not in SINGULAR or (k + 1 < n and lows[k + 1] in POSSESSIVE_TAILS):
+        return None
+    if k + 1 < n and lows[k + 1] in PEOPLE and lows[k + 1] not in SINGULAR:
+        return None  # "a dead Russian soldiers' ...": the plural noun after it is the head
+    return k
 
 
 def _coordinated_person(lows: list[str], fig: Figure, used: set[int]) -> Figure | None:

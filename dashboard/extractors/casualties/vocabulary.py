@@ -154,6 +154,9 @@ ENEMY_VERBS = words("enemy_verbs")
 TOLL_NUMBER = words("toll_number")
 FIGHTING_WORDS = words("fighting_words")
 TAKEN = words("taken")
+DEATH_VERBS = words("death_verbs")
+BODY_NOUNS = words("body_nouns")
+BODY_NOT_AFTER = words("body_not_after")
 PRISONER_WORDS = words("prisoner_words")
 EXCHANGE_AFTER = words("exchange_after")
 OF_DEATH = words("of_death")
@@ -207,7 +210,7 @@ _SUBJECTS = "|".join(
 # Attackers: "shelling by Ukrainian troops", "Russian rocket strikes", "the Russians killed".
 AGENT = re.compile(
     r"\b(?:by|of|from)\s+(?:the\s+)?(?P<a>[\w'’\-]+(?:\s+[\w'’\-]+){0,3}?)\s+"
-    r"(?:troops|forces|army|military|artillery|shelling|strikes?|attacks?|missiles?|drones?|invaders|occupiers|gunners"
+    r"(?:troops|forces|army|military|artillery|shelling|strikes?|attacks?|missiles?|drones?|invaders|occupiers|gunners|snipers?"
     r"|weapons|fire|rockets?|shells|bombs?|airstrikes?|aircraft|aviation|mortars?)\b"
     r"|\b(?P<b>[\w'’\-]+)\s+(?:(?:forces|troops|army|military|militants|rebels)(?:['’]s?)?\s+)?(?:shelling|shells|strikes?|attacks?|bombardment|bombing|rockets?|missiles?|drones?|artillery|shelled|troops\s+killed|forces\s+killed|aggression|offensive|assault|raid)\b"
     rf"|\b(?P<c>{_SUBJECTS})"
