@@ -395,6 +395,8 @@ def test_a_range_with_a_shared_scale_and_fractions():
         # the Foreign Legion is Ukraine's, whatever its men are called
         ("Russian forces destroyed up to 80 militants of the Foreign Legion", "ukraine"),
         ("Ukrainian Armed Forces serviceman killed in Donbas", "ukraine"),
+        # a side word before two titles and a name
+        ("Russian Major General Roman Kutuzov killed in eastern Ukraine", "russia"),
         # the target of an attack
         ("A missile strike on a Ukrainian mall left 18 dead.", "ukraine"),
         ("Shelling of Russian positions killed 12 soldiers.", "russia"),
@@ -806,4 +808,19 @@ def test_yesterday_is_a_day_and_a_presidency_speaks():
     ],
 )
 def test_nationals_killed_in_fighting_are_soldiers(text, group):
+    assert [f["group"] for f in find_casualties(text)] == [group]
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        # the people words of an aggregate noun give its group
+        ("The civilian death toll rose to 50.", "civilian"),
+        ("Russia military deaths pass 36k", "military"),
+        ("Number of Donetsk residents killed in shelling rises to seven - mayor", "civilian"),
+        # plural abbreviations of in action
+        ("Ukraine reports 52 enemy attacks, 5 WIAs in last day", "military"),
+    ],
+)
+def test_the_people_of_a_toll_and_in_action_plurals(text, group):
     assert [f["group"] for f in find_casualties(text)] == [group]

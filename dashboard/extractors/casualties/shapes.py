@@ -60,6 +60,7 @@ from .vocabulary import (
     MANNER_TAILS,
     MANNER_VERBS,
     MEMBER_JOINERS,
+    MILITARY_TITLES,
     MODIFIERS,
     NEEDS_PEOPLE,
     NEGATIONS,
@@ -536,6 +537,7 @@ def backward(toks: list[Token], lows: list[str], num: Number) -> Figure | None:
     noun = toll_noun(lows, j) if verb in TOLL_VERB else None
     if noun is not None:
         fig.noun = noun
+        fig.np = fig.np or _toll_people(lows, noun, j)
         fig.possessor = _possessor(lows, noun) if lows[noun] in TOLL_KIND else None
     return fig
 
@@ -629,6 +631,17 @@ def toll_noun(lows: list[str], j: int) -> int | None:
         if lows[back] in TOLL_NUMBER and lows[back + 1] == "of" and _counted_kind(lows, back, j):
             return back
     return None
+
+
+def _toll_people(lows: list[str], noun: int, j: int) -> list[int]:
+    """The people words of an aggregate noun: "civilian death toll", "military deaths",
+    "the number of residents killed ... rose to"."""
+    if lows[noun] in TOLL_NUMBER:  # the people counted: up to their casualty word
+        end = next((k for k in range(noun + 2, j) if lows[k] in FORWARD_KIND), noun + 2)
+        span = range(noun + 2, end)
+    else:
+        span = range(max(0, noun - 3), noun)
+    return [k for k in span if lows[k] in PEOPLE]
 
 
 def _counted_kind(lows: list[str], noun: int, j: int) -> str | None:
@@ -1057,6 +1070,7 @@ def _one_person(
     while b - 1 >= 0 and (
         lows[b - 1] in MODIFIERS
         or lows[b - 1] in SIDE_WORDS
+        or lows[b - 1] in MILITARY_TITLES  # "Russian Major General X"
         or lows[b - 1] in SINGULAR_DETERMINERS
         or lows[b - 1] in OBJECT_DETERMINERS
     ):
