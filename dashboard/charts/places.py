@@ -75,7 +75,10 @@ def place_map_chart(frame: pd.DataFrame) -> alt.LayerChart:
     select = alt.selection_point(name=PLACE_SELECTION, fields=["name"], on="click")
     layers = [
         alt.Chart(alt.sphere()).mark_geoshape(fill=SEA, stroke=None),
-        alt.Chart(alt.Data(values=outline_features(_visible(proj, width, height)))).mark_geoshape(
+        # A frame, not a list of dicts: Altair copies and walks every value of a chart at
+        # each step, and thousands of coordinates cost it most of a second per redraw; a
+        # frame is converted once, at the end
+        alt.Chart(pd.DataFrame(outline_features(_visible(proj, width, height)))).mark_geoshape(
             fill=LAND, stroke=BORDER, strokeWidth=0.6, clip=True
         ),
         alt.Chart(coords if not coords.empty else _no_points())
