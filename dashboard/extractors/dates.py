@@ -91,50 +91,54 @@ _NUMBER_WORDS = "a an one two three four five six seven eight nine ten eleven tw
 NUMBER_WORD = {w: max(i - 1, 1) for i, w in enumerate(_NUMBER_WORDS)}
 _RANGE_SEP = r"\s*(?:-|–|—|&|\bto\b|\buntil\b|\btill\b|\bthrough\b|\band\b)\s*"
 
+# The first letters of the month forms: the month alternatives are tried only there.
+_MONTH_START = "[JFMASOND]"
 # One pass over the text finds every candidate. Each alternative is wrapped in an outer named
 # group so ``match.lastgroup`` says which one matched. At one position the first alternative
 # that matches wins, so longer forms come before their prefixes (a range before a day,
 # "5 March 2022" before "March"). Every alternative starts a word with a digit, a capital or
-# one of a few lowercase letters: testing that first skips most positions (5x faster).
+# one of a few lowercase letters: testing that first skips most positions (5x faster), and
+# each alternative is tried only where its own first letters stand (Python's regex engine
+# tries every alternative in turn: a word such as "the" failed all of them one by one).
 DATE_RE = re.compile(
     r"\b(?=[0-9A-Zaceflnopstwy])(?:"
     + "|".join(
         [
             # 2022-03-05, also as the start of an ISO timestamp
-            rf"(?P<iso>(?<![0-9-])(?P<iso_y>{_YEAR})-(?P<iso_m>0[1-9]|1[0-2])-(?P<iso_d>0[1-9]|[12][0-9]|3[01])(?![0-9]))",
+            rf"(?=[0-9])(?P<iso>(?<![0-9-])(?P<iso_y>{_YEAR})-(?P<iso_m>0[1-9]|1[0-2])-(?P<iso_d>0[1-9]|[12][0-9]|3[01])(?![0-9]))",
             # 2022-03 (ISO month)
-            rf"(?P<isom>(?<![0-9-])(?P<isom_y>{_YEAR})-(?P<isom_m>0[1-9]|1[0-2])(?![0-9-]))",
+            rf"(?=[0-9])(?P<isom>(?<![0-9-])(?P<isom_y>{_YEAR})-(?P<isom_m>0[1-9]|1[0-2])(?![0-9-]))",
             # 05/03/2022, 9/30/2022, 01.03.2022
-            rf"(?P<num>(?<![0-9/.])(?P<num_a>[0-9]{{1,2}})(?P<num_sep>[/.])(?P<num_b>[0-9]{{1,2}})(?P=num_sep)(?P<num_y>{_YEAR})(?![0-9/]))",
+            rf"(?=[0-9])(?P<num>(?<![0-9/.])(?P<num_a>[0-9]{{1,2}})(?P<num_sep>[/.])(?P<num_b>[0-9]{{1,2}})(?P=num_sep)(?P<num_y>{_YEAR})(?![0-9/]))",
             # 16 August to 15 November 2018
-            rf"(?P<xr>(?<![0-9,.])(?P<xr_d1>{_DAY}){_ORD}\s+(?:of\s+)?(?P<xr_m1>{_MON})(?:,?\s+(?P<xr_y1>{_YEAR}))?(?P<xr_sep>{_RANGE_SEP})(?P<xr_d2>{_DAY}){_ORD}\s+(?:of\s+)?(?P<xr_m2>{_MON})(?:,?\s+(?P<xr_y2>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
+            rf"(?=[0-9])(?P<xr>(?<![0-9,.])(?P<xr_d1>{_DAY}){_ORD}\s+(?:of\s+)?(?P<xr_m1>{_MON})(?:,?\s+(?P<xr_y1>{_YEAR}))?(?P<xr_sep>{_RANGE_SEP})(?P<xr_d2>{_DAY}){_ORD}\s+(?:of\s+)?(?P<xr_m2>{_MON})(?:,?\s+(?P<xr_y2>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
             # 3-5 March 2022, 3 to 5 March
-            rf"(?P<dr>(?<![0-9,.])(?P<dr_d1>{_DAY}){_ORD}(?P<dr_sep>{_RANGE_SEP})(?P<dr_d2>{_DAY}){_ORD}\s+(?:of\s+)?(?P<dr_m>{_MON})(?:,?\s+(?P<dr_y>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
+            rf"(?=[0-9])(?P<dr>(?<![0-9,.])(?P<dr_d1>{_DAY}){_ORD}(?P<dr_sep>{_RANGE_SEP})(?P<dr_d2>{_DAY}){_ORD}\s+(?:of\s+)?(?P<dr_m>{_MON})(?:,?\s+(?P<dr_y>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
             # 5 March 2022, 7th of November
-            rf"(?P<dm>(?<![0-9,.])(?P<dm_d>{_DAY}){_ORD}\s+(?:of\s+)?(?P<dm_m>{_MON})(?:,?\s+(?P<dm_y>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
+            rf"(?=[0-9])(?P<dm>(?<![0-9,.])(?P<dm_d>{_DAY}){_ORD}\s+(?:of\s+)?(?P<dm_m>{_MON})(?:,?\s+(?P<dm_y>{_YEAR})(?![0-9]))?(?![A-Za-z]))",
             # May 3-5, 2022; May 3 and May 5; May 3, 2022 to June 5, 2022
-            rf"(?P<mr>(?P<mr_m>{_MON})\s+(?P<mr_d1>{_DAY}){_ORD}(?:,?\s+(?P<mr_y1>{_YEAR}))?(?P<mr_sep>{_RANGE_SEP})(?:(?P<mr_m2>{_MON})\s+)?(?P<mr_d2>{_DAY}){_ORD}(?!\s+(?:of\s+)?{_MON})(?!\s*(?:%|[0-9]|,[0-9]))(?:,?\s+(?P<mr_y>{_YEAR})(?![0-9]))?)",
+            rf"(?={_MONTH_START})(?P<mr>(?P<mr_m>{_MON})\s+(?P<mr_d1>{_DAY}){_ORD}(?:,?\s+(?P<mr_y1>{_YEAR}))?(?P<mr_sep>{_RANGE_SEP})(?:(?P<mr_m2>{_MON})\s+)?(?P<mr_d2>{_DAY}){_ORD}(?!\s+(?:of\s+)?{_MON})(?!\s*(?:%|[0-9]|,[0-9]))(?:,?\s+(?P<mr_y>{_YEAR})(?![0-9]))?)",
             # March 5, 2022; November 7th
-            rf"(?P<md>(?P<md_m>{_MON})\s+(?P<md_d>{_DAY}){_ORD}(?!,[0-9]|\.[0-9])(?:,?\s+(?P<md_y>{_YEAR})(?![0-9]))?)",
+            rf"(?={_MONTH_START})(?P<md>(?P<md_m>{_MON})\s+(?P<md_d>{_DAY}){_ORD}(?!,[0-9]|\.[0-9])(?:,?\s+(?P<md_y>{_YEAR})(?![0-9]))?)",
             # March 2022, March of 2022
-            rf"(?P<my>(?P<my_m>{_MON}),?\s+(?:of\s+)?(?P<my_y>{_YEAR})(?![0-9]))",
+            rf"(?={_MONTH_START})(?P<my>(?P<my_m>{_MON}),?\s+(?:of\s+)?(?P<my_y>{_YEAR})(?![0-9]))",
             # summer 2022, winter of 2014
-            rf"(?P<se>(?i:(?P<se_s>spring|summer|autumn|fall|winter))\s+(?:of\s+)?(?P<se_y>{_YEAR})(?![0-9]))",
+            rf"(?=[SsAaFfWw])(?P<se>(?i:(?P<se_s>spring|summer|autumn|fall|winter))\s+(?:of\s+)?(?P<se_y>{_YEAR})(?![0-9]))",
             # 2014-2022, 2014 to 2022, 2022-23
-            rf"(?P<yr>(?<![0-9,.$£€#/-])(?P<yr_y1>{_YEAR})\s*(?:-|–|—|\bto\b|\buntil\b|\bthrough\b)\s*(?P<yr_y2>{_YEAR}|[0-9]{{2}})(?![0-9A-Za-z]))",
+            rf"(?=[12])(?P<yr>(?<![0-9,.$£€#/-])(?P<yr_y1>{_YEAR})\s*(?:-|–|—|\bto\b|\buntil\b|\bthrough\b)\s*(?P<yr_y2>{_YEAR}|[0-9]{{2}})(?![0-9A-Za-z]))",
             # three days ago, a week ago
-            rf"(?P<ago>(?i:(?P<ago_n>[0-9]{{1,3}}|{'|'.join(_NUMBER_WORDS)})\s+(?P<ago_u>day|week|month|year)s?\s+ago)\b)",
+            rf"(?=[0-9aAoOtTfFsSeEnN])(?P<ago>(?i:(?P<ago_n>[0-9]{{1,3}}|{'|'.join(_NUMBER_WORDS)})\s+(?P<ago_u>day|week|month|year)s?\s+ago)\b)",
             # yesterday, last week, earlier this year, past month
-            r"(?P<rel>(?i:\b(?P<rel_w>yesterday|today|tonight|last\s+night|this\s+(?:morning|afternoon|evening)"
+            r"(?=[yYtTlLeEpPnNcC])(?P<rel>(?i:\b(?P<rel_w>yesterday|today|tonight|last\s+night|this\s+(?:morning|afternoon|evening)"
             r"|(?:earlier\s+|later\s+)?this\s+(?:week|month|year)"
             r"|(?:last|previous|past|next|coming)\s+(?:week|month|year)|the\s+day\s+before\s+yesterday)\b))",
             # (last|next|this) Tuesday
             # ... on Thurs (abbreviated only after "on": "Sat" and "Wed" are words too)
-            rf"(?P<wd>(?:(?P<wd_mod>(?i:last|next|this|past|coming))\s+)?(?:(?P<wd_d>{'|'.join(_WEEKDAYS)})|(?<=\bon\s)(?P<wd_a>{'|'.join(_WEEKDAY_ABBREVIATIONS)})\.?)(?![A-Za-z]))",
+            rf"(?=[lLnNtTpPcCMWFS])(?P<wd>(?:(?P<wd_mod>(?i:last|next|this|past|coming))\s+)?(?:(?P<wd_d>{'|'.join(_WEEKDAYS)})|(?<=\bon\s)(?P<wd_a>{'|'.join(_WEEKDAY_ABBREVIATIONS)})\.?)(?![A-Za-z]))",
             # October (bare month, full name)
-            rf"(?P<mo>(?<![A-Za-z-])(?P<mo_m>{_MON_FULL})(?![A-Za-z]))",
+            rf"(?={_MONTH_START})(?P<mo>(?<![A-Za-z-])(?P<mo_m>{_MON_FULL})(?![A-Za-z]))",
             # 2014
-            rf"(?P<y>(?<![0-9A-Za-z,.$£€#/])(?<![0-9]-)(?P<y_y>{_YEAR})(?![0-9A-Za-z%]|[,.][0-9]|-[A-Za-z]))",
+            rf"(?=[12])(?P<y>(?<![0-9A-Za-z,.$£€#/])(?<![0-9]-)(?P<y_y>{_YEAR})(?![0-9A-Za-z%]|[,.][0-9]|-[A-Za-z]))",
         ]
     )
     + ")"
