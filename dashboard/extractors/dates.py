@@ -193,7 +193,9 @@ def extract_events(items: pd.DataFrame) -> pd.DataFrame:
         return EVENTS.empty()
     refs = reference_dates(items)
     rows: list[tuple] = []
-    for item_id, text, ref in zip(items["item_id"], items["text"], refs, strict=True):
+    for item_id, text, ref in zip(
+        items["item_id"].tolist(), items["text"].tolist(), refs, strict=True
+    ):
         if not isinstance(text, str) or not text:
             continue
         ref_date = None if pd.isna(ref) else ref.date()

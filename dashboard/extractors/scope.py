@@ -216,8 +216,8 @@ def casualty_scope(
     if casualties.empty:
         return casualties.assign(scope=pd.Series([], dtype="string"))
     # Read once per chunk: looking an item's text up per figure copied the whole text each time.
-    texts = dict(zip(items["item_id"], items["text"], strict=True))
-    on_topic = dict(zip(items["item_id"], items["on_topic"], strict=True))
+    texts = dict(zip(items["item_id"].tolist(), items["text"].tolist(), strict=True))
+    on_topic = dict(zip(items["item_id"].tolist(), items["on_topic"].tolist(), strict=True))
     dates = _sentence_date_ends(events)
     scopes = []
     for row in casualties.itertuples(index=False):

@@ -87,7 +87,10 @@ def _numbers_key(words: list[str]) -> int:
 
 def band_keys(items: pd.DataFrame) -> pd.DataFrame:
     """(item_id, band, key) of every item with enough words: its signature's bands, hashed."""
-    words = [lede_words(t, x) for t, x in zip(items["title"], items["text"], strict=True)]
+    words = [
+        lede_words(t, x)
+        for t, x in zip(items["title"].tolist(), items["text"].tolist(), strict=True)
+    ]
     shingles = [lede_shingles(w) for w in words]
     keep = [i for i, s in enumerate(shingles) if len(s) >= MIN_SHINGLES]
     if not keep:

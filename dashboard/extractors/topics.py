@@ -204,7 +204,7 @@ def tag_topics(items: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.Data
     min_hits = [t.min_hits for t in taxonomy.topics]
     memo: dict[str, tuple[int, ...]] = {}
     rows: list[tuple] = []
-    for item_id, text in zip(items["item_id"], items["text"], strict=True):
+    for item_id, text in zip(items["item_id"].tolist(), items["text"].tolist(), strict=True):
         if not isinstance(text, str) or not text:
             continue
         hits: dict[int, int] = {}

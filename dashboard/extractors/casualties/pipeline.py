@@ -82,7 +82,9 @@ def extract_casualties(items: pd.DataFrame) -> pd.DataFrame:
         return CASUALTIES.empty()
     refs = reference_dates(items)
     rows = []
-    for item_id, text, ref in zip(items["item_id"], items["text"], refs, strict=True):
+    for item_id, text, ref in zip(
+        items["item_id"].tolist(), items["text"].tolist(), refs, strict=True
+    ):
         if not isinstance(text, str) or not text:
             continue
         ref_date = None if pd.isna(ref) else ref.date()
