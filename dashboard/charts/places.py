@@ -35,6 +35,8 @@ MIN_SPAN = (3.0, 2.0)  # lon, lat degrees
 REGION = (-25.0, 25.0, 65.0, 72.0)
 DETAIL_SPAN = 30.0
 OUTLINE_FILES = ("outlines_region_50m.json", "outlines_world_110m.json")
+# Where the outlines are among the map's layers (after the sea).
+OUTLINE_LAYER = 1
 # The layers of ``views.place_counts`` and their colours (one fixed meaning each).
 TEXT_LAYER, DATASET_LAYER = "text place", "dataset coordinates"
 LAYER_COLOURS = {TEXT_LAYER: "#1f5fa8", DATASET_LAYER: "#d9541e"}
@@ -75,10 +77,7 @@ def place_map_chart(frame: pd.DataFrame) -> alt.LayerChart:
     select = alt.selection_point(name=PLACE_SELECTION, fields=["name"], on="click")
     layers = [
         alt.Chart(alt.sphere()).mark_geoshape(fill=SEA, stroke=None),
-        # A frame, not a list of dicts: Altair copies and walks every value of a chart at
-        # each step, and thousands of coordinates cost it most of a second per redraw; a
-        # frame is converted once, at the end
-        alt.Chart(pd.DataFrame(outline_features(_visible(proj, width, height)))).mark_geoshape(
+        alt.Chart(alt.Data(values=[])).mark_geoshape(  # the outlines, filled in at the end
             fill=LAND, stroke=BORDER, strokeWidth=0.6, clip=True
         ),
         alt.Chart(coords if not coords.empty else _no_points())
@@ -138,7 +137,13 @@ def place_map_chart(frame: pd.DataFrame) -> alt.LayerChart:
         # projection's fixed scale pushes the map's bottom (and its size legend) out of view
         .properties(width=width, height=height, autosize=alt.AutoSizeParams(type="pad"))
     )
-    return empty_note(chart, places, "Places named in the items and the records' coordinates")
+    chart = empty_note(chart, places, "Places named in the items and the records' coordinates")
+    # The outlines go in last, into the finished chart: Altair deep-copies every value of a
+    # chart at each step above, and thousands of coordinates cost it a third of a second
+    chart.layer[OUTLINE_LAYER].data = alt.Data(
+        values=outline_features(_visible(proj, width, height))
+    )
+    return chart
 
 
 # -- frame and projection ------------------------------------------------------------------
