@@ -290,6 +290,11 @@ def test_a_dateline_is_not_a_claimant():
         # a wounded person who dies later in the clause is one dead, not one wounded
         ("Female civilian wounded in Ukrainian shelling attack dies", [(1, "killed")]),
         ("A soldier was wounded and a civilian died.", [(1, "injured"), (1, "killed")]),
+        (
+            "Military doctor wounded in enemy attack on Ukrainian medical vehicle near Vodiane "
+            "in Donbas dies - JFO",
+            [(1, "killed")],
+        ),
         ("A Russian missile killed a civilian in Kharkiv.", [(1, "killed")]),
         (
             "The shelling killed two residents and injured 14 more.",

@@ -918,7 +918,7 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
 
 
 # How far (tokens) after "wounded" a death verb of the same person may stand.
-LATER_DEATH_TOKENS = 12
+LATER_DEATH_TOKENS = 16
 
 
 def _later_death(lows: list[str], k: int) -> int | None:
