@@ -415,6 +415,19 @@ def test_a_range_with_a_shared_scale_and_fractions():
         # the claimant's convention: "the enemy" in a Russian report is Ukraine
         ("The enemy lost 300 servicemen, the Russian Defence Ministry said.", "ukraine"),
         ("The enemy lost 500 servicemen, the General Staff of Ukraine reported.", "russia"),
+        # a party reports the enemy's losses; its own it names, and "lost their lives" is
+        # no loss of the enemy
+        (
+            "More than 135 servicemen lost in one direction per day - Russian Defense Ministry",
+            "ukraine",
+        ),
+        ("Ukraine lost 40 soldiers in the past day - General Staff", "ukraine"),
+        ("40 Ukrainian soldiers lost their lives, the General Staff said.", "ukraine"),
+        # a figure naming nobody counts the people named just before it in its sentence
+        (
+            "Our fighters counterattacked - the invaders fled from the positions, 12 were killed",
+            "russia",
+        ),
     ],
 )
 def test_side_rules(text, side):

@@ -25,7 +25,7 @@ from dashboard.extractors.numbers import Token, tokenize
 from dashboard.sides import war_parties
 
 from .shapes import Figure
-from .sides import np_side, opposite, place_sides, side_of_word, words_side
+from .sides import np_side, opposite, place_sides, side_of_token, side_of_word, words_side
 from .vocabulary import (
     AGENT,
     AGENT_BY,
@@ -238,6 +238,13 @@ def _object_of_lost(c: Cues) -> bool:
     return k >= 0 and lows[k] in LOST_WORDS
 
 
+def _lost_after(c: Cues) -> bool:
+    """ "More than 135 servicemen lost": "lost" right after the figure's noun (not "lost
+    their lives")."""
+    lows, k = c.sentence.lows, max(c.fig.np, default=c.fig.first) + 1
+    return k < len(lows) and lows[k] in LOST_WORDS and lows[k + 1 : k + 2] != ["their"]
+
+
 def _side_previous_figure(c: Cues) -> str | None:
     """ "Two Ukrainian soldiers killed, 8 wounded"; "... and they eliminated 5,000 troops"."""
     prev = c.prev
@@ -260,10 +267,44 @@ def _side_target(c: Cues) -> str | None:
 
 def _side_claimant(c: Cues) -> str | None:
     """The claimant's convention: its own people, unless the verb is one only an enemy's
-    losses take ("eliminated 1,200 personnel - General Staff"). A claimant that counts its
+    losses take ("eliminated 1,200 personnel - General Staff") or the figure is what was
+    "lost" with no owner named. A claimant that counts its
     own dead also says who holds the place, so this comes before the place rule."""
     side = c.sentence.claim_side
-    return opposite(side) if side and c.fig.enemy_verb else side
+    # a party reports the enemy's losses: "More than 135 servicemen lost ... - Russian Defense
+    # Ministry" (its own it names: "we lost", "Ukraine lost", read by the owner rule first)
+    lost = _object_of_lost(c) or _lost_after(c)
+    enemy_loss = c.fig.enemy_verb or lost and not c.sentence.owner
+    return opposite(side) if side and enemy_loss else side
+
+
+# How far back a bare figure ("12 were killed") looks for the people it counts.
+BARE_SUBJECT_BEHIND = 8
+BARE_CLAUSE_OPENERS = frozenset({",", "-", "–", "—", "and"})
+
+
+def _side_bare_subject(c: Cues) -> str | None:
+    """ "the invaders fled from the positions, 12 were killed": a figure naming nobody
+    counts the side's people named just before it."""
+    s, k = c.sentence, _bare_subject(c)
+    if k is None:
+        return None
+    return s.enemy if s.lows[k] in SIDE_ENEMY else side_of_token(s.lows, k)
+
+
+def _bare_subject(c: Cues) -> int | None:
+    """The people noun before a figure that names nobody and opens its own clause ("...,
+    12 were killed"; not "Gunman kills 1", "opened fire, killing 3"), if any; never across
+    a ";" (joined headlines)."""
+    lows, first = c.sentence.lows, c.fig.first
+    if c.fig.np or first == 0 or lows[first - 1] not in BARE_CLAUSE_OPENERS:
+        return None
+    for k in range(first - 2, max(first - BARE_SUBJECT_BEHIND, 0) - 1, -1):
+        if lows[k] == ";":
+            return None
+        if lows[k] in PEOPLE and lows[k] not in REFERENTIAL:
+            return k
+    return None
 
 
 def _side_place(c: Cues) -> str | None:
@@ -299,6 +340,7 @@ SIDE_RULES: tuple[tuple[str, Rule], ...] = (
     ("attacker", _side_attacker),
     ("target", _side_target),
     ("claimant", _side_claimant),
+    ("bare_subject", _side_bare_subject),
     ("place", _side_place),
     ("occupied_civilians", _side_occupied_civilians),
 )
