@@ -32,7 +32,7 @@ from .extractors.stories import MIN_SHARED_BANDS, assign_stories, band_keys
 from .extractors.topics import discover_topics, load_taxonomy
 from .items import CHUNK_SIZE, ReadReport, input_paths, iter_item_chunks
 from .normalise import to_reference_date
-from .schema import TOPICS
+from .schema import TOPICS, to_arrow
 from .store import COPIES, DEFAULT_STORE, Store
 
 # Corpus-level topic discovery is fitted on at most this many items (sampled with a seed).
@@ -86,13 +86,14 @@ class Deduper:
         self.seen.update(ids[mask])
         return mask
 
-    def fresh_figures(self, figures: pd.DataFrame) -> pd.DataFrame:
+    def fresh_figures(self, figures: pd.DataFrame | pa.Table) -> pd.DataFrame | pa.Table:
         """The dataset figures not stored before: a record ingested again from another file
         (the bundled UCDP extract, then the full UCDP file) counts its deaths once."""
-        refs = figures["record_ref"]
+        arrow = isinstance(figures, pa.Table)
+        refs = figures["record_ref"].to_pylist() if arrow else figures["record_ref"].tolist()
         mask = np.fromiter((r not in self.refs for r in refs), dtype=bool, count=len(refs))
-        self.refs.update(refs[mask])
-        return figures[mask]
+        self.refs.update(r for r, new in zip(refs, mask, strict=True) if new)
+        return figures.filter(pa.array(mask)) if arrow else figures[mask]
 
 
 def copies_table(duplicates: pd.DataFrame) -> pa.Table:
@@ -176,8 +177,8 @@ class IngestRun:
         if kind is not None:
             self.store.abort(self.batch)
 
-    def append(self, table: str, frame) -> None:
-        self.store.append(self.batch, table, frame)
+    def append(self, table: str, frame, items: pd.DataFrame | None = None) -> None:
+        self.store.append(self.batch, table, frame, items)
 
     def files(self, paths) -> list[tuple[Path, str | None]]:
         """The input files with their content hash; files ingested before count as
@@ -196,9 +197,18 @@ class IngestRun:
             todo.append((path, digest))
         return todo
 
-    def add_figures(self, figures: pd.DataFrame) -> None:
-        """A chunk's dataset figures, those of records not stored before."""
-        self.append("casualties", self.deduper.fresh_figures(figures))
+    def add_figures(self, figures: pd.DataFrame | pa.Table) -> None:
+        """A chunk's dataset figures, those of records not stored before; staged until
+        :meth:`finish` gives them their items' columns (their item may be a copy of one
+        stored before, or of one this run has yet to extract)."""
+        fresh = self.deduper.fresh_figures(figures)
+        if len(fresh):
+            data = fresh if isinstance(fresh, pa.Table) else to_arrow(fresh, "casualties")
+            self.batch.staged.append(
+                self.store.write_part(
+                    self.batch.name("casualties", f"staged-{len(self.batch.staged):04d}"), data
+                )
+            )
 
     def fresh(self, ids: pd.Series) -> np.ndarray:
         """Which of a chunk's items are new (counted), in input order."""
@@ -220,6 +230,7 @@ class IngestRun:
         written (the local engine); else they get them here, from the stored texts."""
         store, batch, summary = self.store, self.batch, self.summary
         summary.duplicate = summary.read - summary.new
+        store.carry_staged(batch, "casualties")  # every item is written by now
         if self.options.discover and summary.new:
             _discover(store, batch)
         if summary.new and not stories_assigned:
@@ -318,7 +329,7 @@ def ingest(
         frames, bands = result
         for table, frame in frames.as_dict().items():
             if table != "discovered_topics":
-                run.append(table, frame)
+                run.append(table, frame, frames.items)
         _assign_stories(run.store, run.batch, list(frames.items["item_id"]), bands)
 
     try:

@@ -215,6 +215,13 @@ def _condition(sql: str):
     return lambda f, a, con: (sql.format(a=a), [])
 
 
+def _on_every_row(build) -> dict:
+    """The SQL of a filter on an item column that figures and dated events carry too
+    (``schema.CARRIED_ITEM_COLUMNS``): the same condition on any of those rows, so a view of
+    figures or events needs no join to the items for it."""
+    return {"item": build, "figure": build, "event": build}
+
+
 # -- the declaration ----------------------------------------------------------------------------
 FIELDS: tuple[Field, ...] = (
     Field(
@@ -224,12 +231,12 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "date_from", "from", "From", "date",
-        sql={"item": lambda f, a, con: (f"{date_column(f, a)} >= ?", [f.date_from])},
+        sql=_on_every_row(lambda f, a, con: (f"{date_column(f, a)} >= ?", [f.date_from])),
     ),
     Field(
         "date_to", "to", "To", "date",
-        sql={"item": lambda f, a, con: (
-            f"{date_column(f, a)} < CAST(? AS DATE) + INTERVAL 1 DAY", [f.date_to])},
+        sql=_on_every_row(lambda f, a, con: (
+            f"{date_column(f, a)} < CAST(? AS DATE) + INTERVAL 1 DAY", [f.date_to])),
     ),
     Field(
         "text", "q", "Text contains", "text", "",
@@ -290,20 +297,20 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "sources", "source", "Sources", "list", (),
         # every outlet a record names ("Reuters;AFP"), not only the first (normalise.py)
-        sql={"item": lambda f, a, con: (
-            f"list_has_any({a}.sources, [{_marks(f.sources)}])", list(f.sources))},
+        sql=_on_every_row(lambda f, a, con: (
+            f"list_has_any({a}.sources, [{_marks(f.sources)}])", list(f.sources))),
         facet="SELECT item_key, unnest(sources) AS value FROM items",
         help="Outlets, one name each (dashboard/data/outlets.toml).",
     ),
     Field(
         "datasets", "dataset", "Datasets (files)", "list", (),
-        sql={"item": _column_in("dataset", "datasets")},
+        sql=_on_every_row(_column_in("dataset", "datasets")),
         facet="SELECT item_key, dataset AS value FROM items",
         help="The file or feed the items came from.",
     ),
     Field(
         "on_topic", "on_topic", "Only items about this war", "flag", True,
-        sql={"item": _condition("{a}.on_topic")},
+        sql=_on_every_row(_condition("{a}.on_topic")),
         help="Leaves out off-topic items (a general news feed's sport and weather).",
     ),
     Field(

@@ -57,11 +57,14 @@ class Column:
 class FrameSchema:
     """A frame's columns; ``keys`` are integer columns the store adds to its Parquet files,
     derived from an id column (``item_key`` from ``item_id``): the page queries join on
-    them, and frames never carry them."""
+    them. ``carried`` are columns of each row's item the store copies into its Parquet
+    files (a figure's item date, title, file), so the page queries filter and show them
+    without joining the items. Frames carry neither."""
 
     name: str
     columns: tuple[Column, ...]
     keys: tuple[tuple[str, str], ...] = ()
+    carried: tuple[Column, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -69,13 +72,19 @@ class FrameSchema:
 
     @property
     def stored_names(self) -> list[str]:
-        return [*self.names, *(key for key, _ in self.keys)]
+        return [*self.names, *(key for key, _ in self.keys), *(c.name for c in self.carried)]
+
+    @property
+    def frame_arrow(self) -> pa.Schema:
+        """The frame's own columns, then the keys (a staged part, before its items join)."""
+        fields = [pa.field(c.name, c.type) for c in self.columns]
+        return pa.schema([*fields, *(pa.field(key, pa.uint64()) for key, _ in self.keys)])
 
     @property
     def arrow(self) -> pa.Schema:
-        """The stored schema: the columns, then the keys."""
-        fields = [pa.field(c.name, c.type) for c in self.columns]
-        return pa.schema([*fields, *(pa.field(key, pa.uint64()) for key, _ in self.keys)])
+        """The stored schema: the columns, the keys, then the item columns carried."""
+        carried = [pa.field(c.name, c.type) for c in self.carried]
+        return pa.schema([*self.frame_arrow, *carried])
 
     def empty(self) -> pd.DataFrame:
         return validate(pd.DataFrame({c.name: [] for c in self.columns}), self)
@@ -136,6 +145,18 @@ REJECTS = FrameSchema(
     ),
 )
 
+
+def _item_columns(*names: str) -> tuple[Column, ...]:
+    by_name = {c.name: c for c in ITEMS.columns}
+    return tuple(by_name[n] for n in names)
+
+
+# The item columns a figure or a dated event carries: those the date, on-topic, source and
+# dataset filters read, and those the figure table and the timeline show.
+CARRIED_ITEM_COLUMNS = _item_columns(
+    "published", "event_date", "on_topic", "file", "sources", "source", "title", "url"
+)
+
 CASUALTIES = FrameSchema(
     "casualties",
     _cols(
@@ -175,6 +196,7 @@ CASUALTIES = FrameSchema(
         ),
     ),
     keys=(("item_key", "item_id"),),
+    carried=CARRIED_ITEM_COLUMNS,
 )
 
 EVENTS = FrameSchema(
@@ -191,6 +213,7 @@ EVENTS = FrameSchema(
         ("relative", pa.bool_(), "resolved against the item's published/as_of date"),
     ),
     keys=(("item_key", "item_id"),),
+    carried=CARRIED_ITEM_COLUMNS,
 )
 
 ENTITIES = FrameSchema(
@@ -325,14 +348,37 @@ def _isna(v) -> bool:
         return False
 
 
-def to_arrow(frame: pd.DataFrame, schema: FrameSchema | str) -> pa.Table:
-    """Validate and convert to an Arrow table with the schema's exact types, keys added."""
+def to_arrow(
+    frame: pd.DataFrame, schema: FrameSchema | str, items: pd.DataFrame | None = None
+) -> pa.Table:
+    """Validate and convert to an Arrow table with the schema's exact types, keys added,
+    and the columns it carries of each row's item taken from ``items`` (rows of the same
+    chunk, by ``item_id``). Without ``items`` a schema that carries item columns gives its
+    frame columns only (``frame_arrow``: a staged part)."""
     if isinstance(schema, str):
         schema = SCHEMAS[schema]
     frame = validate(frame, schema)
     if schema.keys:
         frame = frame.assign(**{key: id_keys(frame[source]) for key, source in schema.keys})
-    return pa.Table.from_pandas(frame, schema=schema.arrow, preserve_index=False)
+    if not schema.carried or items is None:
+        return pa.Table.from_pandas(frame, schema=schema.frame_arrow, preserve_index=False)
+    return pa.Table.from_pandas(
+        frame.assign(**item_columns(frame["item_id"], items, schema.carried)),
+        schema=schema.arrow,
+        preserve_index=False,
+    )
+
+
+def item_columns(ids: pd.Series, items: pd.DataFrame, columns: tuple[Column, ...]) -> dict:
+    """Each of ``columns`` of the items ``ids`` name, aligned with ``ids``; an id that
+    ``items`` lacks is an error (a row would carry empty values)."""
+    names = [c.name for c in columns]
+    by_id = items[["item_id", *names]].drop_duplicates("item_id").set_index("item_id")
+    missing = ~ids.isin(by_id.index)
+    if missing.any():
+        raise SchemaError(f"no item {ids[missing].iloc[0]!r} for its row in this chunk")
+    rows = by_id.loc[ids.to_numpy()].reset_index(drop=True)
+    return {name: rows[name] for name in names}
 
 
 def id_keys(ids: pd.Series) -> np.ndarray:

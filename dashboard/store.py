@@ -76,6 +76,8 @@ TABLES = {**SCHEMAS, "discovered_item_topics": TOPICS}
 # and extensions ("ucdp_ged_ukraine" for data/datasets/ucdp_ged_ukraine.csv.gz). Derived in
 # the view, not stored, so stores written before it need no re-ingest.
 DATASET_SQL = f"regexp_replace(regexp_extract(file, '[^/\\\\]+$'), '{DATASET_EXTENSIONS}', '')"
+# The views that derive ``dataset`` from ``file``: items, and the tables carrying its file.
+DATASET_TABLES = ("items", *(name for name, schema in TABLES.items() if schema.carried))
 # Extra sightings of items already stored (same text from another file or source).
 COPIES = pa.schema(
     [
@@ -111,6 +113,8 @@ class Batch:
     parts: dict[str, list[str]]
     replaced: dict[str, list[str]]
     files: dict[str, dict]
+    # parts still without their items' columns (``Store.carry_staged``), never committed
+    staged: list[str] = field(default_factory=list)
     token: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     lock: FileLock | None = field(default=None, repr=False)
     committed: bool = False
@@ -121,7 +125,8 @@ class Batch:
 
     def files_written(self) -> list[str]:
         """Every file of this batch, appended parts and replacing tables alike."""
-        return [rel for rels in (*self.parts.values(), *self.replaced.values()) for rel in rels]
+        tables = (*self.parts.values(), *self.replaced.values(), self.staged)
+        return [rel for rels in tables for rel in rels]
 
 
 class Store:
@@ -192,11 +197,21 @@ class Store:
             ) from None
         return lock
 
-    def append(self, batch: Batch, table: str, frame: pd.DataFrame | pa.Table) -> None:
+    def append(
+        self,
+        batch: Batch,
+        table: str,
+        frame: pd.DataFrame | pa.Table,
+        items: pd.DataFrame | None = None,
+    ) -> None:
+        """Write ``frame`` as a part of ``table``; ``items`` (the rows' items, of the same
+        chunk) give the item columns a table carries (``FrameSchema.carried``)."""
         if isinstance(frame, pd.DataFrame):
             if frame.empty:
                 return
-            data = to_arrow(frame, TABLES[table])
+            if TABLES[table].carried and items is None:
+                raise ValueError(f"{table} rows carry their items' columns: pass items=")
+            data = to_arrow(frame, TABLES[table], items)
         else:
             if frame.num_rows == 0:
                 return
@@ -205,7 +220,34 @@ class Store:
         self.write_part(rel, data)
         batch.parts.setdefault(table, []).append(rel)
 
+    def carry_staged(self, batch: Batch, table: str) -> None:
+        """Give the batch's staged parts of ``table`` the columns it carries of each row's
+        item, read from the stored items and those the batch wrote, as one part; remove
+        the staged files. A row whose item is missing keeps them empty."""
+        if not batch.staged:
+            return
+        schema = TABLES[table]
+        names = [f'"{c.name}"' for c in schema.carried]
+        con = duckdb.connect()
+        try:
+            staged = _parquet_scan(con, "staged", [self.root / r for r in batch.staged])
+            items = self.scan(con, "items", batch)
+            sql = (
+                f"SELECT s.*, {', '.join('i.' + n for n in names)} FROM {staged} s "
+                f"LEFT JOIN (SELECT item_id, {', '.join(names)} FROM {items}) i "
+                "ON i.item_id = s.item_id"
+            )
+            data = con.sql(sql).to_arrow_table().cast(schema.arrow)
+        finally:
+            con.close()
+        self.append(batch, table, data)
+        for rel in batch.staged:
+            (self.root / rel).unlink(missing_ok=True)
+        batch.staged = []
+
     def replace(self, batch: Batch, table: str, frame: pd.DataFrame) -> None:
+        if TABLES[table].carried:
+            raise ValueError(f"{table} rows carry their items' columns: append them by chunk")
         rel = batch.name(table, "full")
         self.write_part(rel, to_arrow(frame, TABLES[table]))
         batch.replaced[table] = [rel]
@@ -414,7 +456,8 @@ class Store:
         for name, schema in views.items():
             parts = [self.root / p for p in manifest["tables"].get(name, [])]
             view = "taxonomy_topics" if name == "topics" else name
-            derived = f", {DATASET_SQL} AS dataset" if name == "items" else ""
+            # the dataset filter reads it from the file, on items and the rows carrying it
+            derived = f", {DATASET_SQL} AS dataset" if name in DATASET_TABLES else ""
             if parts:
                 source = _parquet_scan(con, name, parts)
                 con.execute(f"CREATE VIEW {view} AS SELECT *{derived} FROM {source}")

@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import claims, labels, query
 from .query import Filters
+from .schema import SCHEMAS
 
 FREQS = ("day", "week", "month")
 # Cap on the points drawn in the timeline's dot plot: one dot per event, stacked per period.
@@ -85,6 +86,25 @@ def _in_filtered(filters: Filters, alias: str) -> str:
     if not filters.restricts_items:
         return "TRUE"
     return f"{alias}.item_key IN (SELECT item_key FROM f)"
+
+
+def _rows_where(
+    con: duckdb.DuckDBPyConnection, filters: Filters, level: str = "figure", alias: str = "c"
+) -> tuple[str, list]:
+    """The condition on the rows of ``level`` (figures: ``casualties``, events: ``events``)
+    aliased ``alias`` that the filters keep, and its parameters.
+
+    Those rows carry their item's dates, on-topic flag, file, sources and title
+    (``schema.CARRIED_ITEM_COLUMNS``), so those filters test the row itself; only the
+    filters with no SQL of that level (topics) select the rows' items, by a semi-join.
+    Joining a million filtered items to the figures cost most of a figure view's time.
+    """
+    where, params = filters.where(level, alias)
+    if filters.restricts(level):
+        iwhere, iparams = filters.item_where("i", con=con, level=level)
+        where += f" AND {alias}.item_key IN (SELECT item_key FROM items i WHERE {iwhere})"
+        params = [*params, *iparams]
+    return where, params
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
@@ -164,15 +184,14 @@ def default_filters(con: duckdb.DuckDBPyConnection) -> Filters:
 def overview_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row: items, first and last date, sources, casualty figures, places."""
     cte, params = _filtered(con, filters)
-    # the figure count is the casualty page's: figure-level filters on the filtered items
-    cwhere, cparams = filters.where("figure", "c")
+    # the figure count is the casualty page's (figure_total)
+    cwhere, cparams = _rows_where(con, filters)
     sql = f"""WITH {cte}
     SELECT (SELECT count(*) FROM f) AS n_items,
            (SELECT min(d) FROM f) AS first_date,
            (SELECT max(d) FROM f) AS last_date,
            (SELECT count(DISTINCT source) FROM f) AS n_sources,
-           (SELECT count(*) FROM casualties c
-             WHERE c.item_key IN (SELECT item_key FROM f) AND {cwhere}) AS n_figures,
+           (SELECT count(*) FROM casualties c WHERE {cwhere}) AS n_figures,
            (SELECT count(DISTINCT name) FROM entities e
              WHERE e.kind = 'place' AND e.item_key IN (SELECT item_key FROM f)) AS n_places"""
     return _df(con, sql, params + cparams)
@@ -385,35 +404,21 @@ def casualty_figures(
     """The latest ``limit`` (default :data:`FIGURES_SHOWN`) casualty figures of the filtered
     items, with their item's title and date (:func:`figure_total` counts them all)."""
     limit = FIGURES_SHOWN if limit is None else limit
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.where("figure", "c")
-    # Pick the rows on narrow keys first, then fetch their sentences: sorting every
-    # joined figure with its sentence attached costs several times more.
-    sql = f"""WITH {cte},
-    k AS (SELECT c.item_key, c.item_id, c.start, c.kind, c.value, c.record_ref, f.d, f.title,
-                 f.source, f.url
-          FROM casualties c JOIN f ON f.item_key = c.item_key
-          WHERE {cwhere}
-          ORDER BY f.d DESC NULLS LAST, c.item_id, c.start LIMIT {int(limit)})
-    SELECT c.value, c.value_max, c.value_min, c.kind, c.side, c."group", c.per, c.claimant,
-           CAST(c.period_start AS DATE) AS period_start, CAST(c.period_end AS DATE) AS period_end,
-           c.approximate, c.origin, c.quote, c.sentence, k.d AS date, k.title, k.source,
-           k.url, c.item_id
-    FROM k JOIN casualties c ON c.item_key = k.item_key AND c.start = k.start
-         AND c.kind = k.kind AND c.value IS NOT DISTINCT FROM k.value
-         AND c.record_ref IS NOT DISTINCT FROM k.record_ref
-    ORDER BY k.d DESC NULLS LAST, c.item_id, c.start"""
-    return _df(con, sql, params + cparams)
+    where, params = _rows_where(con, filters)
+    sql = f"""SELECT c.value, c.value_max, c.value_min, c.kind, c.side, c."group", c.per,
+           c.claimant, CAST(c.period_start AS DATE) AS period_start,
+           CAST(c.period_end AS DATE) AS period_end, c.approximate, c.origin, c.quote,
+           c.sentence, {_date_expr(filters, "c")} AS date, c.title, c.source, c.url, c.item_id
+    FROM casualties c WHERE {where}
+    ORDER BY date DESC NULLS LAST, c.item_id, c.start LIMIT {int(limit)}"""
+    return _df(con, sql, params)
 
 
 def figure_total(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
     """How many figures the filters keep: :func:`casualty_figures` returns the latest of
     them only, so a page says how many it leaves out."""
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.where("figure", "c")
-    sql = f"""WITH {cte}
-    SELECT count(*) FROM casualties c JOIN f ON f.item_key = c.item_key WHERE {cwhere}"""
-    return con.execute(sql, params + cparams).fetchall()[0][0]
+    where, params = _rows_where(con, filters)
+    return con.execute(f"SELECT count(*) FROM casualties c WHERE {where}", params).fetchall()[0][0]
 
 
 def casualties_over_time(
@@ -429,25 +434,25 @@ def casualties_over_time(
     """
     if count not in COUNT_UNITS:
         raise ValueError(f"count must be one of {COUNT_UNITS}, not {count!r}")
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.where("figure", "c")
+    cwhere, params = _rows_where(con, filters)
+    d = _date_expr(filters, "c")
     # per story: one row per (story, side, kind, group, value), the first item's date; per
     # item every figure counts (a figure is one per item, offset and kind: nothing to rank)
     if count == "stories":
-        copy = """row_number() OVER (PARTITION BY coalesce(s.story_key, c.item_key), c.side,
-                      c.kind, c."group", c.value, c.origin, c.record_ref ORDER BY f.d, c.item_id)"""
+        copy = f"""row_number() OVER (PARTITION BY coalesce(s.story_key, c.item_key), c.side,
+                      c.kind, c."group", c.value, c.origin, c.record_ref ORDER BY {d}, c.item_id)"""
         stories = "LEFT JOIN item_story s ON s.item_key = c.item_key"
     else:
         copy, stories = "1", ""
-    sql = f"""WITH {cte},
-    c AS (SELECT c.side, c.kind, c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS cd,
+    sql = f"""WITH
+    c AS (SELECT c.side, c.kind, c.value, coalesce(CAST(c.period_end AS DATE), {d}) AS cd,
                  {copy} AS copy
-          FROM casualties c JOIN f ON f.item_key = c.item_key {stories}
+          FROM casualties c {stories}
           WHERE {cwhere} AND c.value IS NOT NULL AND c.per = 'event')
     SELECT CAST(date_trunc('{_freq(freq)}', cd) AS DATE) AS period, side, kind,
            sum(value) AS value, count(*) AS n_figures
     FROM c WHERE cd IS NOT NULL AND copy = 1 GROUP BY ALL ORDER BY side, kind, period"""
-    return _df(con, sql, params + cparams)
+    return _df(con, sql, params)
 
 
 def casualty_claims(
@@ -467,12 +472,11 @@ def casualty_claims(
     """
     if per not in ("total", "day", "month"):
         raise ValueError(f"per must be total, day or month, not {per!r}")
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.where("figure", "c")
-    sql = f"""WITH {cte},
+    cwhere, cparams = _rows_where(con, filters)
+    sql = f"""WITH
     c AS (SELECT c.side, c.kind, coalesce(nullif(trim(c.claimant), ''), ?) AS claimant,
-                 c.value, coalesce(CAST(c.period_end AS DATE), f.d) AS date
-          FROM casualties c JOIN f ON f.item_key = c.item_key
+                 c.value, coalesce(CAST(c.period_end AS DATE), {_date_expr(filters, "c")}) AS date
+          FROM casualties c
           WHERE {cwhere} AND c.value IS NOT NULL AND c.per = ?),
     s AS (SELECT side, kind FROM c GROUP BY ALL ORDER BY count(*) DESC, side, kind
           LIMIT {int(top_series)}),
@@ -482,7 +486,7 @@ def casualty_claims(
     FROM c WHERE date IS NOT NULL AND (side, kind) IN (SELECT (side, kind) FROM s)
          AND claimant IN (SELECT claimant FROM k)
     GROUP BY ALL ORDER BY side, kind, claimant, date"""
-    out = _df(con, sql, [*params, UNATTRIBUTED, *cparams, per])
+    out = _df(con, sql, [UNATTRIBUTED, *cparams, per])
     out["series"] = labels.joined(out, ("side", "kind"))
     return out
 
@@ -500,13 +504,12 @@ def claimant_ranges(
     two claimants: the ``comparisons`` groups with the most figures, each keeping its
     ``top`` claimants with the most figures.
     """
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.where("figure", "c")
-    sql = f"""WITH {cte},
+    cwhere, params = _rows_where(con, filters)
+    sql = f"""WITH
     c AS (SELECT c.side, c.kind, c.per, trim(c.claimant) AS claimant,
                  coalesce(c.value_max, c.value) AS hi, c.value AS lo
           FROM casualties c
-          WHERE {cwhere} AND {_in_filtered(filters, "c")} AND c.value IS NOT NULL
+          WHERE {cwhere} AND c.value IS NOT NULL
                 AND c.per <> 'event'
                 AND c.claimant IS NOT NULL AND trim(c.claimant) <> ''),
     g AS (SELECT side, kind, per, claimant, min(lo) AS low, max(hi) AS high,
@@ -520,7 +523,7 @@ def claimant_ranges(
     SELECT side, kind, per, claimant, low, high, n_figures
     FROM r WHERE k <= {int(top)} AND (side, kind, per) IN (SELECT (side, kind, per) FROM top)
     ORDER BY side, kind, per, high DESC, claimant"""
-    out = _df(con, sql, params + cparams)
+    out = _df(con, sql, params)
     out["comparison"] = labels.joined(out, ("side", "kind", "per"))
     return out
 
@@ -559,13 +562,12 @@ def reference_sums(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     from the best estimates, ``low``/``high`` from the ranges, ``n_events`` the events so
     far. ``claimant`` is the dataset; ``series`` names the side · kind, as the claims do."""
     filters = filters.replace(origin="dataset", claimants=())
-    cte, params = _filtered(con, filters)
-    cwhere, cparams = filters.where("figure", "c")
-    sql = f"""WITH {cte},
+    cwhere, params = _rows_where(con, filters)
+    sql = f"""WITH
     r AS (SELECT c.claimant, c.side, c.kind, CAST(c.period_end AS DATE) AS date,
                  sum(c.value) AS value, sum(coalesce(c.value_min, c.value)) AS low,
                  sum(coalesce(c.value_max, c.value)) AS high, count(*) AS n
-          FROM casualties c JOIN f ON f.item_key = c.item_key
+          FROM casualties c
           WHERE {cwhere} AND c.per = 'event' AND c.value IS NOT NULL
                 AND c.period_end IS NOT NULL
           GROUP BY ALL)
@@ -574,7 +576,7 @@ def reference_sums(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
            sum(n) OVER w AS n_events
     FROM r WINDOW w AS (PARTITION BY claimant, side, kind ORDER BY date)
     ORDER BY claimant, side, kind, date"""
-    out = _df(con, sql, params + cparams)
+    out = _df(con, sql, params)
     out["series"] = labels.joined(out, ("side", "kind"))
     return out
 
@@ -630,25 +632,22 @@ def timeline_events(
 
 
 def _dated_events(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str):
-    """CTEs ``f`` (filtered items) and ``e``: their dated events inside the date filter,
-    with the ``period`` of ``freq`` they fall in; year-only dates left out."""
-    cte, params = _filtered(con, filters)
+    """A CTE ``e``: the filtered items' dated events inside the date filter, with the
+    ``period`` of ``freq`` they fall in; year-only dates left out."""
+    where, params = _rows_where(con, filters, "event", "e")
     # The items' dates are filtered; their events must lie in the range too, or an item of
     # 2023 mentioning 1941 would draw the axis back to 1941.
-    ewhere, eparams = filters.where("event", "e")
-    span, params = f" AND {ewhere}", params + eparams
     if filters.date_from:
-        span += " AND CAST(e.date AS DATE) >= ?"  # drawn at its start: the start counts
+        where += " AND CAST(e.date AS DATE) >= ?"  # drawn at its start: the start counts
         params.append(filters.date_from)
     if filters.date_to:
-        span += " AND CAST(e.date AS DATE) <= ?"
+        where += " AND CAST(e.date AS DATE) <= ?"
         params.append(filters.date_to)
-    sql = f"""{cte},
-    e AS (SELECT CAST(e.date AS DATE) AS date, CAST(e.date_end AS DATE) AS date_end,
-                 e.precision, e.phrase, e.sentence, f.title, f.source, e.item_id,
+    sql = f"""e AS (SELECT CAST(e.date AS DATE) AS date, CAST(e.date_end AS DATE) AS date_end,
+                 e.precision, e.phrase, e.sentence, e.title, e.source, e.item_id,
                  CAST(date_trunc('{_freq(freq)}', e.date) AS DATE) AS period
-          FROM events e JOIN f ON f.item_key = e.item_key
-          WHERE e.date IS NOT NULL AND e.precision <> 'year'{span})"""
+          FROM events e
+          WHERE e.date IS NOT NULL AND e.precision <> 'year' AND {where})"""
     return sql, params
 
 
@@ -827,8 +826,10 @@ def filtered_table(con: duckdb.DuckDBPyConnection, filters: Filters, table: str)
     if table == "items":
         return _df(con, f"SELECT * EXCLUDE (item_key) FROM items i WHERE {where}", params)
     rows, rparams = filters.where(level, "t") if level != "item" else ("TRUE", [])
+    # the table's own columns: not the keys, nor the item columns figures carry
+    columns = ", ".join(f't."{name}"' for name in SCHEMAS[table].names)
     sql = (
-        f"SELECT t.* EXCLUDE (item_key) FROM {table} t "
+        f"SELECT {columns} FROM {table} t "
         f"WHERE t.item_key IN (SELECT item_key FROM items i WHERE {where}) AND {rows}"
     )
     return _df(con, sql, params + rparams)

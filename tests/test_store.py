@@ -252,3 +252,43 @@ def test_stored_tables_carry_integer_item_keys_that_frames_never_show(tmp_path, 
         assert (table["item_key"].to_numpy() == id_keys(table["item_id"])).all()
     assert (read["stories"]["story_key"].to_numpy() == id_keys(read["stories"]["story_id"])).all()
     assert list(store.frame("casualties").columns) == CASUALTIES.names
+
+
+CARRIED_MATCH = " AND ".join(
+    f"c.{n} IS NOT DISTINCT FROM i.{n}"
+    for n in ("published", "event_date", "on_topic", "file", "sources", "source", "title", "url")
+)
+
+
+def test_figures_and_events_carry_their_items_columns(tmp_path):
+    """Figures (and dated events) store their item's date, flag, file, sources and title, the same as the item,
+    also a dataset figure whose record's text repeats an item stored before (the bundled UCDP
+    extract holds such records) and figures of a later ingest; frames never show them."""
+    from conftest import ROOT
+
+    from dashboard.schema import CASUALTIES
+
+    store = Store(tmp_path / "store")
+    ingest([ROOT / "data" / "datasets" / "ucdp_ged_ukraine.csv.gz"], store=store, discover=False)
+    summary = ingest([SEED], store=store, as_of=SEED_AS_OF, discover=False)
+    assert summary.new == 10
+    con = store.connect()
+    n, same, text = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE " + CARRIED_MATCH + "),"
+        " count(*) FILTER (WHERE c.origin = 'text') "
+        "FROM casualties c JOIN items i ON i.item_key = c.item_key"
+    ).fetchone()
+    assert n == con.execute("SELECT count(*) FROM casualties").fetchone()[0] > 3000
+    assert same == n and text > 0
+    n, same = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE " + CARRIED_MATCH + ") "
+        "FROM events c JOIN items i ON i.item_key = c.item_key"
+    ).fetchone()
+    assert same == n > 0  # dated events carry them too
+    on_copies = con.execute(
+        "SELECT count(*) FROM casualties c WHERE c.origin = 'dataset' AND c.item_id IN "
+        "(SELECT item_id FROM casualties GROUP BY item_id"
+        " HAVING count(DISTINCT split_part(record_ref, ':', 2)) > 1)"
+    ).fetchone()[0]
+    assert on_copies > 0  # the duplicate-record path was taken
+    assert list(store.frame("casualties").columns) == CASUALTIES.names

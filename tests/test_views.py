@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import views
 from dashboard.query import Filters
+from dashboard.schema import SCHEMAS
 from dashboard.sides import side_countries
 
 
@@ -141,6 +142,9 @@ def test_filtered_tables_belong_to_filtered_items(seed, table):
     ids = set(views.search_items(seed, f)["item_id"])
     frame = views.filtered_table(seed, f, table)
     assert len(frame) and set(frame["item_id"]) <= ids
+    # a download holds the table's documented columns, not the item columns figures carry
+    # (items add the dataset the store derives from the file)
+    assert list(frame.columns) == SCHEMAS[table].names + ["dataset"] * (table == "items")
     if table == "casualties":
         assert set(frame["side"]) == {"russia"}
 
