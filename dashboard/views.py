@@ -780,14 +780,17 @@ def search_items(
     # The page first, then its figure counts (not a count for every filtered item); the
     # figures counted are those the casualty page would show.
     sql = f"""WITH {cte},
-    top AS (SELECT item_key, item_id, d, event_date, published, title, source, n_words,
-                   n_copies, url FROM f
-            ORDER BY {_newest_first(filters)} LIMIT {int(limit)} OFFSET {int(offset)})
+    top AS MATERIALIZED (
+        SELECT item_key, item_id, d, event_date, published, title, source, n_words,
+               n_copies, url FROM f
+        ORDER BY {_newest_first(filters)} LIMIT {int(limit)} OFFSET {int(offset)}),
+    -- counted on the page's items only: a correlated count tested every figure's sentence
+    n AS (SELECT c.item_key, count(*) AS n_figures FROM casualties c
+          WHERE c.item_key IN (SELECT item_key FROM top) AND {cwhere} GROUP BY c.item_key)
     SELECT top.d AS date, top.title, top.source, top.n_words, top.n_copies,
-           (SELECT count(*) FROM casualties c WHERE c.item_key = top.item_key AND {cwhere})
-           AS n_figures,
-           top.url, top.item_id
-    FROM top ORDER BY {_newest_first(filters, "top")}"""
+           coalesce(n.n_figures, 0) AS n_figures, top.url, top.item_id
+    FROM top LEFT JOIN n ON n.item_key = top.item_key
+    ORDER BY {_newest_first(filters, "top")}"""
     return _df(con, sql, params + cparams)
 
 

@@ -35,8 +35,9 @@ MIN_SPAN = (3.0, 2.0)  # lon, lat degrees
 REGION = (-25.0, 25.0, 65.0, 72.0)
 DETAIL_SPAN = 30.0
 OUTLINE_FILES = ("outlines_region_50m.json", "outlines_world_110m.json")
-# Where the outlines are among the map's layers (after the sea).
+# Where the outlines are among the map's layers (after the sea), and their data's name.
 OUTLINE_LAYER = 1
+OUTLINE_DATA = "outlines"
 # The layers of ``views.place_counts`` and their colours (one fixed meaning each).
 TEXT_LAYER, DATASET_LAYER = "text place", "dataset coordinates"
 LAYER_COLOURS = {TEXT_LAYER: "#1f5fa8", DATASET_LAYER: "#d9541e"}
@@ -138,10 +139,16 @@ def place_map_chart(frame: pd.DataFrame) -> alt.LayerChart:
         .properties(width=width, height=height, autosize=alt.AutoSizeParams(type="pad"))
     )
     chart = empty_note(chart, places, "Places named in the items and the records' coordinates")
-    # The outlines go in last, into the finished chart: Altair deep-copies every value of a
-    # chart at each step above, and thousands of coordinates cost it a third of a second
-    chart.layer[OUTLINE_LAYER].data = alt.Data(
-        values=outline_features(_visible(proj, width, height))
+    # The outlines go in last, into the finished chart, as one JSON text Vega parses: Altair
+    # deep-copies every value of a chart at each step above and walks every coordinate
+    # again in ``to_dict`` (thousands of them cost it a third of a second, then ~70 ms).
+    # Named, so Altair leaves them in their layer: Streamlit sends a chart's top-level
+    # datasets as Arrow tables, which a JSON text is not.
+    features = outline_features(_visible(proj, width, height))
+    chart.layer[OUTLINE_LAYER].data = alt.InlineData(
+        values=json.dumps(features, separators=(",", ":")),
+        format=alt.DataFormat(type="json"),
+        name=OUTLINE_DATA,
     )
     return chart
 
