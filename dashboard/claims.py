@@ -36,6 +36,7 @@ same filters (``views.reference_sums``) so they stand beside the claimed totals.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 DECREASE_TOLERANCE = 0.02
@@ -159,22 +160,25 @@ def _decreases(series: pd.DataFrame) -> list[dict]:
 def _rates(figures: pd.DataFrame, series: pd.DataFrame) -> list[dict]:
     """Daily rates against the change per day of the same claimant's surrounding totals."""
     flags = []
+    totals = {who: rows.reset_index(drop=True) for who, rows in series.groupby("claimant")}
     for rate in claim_series(figures, per="day").itertuples():
-        totals = series[series["claimant"] == rate.claimant].sort_values("day")
-        before = totals[totals["day"] < rate.day].tail(1)
-        after = totals[totals["day"] >= rate.day].head(1)
-        if before.empty or after.empty:
+        rows = totals.get(rate.claimant)
+        # the claimant's last total before the rate's day and first on or after it (a
+        # claimant's series is sorted by day, one row a day)
+        k = 0 if rows is None else int(rows["day"].searchsorted(rate.day, side="left"))
+        if rows is None or k == 0 or k == len(rows):
             continue
-        days = (after["day"].iloc[0] - before["day"].iloc[0]).days
+        before, after = rows.iloc[k - 1], rows.iloc[k]
+        days = (after["day"] - before["day"]).days
         if not 0 < days <= RATE_WINDOW_DAYS:
             continue
-        implied = (after["value"].iloc[0] - before["value"].iloc[0]) / days
+        implied = (after["value"] - before["value"]) / days
         if implied <= 0 or not implied / RATE_FACTOR <= rate.value <= implied * RATE_FACTOR:
             message = (
                 f"{rate.claimant} claims {rate.value:,.0f} a day on {rate.day:%Y-%m-%d}; "
                 f"their totals imply {implied:,.0f} a day over those {days} days"
             )
-            evidence = [rate.evidence, before["evidence"].iloc[0], after["evidence"].iloc[0]]
+            evidence = [rate.evidence, before["evidence"], after["evidence"]]
             flags.append(
                 _flag("rate_contradicts_totals", rate.claimant, rate.day, rate.value,
                       implied, message, evidence)
@@ -204,15 +208,19 @@ def _disagreements(series: pd.DataFrame) -> list[dict]:
 
 
 def _outliers(series: pd.DataFrame) -> list[dict]:
+    """A total far from the median of the claimant's other totals within the window."""
     flags = []
     window = pd.Timedelta(days=OUTLIER_WINDOW_DAYS)
     for claimant, rows in series.groupby("claimant", sort=True):
-        for row in rows.itertuples():
-            near = rows[(rows["day"] - row.day).abs() <= window]
-            others = near.drop(index=row.Index)["value"]
+        # a claimant's series is sorted by day: each window is a slice of it
+        days, values = rows["day"], rows["value"].to_numpy(dtype=float)
+        starts = days.searchsorted(days - window, side="left")
+        ends = days.searchsorted(days + window, side="right")
+        for i, row in enumerate(rows.itertuples()):
+            others = np.delete(values[starts[i] : ends[i]], i - starts[i])
             if len(others) < 2:
                 continue
-            median = others.median()
+            median = float(np.median(others))
             if median > 0 and not median / OUTLIER_FACTOR <= row.value <= median * OUTLIER_FACTOR:
                 message = (
                     f"{claimant}'s {row.value:,.0f} on {row.day:%Y-%m-%d} is far from their "

@@ -208,7 +208,7 @@ def _claims(args) -> int:
     store = Store(args.store)
     if not store.exists():
         raise StoreError(f"{args.store}: no store here (run `dashboard ingest` first)")
-    figures = views.casualty_figures(store.connect(), filters, limit=1_000_000)
+    figures = views.claimed_figures(store.connect(), filters)
     flags = claims.claim_flags(figures)
     if args.json:
         print(flags.to_json(orient="records", lines=True, date_format="iso"), end="")

@@ -108,7 +108,8 @@ def chart_file(chart, fmt: str, *, scale: float = PNG_SCALE) -> bytes:
         if fmt == "pdf":
             import vl_convert as vlc
 
-            return vlc.vegalite_to_pdf(chart.to_json())
+            with _render.all_rows():
+                return vlc.vegalite_to_pdf(chart.to_json())
         return _render.chart_bytes(chart, fmt, scale=scale)
     raise TypeError(f"cannot export a {type(chart).__name__}: not an altair chart")
 
@@ -166,7 +167,8 @@ def titled(chart, title: str, caption: Sequence[str]):
     """
     if _is_altair(chart):
         text, subtitle = title, []
-        current = chart.to_dict(validate=False).get("title")
+        with _render.all_rows():
+            current = chart.to_dict(validate=False).get("title")
         if isinstance(current, str):
             text = current
         elif isinstance(current, dict):

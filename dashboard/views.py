@@ -538,8 +538,22 @@ def claimant_ranges(
 
 
 # -- claims ---------------------------------------------------------------------------------
-# Claims are checked on every figure of the side and kind, not a table's first page.
-CLAIM_FIGURES = 1_000_000
+def claimed_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Every figure the claims checks read (:mod:`dashboard.claims`): the totals, daily
+    rates and monthly figures under the filters, with their date and sentence, latest first.
+
+    Checked on all of them, not a table's first page. Figures of single events claim no
+    span and stay out: at a million items they are most of a side's figures, and fetching
+    them with their sentences made the Claims page take seconds.
+    """
+    where, params = _rows_where(con, filters)
+    sql = f"""SELECT c.value, c.value_max, c.value_min, c.kind, c.side, c."group", c.per,
+           c.claimant, CAST(c.period_start AS DATE) AS period_start,
+           CAST(c.period_end AS DATE) AS period_end, c.origin, c.quote, c.sentence,
+           {_date_expr(filters, "c")} AS date, c.item_id
+    FROM casualties c WHERE {where} AND c.per <> 'event'
+    ORDER BY date DESC NULLS LAST, c.item_id, c.start"""
+    return _df(con, sql, params)
 
 
 # What the Claims page compares: one of each (the filters' own, else the commonest).
@@ -561,7 +575,7 @@ def claimant_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     """Per claimant of the filtered figures' totals: first and latest claim, latest value,
     claims, average per day between totals (:func:`dashboard.claims.claimant_table`), then
     a row per dataset for the running sum of its counts (:func:`reference_sums`)."""
-    figures = casualty_figures(con, filters, limit=CLAIM_FIGURES)
+    figures = claimed_figures(con, filters)
     return claims.claimant_table(claims.claim_series(figures), reference_sums(con, filters))
 
 
@@ -605,7 +619,7 @@ def claims_with_reference(
 def claim_flags(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """What does not add up in the filtered figures (:func:`dashboard.claims.claim_flags`);
     meant for one side and kind."""
-    return claims.claim_flags(casualty_figures(con, filters, limit=CLAIM_FIGURES))
+    return claims.claim_flags(claimed_figures(con, filters))
 
 
 def story_items(con: duckdb.DuckDBPyConnection, item_id: str) -> pd.DataFrame:

@@ -138,3 +138,27 @@ def test_the_claims_command_prints_the_flags(tmp_path):
     assert "total_decreases" in table.stdout and "150,000" in table.stdout
     bad = run("--filters", "kindx=1")
     assert bad.returncode == 2 and "unknown filter kindx" in bad.stderr
+
+
+def test_the_claims_read_only_span_figures_and_find_the_same(corpus_store):
+    """``views.claimed_figures`` leaves single events out; the table and the flags of the
+    Claims page are those every figure of the side and kind gives, on the corpus store."""
+    from dashboard import views
+    from dashboard.query import Filters
+
+    con = corpus_store.connect()
+    n_flags = 0
+    for query in ("side=russia&kind=killed", "side=ukraine&kind=killed", "kind=killed"):
+        filters = Filters.from_query(query)
+        claimed = views.claimed_figures(con, filters)
+        every = views.casualty_figures(con, filters, limit=10_000_000)
+        assert set(claimed["per"]) <= {"total", "day", "month"}
+        assert len(claimed) == (every["per"] != "event").sum() < len(every)
+        flags = claims.claim_flags(claimed)
+        pd.testing.assert_frame_equal(flags, claims.claim_flags(every))
+        pd.testing.assert_frame_equal(
+            claims.claimant_table(claims.claim_series(claimed)),
+            claims.claimant_table(claims.claim_series(every)),
+        )
+        n_flags += len(flags)
+    assert n_flags  # the comparison covers flags, not only empty frames

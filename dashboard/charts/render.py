@@ -26,6 +26,14 @@ class ScriptSafeJSON(json.JSONEncoder):
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def all_rows():
+    """A context in which Altair serialises a chart's data without its 5,000-row guard: the
+    views bound every chart's rows (top N, at most so many points), and a chart the app
+    draws (Streamlit sends its data as Arrow, unguarded) must export too. A Claims chart
+    at a million items holds ~5,100 rows."""
+    return alt.data_transformers.enable("default", max_rows=None)
+
+
 def formats(chart) -> tuple[str, ...]:
     """The formats a chart can be saved as (every chart is altair: png, svg, html)."""
     return tuple(FORMATS) if isinstance(chart, alt.TopLevelMixin) else ()
@@ -46,11 +54,13 @@ def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
         raise TypeError(f"cannot render a {type(chart).__name__}: not an altair chart")
     if fmt == "html":
         buf = io.StringIO()
-        chart.save(buf, format="html", inline=True, json_kwds={"cls": ScriptSafeJSON})
+        with all_rows():
+            chart.save(buf, format="html", inline=True, json_kwds={"cls": ScriptSafeJSON})
         return buf.getvalue().encode("utf-8")
     import vl_convert as vlc
 
-    spec = chart.to_json()
+    with all_rows():
+        spec = chart.to_json()
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=scale)
     return vlc.vegalite_to_svg(spec).encode("utf-8")

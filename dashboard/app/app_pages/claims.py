@@ -3,7 +3,7 @@ claimant, and the claims that do not add up, with their sentences."""
 
 import streamlit as st
 
-from dashboard import claims, views
+from dashboard import claims
 from dashboard.app import layout, state
 
 st.title("Claims")
@@ -11,7 +11,7 @@ filters = state.current_filters()
 if layout.require_data():
     picked = layout.claim_pickers(filters)
     # one query for the table and the flags (views.claimant_table and claim_flags each run it)
-    figures = state.view("casualty_figures", picked, limit=views.CLAIM_FIGURES)
+    figures = state.view("claimed_figures", picked)
     layout.chart("claims_reference", picked)
     st.caption(
         "Lines: each claimant's running totals. Dashed: a dataset's deaths per event "
