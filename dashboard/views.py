@@ -716,6 +716,8 @@ def item_counts(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "w
 PLACE_LAYERS = ("text place", "dataset coordinates")
 COORDINATE_CELL = 0.1
 MAX_COORDINATE_CELLS = 2000
+# How many files a cell's tooltip names.
+FILES_NAMED = 3
 
 
 def place_counts(
@@ -750,14 +752,18 @@ def place_counts(
         SELECT 'dataset coordinates' AS layer, CAST(NULL AS VARCHAR) AS name,
                CAST(NULL AS VARCHAR) AS country, CAST(NULL AS VARCHAR) AS admin1,
                avg(i.lat) AS lat, avg(i.lon) AS lon, count(*) AS n_items,
-               array_to_string(
-                   list_sort(list(DISTINCT regexp_extract(i.file, '[^/\\\\]+$'))), ', '
-               ) AS files
+               list_sort(list(DISTINCT regexp_extract(i.file, '[^/\\\\]+$'))) AS files
         FROM items i
         WHERE {where} AND i.lat BETWEEN -90 AND 90 AND i.lon BETWEEN -180 AND 180
         GROUP BY round(i.lat * {k}), round(i.lon * {k})
         ORDER BY n_items DESC, lat, lon LIMIT {int(max_cells)})
-    SELECT * FROM named UNION ALL SELECT * FROM cells
+    -- a cell names at most FILES_NAMED files (a store of many files: hundreds per cell)
+    SELECT * FROM named UNION ALL
+    SELECT * REPLACE (
+        array_to_string(list_slice(files, 1, {FILES_NAMED}), ', ')
+        || CASE WHEN len(files) > {FILES_NAMED}
+                THEN ' and ' || (len(files) - {FILES_NAMED}) || ' more' ELSE '' END AS files)
+    FROM cells
     ORDER BY layer DESC, n_items DESC, name, lat, lon"""
     return _df(con, sql, params + wparams)
 

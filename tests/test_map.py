@@ -99,6 +99,20 @@ def test_dataset_coordinates_are_a_layer_of_their_own(con):
     assert only.loc[only["layer"] == DATASET_LAYER, "n_items"].tolist() == [2]
 
 
+def test_a_cell_names_a_few_of_its_files_and_counts_the_rest(tmp_path):
+    """A store of many files (daily exports, a watched feed) puts hundreds in one cell: its
+    tooltip names the first few and says how many more (at 1M items the map's data had
+    grown to 2 MB of file names)."""
+    for n in range(views.FILES_NAMED + 2):
+        records = RECORDS.iloc[[1]].assign(text=f"A strike in the east, report {n}.")
+        records.to_csv(tmp_path / f"day{n}.csv", index=False)
+    store = Store(tmp_path / "store")
+    ingest(sorted(tmp_path.glob("day*.csv")), store=store, as_of="2024-11-15")
+    frame = views.place_counts(store.connect(), Filters(on_topic=False))
+    (cell,) = frame.loc[frame["layer"] == DATASET_LAYER, "files"]
+    assert cell == "day0.csv, day1.csv, day2.csv and 2 more"
+
+
 @pytest.mark.parametrize(
     ("query", "lon", "lat"),
     [("q=Avdiivka", 37.75, 48.14), ("place=Kharkiv", 36.25, 49.98)],
