@@ -74,7 +74,29 @@ MILITARY_TITLES = words("military_titles")
 # What the words of a compound noun after its first read as (never a word of the text):
 # skipped as a modifier or an auxiliary is.
 FILLER = "·"
-MODIFIERS = words("modifiers") | frozenset(side_words()) | {FILLER}
+
+
+class _WordsOrPrefixed(frozenset):
+    """A word set that also holds every hyphenated word opening with one of ``prefixes``
+    ("anti-coup", "pro-democracy"): a word shape, not a list of every such adjective."""
+
+    prefixes: tuple[str, ...] = ()
+
+    def __contains__(self, word) -> bool:
+        return frozenset.__contains__(self, word) or (
+            isinstance(word, str) and word.startswith(self.prefixes) and len(word) > 5
+        )
+
+
+def _with_prefixes(members: frozenset[str], prefixes: frozenset[str]) -> _WordsOrPrefixed:
+    out = _WordsOrPrefixed(members)
+    out.prefixes = tuple(sorted(prefixes))
+    return out
+
+
+MODIFIERS = _with_prefixes(
+    words("modifiers") | frozenset(side_words()) | {FILLER}, words("modifier_prefixes")
+)
 AUX = words("aux") | {FILLER}
 OF_PRONOUNS = words("of_pronouns")
 PARTITIVE_DETERMINERS = words("partitive_determiners")
@@ -266,8 +288,10 @@ CLAIM_VERB_AFTER = re.compile(
     # an apposition's closing comma may stand before the verb ("X, the governor, said")
     r"(?:^|[,“”\"—–-]\s*|\b[Aa]s\s+)(?P<c>[A-Za-z][^,;:“”\"—–]{1,80}?),?\s+"
     rf"(?:{_alternatives('claim_verbs_after')})\b"
-    # "Shelling claimed the lives of two": a toll, not a claim
+    # "Shelling claimed the lives of two": a toll, not a claim; "Executive found shot dead":
+    # a body found, not a finding
     r"(?!\s+(?:the\s+)?li(?:ves|fe)\b)"
+    rf"(?!\s+(?:{_alternatives('found_dead_words')})\b)"
 )
 CLAIM_VERB_BEFORE = re.compile(
     rf"(?:[-–—,]\s*|\b)(?:{_alternatives('claim_verbs_before')})\s+"
