@@ -425,6 +425,8 @@ def test_a_range_with_a_shared_scale_and_fractions():
         ),
         ("Ukraine lost 40 soldiers in the past day - General Staff", "ukraine"),
         ("40 Ukrainian soldiers lost their lives, the General Staff said.", "ukraine"),
+        # "fire" is an attack like shelling: its side's victims are the other side's
+        ("Ukrainian military fire on bus at checkpoint, killing one - command", "russia"),
         # a figure naming nobody counts the people named just before it in its sentence
         (
             "Our fighters counterattacked - the invaders fled from the positions, 12 were killed",
