@@ -122,7 +122,9 @@ def claims_reference_chart(frame: pd.DataFrame) -> alt.Chart:
     )
     sums = summed.mark_line(strokeDash=[6, 3]).encode(x=x, y=y, color=color, tooltip=_sum_tooltip())
     chart = (
-        alt.layer(band, sums, lines, points)
+        # the points first: the legend takes its swatches from the first layer (the faint
+        # band made them pale)
+        alt.layer(points, band, sums, lines)
         .properties(width=WIDE, height=PANEL_HEIGHT)
         .facet(row=alt.Row("series:N", title=None, header=HEADER))
         .resolve_scale(y="independent")
