@@ -650,6 +650,10 @@ def test_general_news_people_and_their_speakers(text, figure):
         ("A soldier in Bakhmut was killed on Monday.", 1, "killed"),
         ("Three soldiers from Lviv were killed.", 3, "killed"),
         ("Two civilians from Kherson region were wounded", 2, "injured"),
+        # ... or what they are "of": a place, a unit, an office
+        ("A resident of Kherson was killed in the shelling.", 1, "killed"),
+        ("The commander of the battalion died of his wounds.", 1, "killed"),
+        ("The driver of the administration died as a result of a blow", 1, "killed"),
     ],
 )
 def test_people_named_with_the_place_they_are_from_or_in(text, value, kind):

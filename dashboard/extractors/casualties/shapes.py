@@ -897,7 +897,9 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
         j = m - 1
         while j >= 0 and lows[j] in AUX and j > m - 4:
             j -= 1
-        j = _before_origin(toks, lows, before_ages(lows, _before_aside(lows, j)))
+        j = _before_of_phrase(
+            lows, _before_origin(toks, lows, before_ages(lows, _before_aside(lows, j)))
+        )
         if j < 0:
             continue
         if lows[j] in ONE_MORE and (j == 0 or lows[j - 1] not in NEGATIONS):
@@ -972,6 +974,22 @@ def _before_origin(toks: list[Token], lows: list[str], j: int) -> int:
     if k == j or k < 1 or lows[k] not in ORIGIN_PREPOSITIONS or lows[k - 1] not in SINGULAR:
         return j
     return k - 1
+
+
+# How many words an "of" phrase after one person may hold: "the commander of the 3rd battalion".
+OF_PHRASE_WORDS = 4
+
+
+def _before_of_phrase(lows: list[str], j: int) -> int:
+    """Skip back over what a person is "of": "the driver of the administration died", "the
+    commander of the battalion was killed" (the person noun right before "of"; no casualty
+    word, clause mark or auxiliary inside the phrase)."""
+    for k in range(j, max(j - OF_PHRASE_WORDS, 0) - 1, -1):
+        if lows[k] == "of":
+            return k - 1 if k >= 1 and lows[k - 1] in SINGULAR else j
+        if lows[k] in CLAUSE_END or lows[k] in SINGULAR_KIND or lows[k] in AUX:
+            return j
+    return j
 
 
 def _adjective_of_one(lows: list[str], m: int) -> int | None:
