@@ -222,20 +222,25 @@ class Store:
 
     def carry_staged(self, batch: Batch, table: str) -> None:
         """Give the batch's staged parts of ``table`` the columns it carries of each row's
-        item, read from the stored items and those the batch wrote, as one part; remove
-        the staged files. A row whose item is missing keeps them empty."""
+        item, read from the stored items and those the batch wrote, as one part in the
+        staged order (the same store from the same input, whichever engine ran); remove the
+        staged files. A row whose item is missing keeps them empty."""
         if not batch.staged:
             return
         schema = TABLES[table]
         names = [f'"{c.name}"' for c in schema.carried]
+        staged = pa.concat_tables(
+            [pq.read_table(self.root / rel, schema=schema.frame_arrow) for rel in batch.staged]
+        )
+        staged = staged.append_column("_row", pa.array(np.arange(staged.num_rows)))
         con = duckdb.connect()
         try:
-            staged = _parquet_scan(con, "staged", [self.root / r for r in batch.staged])
+            con.register("_staged", staged)
             items = self.scan(con, "items", batch)
             sql = (
-                f"SELECT s.*, {', '.join('i.' + n for n in names)} FROM {staged} s "
-                f"LEFT JOIN (SELECT item_id, {', '.join(names)} FROM {items}) i "
-                "ON i.item_id = s.item_id"
+                f"SELECT s.* EXCLUDE (_row), {', '.join('i.' + n for n in names)} "
+                f"FROM _staged s LEFT JOIN (SELECT item_id, {', '.join(names)} FROM {items}) i "
+                "ON i.item_id = s.item_id ORDER BY s._row"
             )
             data = con.sql(sql).to_arrow_table().cast(schema.arrow)
         finally:
