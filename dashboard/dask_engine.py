@@ -173,7 +173,7 @@ def _read_and_dedupe(run: IngestRun, client, root: str, staging: str, paths) -> 
     for i, ((path, digest), read) in enumerate(zip(todo, reads, strict=True)):
         run.batch.parts.setdefault("rejects", []).extend(read["rejects"])
         for rel in read["figures"]:
-            run.add_figures(pq.read_table(Path(root) / rel))
+            run.add_figures(from_arrow(pq.read_table(Path(root) / rel), "casualties"))
         for n, chunk in enumerate(read["chunks"]):
             fresh = run.fresh(pd.Series(chunk["ids"], dtype=object))
             jobs.append(

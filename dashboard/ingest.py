@@ -86,14 +86,13 @@ class Deduper:
         self.seen.update(ids[mask])
         return mask
 
-    def fresh_figures(self, figures: pd.DataFrame | pa.Table) -> pd.DataFrame | pa.Table:
+    def fresh_figures(self, figures: pd.DataFrame) -> pd.DataFrame:
         """The dataset figures not stored before: a record ingested again from another file
         (the bundled UCDP extract, then the full UCDP file) counts its deaths once."""
-        arrow = isinstance(figures, pa.Table)
-        refs = figures["record_ref"].to_pylist() if arrow else figures["record_ref"].tolist()
+        refs = figures["record_ref"]
         mask = np.fromiter((r not in self.refs for r in refs), dtype=bool, count=len(refs))
-        self.refs.update(r for r, new in zip(refs, mask, strict=True) if new)
-        return figures.filter(pa.array(mask)) if arrow else figures[mask]
+        self.refs.update(refs[mask])
+        return figures[mask]
 
 
 def copies_table(duplicates: pd.DataFrame) -> pa.Table:
@@ -197,18 +196,14 @@ class IngestRun:
             todo.append((path, digest))
         return todo
 
-    def add_figures(self, figures: pd.DataFrame | pa.Table) -> None:
+    def add_figures(self, figures: pd.DataFrame) -> None:
         """A chunk's dataset figures, those of records not stored before; staged until
         :meth:`finish` gives them their items' columns (their item may be a copy of one
         stored before, or of one this run has yet to extract)."""
         fresh = self.deduper.fresh_figures(figures)
         if len(fresh):
-            data = fresh if isinstance(fresh, pa.Table) else to_arrow(fresh, "casualties")
-            self.batch.staged.append(
-                self.store.write_part(
-                    self.batch.name("casualties", f"staged-{len(self.batch.staged):04d}"), data
-                )
-            )
+            rel = self.batch.name("casualties", f"staged-{len(self.batch.staged):04d}")
+            self.batch.staged.append(self.store.write_part(rel, to_arrow(fresh, "casualties")))
 
     def fresh(self, ids: pd.Series) -> np.ndarray:
         """Which of a chunk's items are new (counted), in input order."""

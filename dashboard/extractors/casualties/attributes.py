@@ -29,6 +29,7 @@ from .sides import np_side, opposite, place_sides, side_of_token, side_of_word, 
 from .vocabulary import (
     AGENT,
     AGENT_BY,
+    BARE_CLAUSE_OPENERS,
     CIVILIAN_NOUNS,
     CIVILIAN_WORDS,
     CLAIM_ACCORDING,
@@ -280,7 +281,6 @@ def _side_claimant(c: Cues) -> str | None:
 
 # How far back a bare figure ("12 were killed") looks for the people it counts.
 BARE_SUBJECT_BEHIND = 8
-BARE_CLAUSE_OPENERS = frozenset({",", "-", "–", "—", "and"})
 
 
 def _side_bare_subject(c: Cues) -> str | None:

@@ -68,6 +68,7 @@ CIVILIAN_NOUNS = words("civilian_nouns")
 OTHER_PEOPLE = words("other_people")
 PEOPLE = MILITARY_NOUNS | CIVILIAN_NOUNS | OTHER_PEOPLE
 SINGULAR = words("singular")
+BARE_CLAUSE_OPENERS = words("bare_clause_openers")
 TITLES = words("titles")
 MILITARY_TITLES = words("military_titles")
 # ... and every word of a side ("Palestinian kids", "Wagner fighters"): sides.toml
@@ -80,7 +81,10 @@ class _WordsOrPrefixed(frozenset):
     """A word set that also holds every hyphenated word opening with one of ``prefixes``
     ("anti-coup", "pro-democracy"): a word shape, not a list of every such adjective."""
 
-    prefixes: tuple[str, ...] = ()
+    def __new__(cls, members, prefixes):
+        out = super().__new__(cls, members)
+        out.prefixes = tuple(sorted(prefixes))
+        return out
 
     def __contains__(self, word) -> bool:
         return frozenset.__contains__(self, word) or (
@@ -88,13 +92,7 @@ class _WordsOrPrefixed(frozenset):
         )
 
 
-def _with_prefixes(members: frozenset[str], prefixes: frozenset[str]) -> _WordsOrPrefixed:
-    out = _WordsOrPrefixed(members)
-    out.prefixes = tuple(sorted(prefixes))
-    return out
-
-
-MODIFIERS = _with_prefixes(
+MODIFIERS = _WordsOrPrefixed(
     words("modifiers") | frozenset(side_words()) | {FILLER}, words("modifier_prefixes")
 )
 AUX = words("aux") | {FILLER}
