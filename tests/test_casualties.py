@@ -866,3 +866,54 @@ def test_nationals_killed_in_fighting_are_soldiers(text, group):
 )
 def test_the_people_of_a_toll_and_in_action_plurals(text, group):
     assert [f["group"] for f in find_casualties(text)] == [group]
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        # the subject of the claim verb starts after the last subordinating word
+        (
+            "Prosecutors are heading to Izium after authorities there said they had found "
+            "a mass grave containing more than 440 bodies",
+            "authorities",
+        ),
+        # the first phrase that names a speaker, not an inanimate subject before it
+        ("Brian Laundrie autopsy shows he died by suicide, attorney says", "attorney"),
+        # a head word in either number names a speaker: "doctor" as "doctors"
+        ("Russian reporter dies of wounds in east Ukraine: doctor", "doctor"),
+        # a wire service's slug is not part of the speaker
+        ("WRAPUP 1-Ukraine says rebels shoot down airliner, 295 dead", "Government of Ukraine"),
+        ("REFILE-Russia says 12 soldiers killed in attack", "Government of Russia"),
+    ],
+)
+def test_who_speaks_is_found_past_clause_openers_and_slugs(text, claimant):
+    assert find_casualties(text)[0]["claimant"] == claimant
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # an active manner verb with its victim before "to death"
+        ("Soldiers beat a guard to death in the camp", [(1, "killed")]),
+        ("Militants burned 12 villagers to death", [(12, "killed")]),
+        ("Gunmen stabbed a shopkeeper to death", [(1, "killed")]),
+        # a headline drops the article before the one person killed
+        ("8-year-old boy accidentally shoots and kills baby", [(1, "killed")]),
+        ("Car bomb kills Moscow-backed official in occupied Kherson", [(1, "killed")]),
+        # ... but a singular modifying a plural noun is no person
+        ("Strike killed civilian protesters near the square", []),
+        # a suicide is a death
+        ("A toddler died in a car and later his father took his own life", [(1, "killed")] * 2),
+        ("A Russian soldier killed himself after refusing to fight", [(1, "killed")]),
+        # a two-word toll noun
+        ("Death count in San Antonio migrant tragedy climbs to 50", [(50, "killed")]),
+        ("The body count rose to 12 on Sunday", [(12, "killed")]),
+    ],
+)
+def test_victims_of_active_verbs_suicides_and_two_word_tolls(text, figures):
+    assert [(f["value"], f["kind"]) for f in find_casualties(text)] == figures
+
+
+def test_a_phrase_read_as_one_word_is_quoted_whole():
+    (fig,) = find_casualties("Hours later his father took his own life")
+    assert fig["quote"] == "his father took his own life"

@@ -134,7 +134,7 @@ def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
         return False
     if len(words) == 1 and words[0] in table.fragments and phrase[:1].isupper():
         return False  # "the Ministry": a named body cut from its name ("- command" is not)
-    if any(w in table.heads for w in words):
+    if any(_is_head(w, table.heads) for w in words):
         return True
     gazetteer = load_gazetteer()
     entry = gazetteer.phrases.get(phrase)
@@ -153,3 +153,8 @@ def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
         and all(t[:1].isupper() for t in tokens)
         and (entry is None or entry.kind not in ("place", "country"))
     )
+
+
+def _is_head(word: str, heads: frozenset[str]) -> bool:
+    """A speaker's head word, in either number: "doctor" as "doctors", "officials"."""
+    return word in heads or word + "s" in heads or (word.endswith("s") and word[:-1] in heads)

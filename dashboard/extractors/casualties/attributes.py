@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -36,6 +36,7 @@ from .vocabulary import (
     CLAIM_BAD,
     CLAIM_COLON,
     CLAIM_LEAD,
+    CLAIM_SUBJECT,
     CLAIM_TAIL,
     CLAIM_TOLL_SUBJECT,
     CLAIM_TRAIL,
@@ -664,14 +665,28 @@ def _closing_speaker(sentence: str, m: re.Match, who: str) -> bool:
 
 
 def claimant_of(sentence: str) -> str | None:
-    """Who states the figures of a sentence: "according to X", "X said", "..., X reports"."""
+    """Who states the figures of a sentence: "according to X", "X said", "..., X reports".
+
+    The first phrase that names a speaker ("autopsy shows ..., attorney says": the
+    attorney); failing that, the first phrase found (kept raw, with no canonical name)."""
     # "... - JFO HQ;-" ends a headline list; "...;#WarinUkraine" a post
     sentence = HASHTAGS.sub("", sentence).rstrip(TRAILING_JOINERS)
+    phrases = _claim_phrases(sentence)
+    first = next(phrases, None)
+    if first is None or canonical_claimant(first) is not None:
+        return first
+    return next((who for who in phrases if canonical_claimant(who) is not None), first)
+
+
+def _claim_phrases(sentence: str) -> Iterator[str]:
+    """Every phrase the claim patterns find, in the order of :data:`CLAIM_PATTERNS`."""
     for rx in CLAIM_PATTERNS:
         for m in rx.finditer(sentence):
             who = next((g for g in m.groups() if g), None)
             if not who:
                 continue
+            if rx is CLAIM_VERB_AFTER:
+                who = CLAIM_SUBJECT.sub("", who)
             who = clean_claimant(who)
             if who is None:
                 continue
@@ -683,5 +698,4 @@ def claimant_of(sentence: str) -> str | None:
                 or _closing_speaker(sentence, m, who)
             ):
                 continue
-            return who
-    return None
+            yield who

@@ -52,6 +52,7 @@ from .vocabulary import (
     CLAIM_ACCORDING,
     CLAIM_DATED,
     EXCHANGE,
+    FILLER,
     MARKUP,
     NUMBER_STARTS,
     QUOTE_MAX,
@@ -313,7 +314,10 @@ def _local_per(sentence: str, s0: int, toks: list[Token], fig: Figure, clause: t
 
 def _quote_span(toks: list[Token], lows: list[str], fig: Figure) -> tuple[int, int]:
     """Character span of a figure's quote, its hedge included; cut short when too long."""
-    start, end = toks[fig.first].start, toks[fig.last].end
+    last = fig.last
+    while last + 1 < len(lows) and lows[last + 1] == FILLER:
+        last += 1  # the rest of a phrase read as one word: "took his own life"
+    start, end = toks[fig.first].start, toks[last].end
     if hedged(lows, fig.first):
         start = toks[hedge_start(lows, fig.first)].start
     if end - start > QUOTE_MAX:

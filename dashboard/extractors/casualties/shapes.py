@@ -14,6 +14,9 @@ from dashboard.extractors.numbers import Number, Token, read_number
 
 from .sides import PLACE_WORDS, side_of_token
 from .vocabulary import (
+    ACTIVE_MANNER_TAIL,
+    ACTIVE_MANNER_VERBS,
+    ACTIVE_MANNER_WORDS,
     ACTIVE_OBJECTS,
     AGE_AFTER,
     AGE_SUFFIXES,
@@ -97,10 +100,12 @@ from .vocabulary import (
     SINGULAR_DETERMINERS,
     SINGULAR_KIND,
     SINGULAR_NOUNS,
+    SUICIDE_PHRASES,
     TAKEN,
     TARGET_PREPOSITIONS,
     TIME_WORDS,
     TITLES,
+    TOLL_COMPOUNDS,
     TOLL_KILLED_BEFORE,
     TOLL_KIND,
     TOLL_NUMBER,
@@ -135,11 +140,14 @@ def reworded(lows: list[str]) -> list[str]:
     own words."""
     out = list(lows)
     for i in range(len(out) - 2):
-        for words, word in COMPOUND_PEOPLE:
+        for words, word in COMPOUND_PEOPLE + TOLL_COMPOUNDS:
             if out[i : i + len(words)] == words:
                 out[i : i + len(words)] = [word] + [FILLER] * (len(words) - 1)
     for i in range(len(out) - 1):
-        if out[i] in FATAL_ADVERBS and out[i + 1] in FATAL_VERBS:
+        suicide = next((p for p in SUICIDE_PHRASES if out[i : i + len(p)] == p), None)
+        if suicide is not None:  # "took his own life": "died", not "took" a life of "his"
+            out[i : i + len(suicide)] = ["died"] + [FILLER] * (len(suicide) - 1)
+        elif out[i] in FATAL_ADVERBS and out[i + 1] in FATAL_VERBS:
             out[i + 1] = "killed"
         elif out[i] in MANNER_VERBS and any(out[i + 1 : i + 1 + len(t)] == t for t in MANNER_TAILS):
             out[i] = "killed"
@@ -147,7 +155,23 @@ def reworded(lows: list[str]) -> list[str]:
             out[i + 1 : i + 1 + len(t)] == t for t in DEADLY_WOUND_TAILS
         ):
             out[i] = "killed"
+        elif out[i] in ACTIVE_MANNER_VERBS:
+            tail = _active_manner_tail(out, i)
+            if tail is not None:  # "stabs a clerk to death": "kills a clerk"
+                out[i] = "kills"
+                out[tail : tail + len(ACTIVE_MANNER_TAIL)] = [FILLER] * len(ACTIVE_MANNER_TAIL)
     return out
+
+
+def _active_manner_tail(lows: list[str], i: int) -> int | None:
+    """Where "to death" closes the victim of the manner verb at ``i`` in the same clause."""
+    size = len(ACTIVE_MANNER_TAIL)
+    for t in range(i + 2, min(len(lows) - size + 1, i + 2 + ACTIVE_MANNER_WORDS)):
+        if lows[t] in CLAUSE_END:
+            return None
+        if lows[t : t + size] == ACTIVE_MANNER_TAIL:
+            return t
+    return None
 
 
 def number_figure(lows: list[str], num: Number, kind: str, last: int, np: list[int]) -> Figure:
@@ -851,32 +875,43 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
     """One person as the object of a casualty verb: "killed a civilian", "wounding an officer"."""
     out = []
     n = len(lows)
-    for j in range(n - 2):
+    for j in range(n - 1):
         if lows[j] not in BACKWARD_KIND or j + 1 in used:
             continue
-        if lows[j + 1] in OBJECT_DETERMINERS:
-            k = skip_age_compound(lows, j + 2)
-        elif skip_age_compound(lows, j + 1) > j + 1:  # "kills 6-year-old son"
-            k = skip_age_compound(lows, j + 1)
-        else:
+        start = _object_start(lows, j)
+        if start is None:
             continue
+        k = start
         while k < n and k - j <= 6 and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
             k += 1
         if k >= n or lows[k] not in SINGULAR or lows[k] in SIDE_WORDS:
             continue
+        if k + 1 < n and lows[k + 1] in PEOPLE:
+            continue  # "killed civilian protesters": a modifier of a plural noun
         fig = Figure(
             value=1,
             value_max=None,
             kind=backward_run(lows, j, BACKWARD_KIND[lows[j]]),
             first=j + 1,
             last=k,
-            np=list(range(j + 2, k + 1)),
+            np=list(range(start, k + 1)),
             singular=True,
             agent_subject=_subject_side(lows, j),
         )
         out.append(fig)
         used.update(range(j + 1, k + 1))
     return out
+
+
+def _object_start(lows: list[str], j: int) -> int | None:
+    """Where the words of the one person after the verb at ``j`` start, past its article."""
+    if lows[j + 1] in OBJECT_DETERMINERS:
+        return skip_age_compound(lows, j + 2)
+    if skip_age_compound(lows, j + 1) > j + 1:  # "kills 6-year-old son"
+        return skip_age_compound(lows, j + 1)
+    if j > 0 and lows[j - 1] not in CLAUSE_END:
+        return j + 1  # a headline drops the article: "kills baby", "kills Moscow-backed official"
+    return None  # "Wounded man removed ...": an adjective, read by the singular shapes
 
 
 def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:

@@ -77,23 +77,29 @@ MILITARY_TITLES = words("military_titles")
 FILLER = "·"
 
 
-class _WordsOrPrefixed(frozenset):
+class _WordsOrAffixed(frozenset):
     """A word set that also holds every hyphenated word opening with one of ``prefixes``
-    ("anti-coup", "pro-democracy"): a word shape, not a list of every such adjective."""
+    ("anti-coup", "pro-democracy") or closing with one of ``suffixes`` ("Moscow-backed",
+    "Kremlin-installed"): a word shape, not a list of every such adjective."""
 
-    def __new__(cls, members, prefixes):
+    def __new__(cls, members, prefixes, suffixes):
         out = super().__new__(cls, members)
         out.prefixes = tuple(sorted(prefixes))
+        out.suffixes = tuple(sorted(suffixes))
         return out
 
     def __contains__(self, word) -> bool:
         return frozenset.__contains__(self, word) or (
-            isinstance(word, str) and word.startswith(self.prefixes) and len(word) > 5
+            isinstance(word, str)
+            and len(word) > 5
+            and (word.startswith(self.prefixes) or word.endswith(self.suffixes))
         )
 
 
-MODIFIERS = _WordsOrPrefixed(
-    words("modifiers") | frozenset(side_words()) | {FILLER}, words("modifier_prefixes")
+MODIFIERS = _WordsOrAffixed(
+    words("modifiers") | frozenset(side_words()) | {FILLER},
+    words("modifier_prefixes"),
+    words("modifier_suffixes"),
 )
 AUX = words("aux") | {FILLER}
 OF_PRONOUNS = words("of_pronouns")
@@ -164,7 +170,12 @@ LIVES = [phrase.split() for phrase in _WORDS["lost_lives"]]
 FATAL_VERBS = words("fatal_verbs")
 MANNER_VERBS = words("manner_verbs")
 COMPOUND_PEOPLE = [(phrase.split(), word) for phrase, word in _WORDS["compound_people"]]
+TOLL_COMPOUNDS = [(phrase.split(), word) for phrase, word in _WORDS["toll_compounds"]]
 MANNER_TAILS = [phrase.split() for phrase in _WORDS["manner_tails"]]
+SUICIDE_PHRASES = [phrase.split() for phrase in _WORDS["suicide_phrases"]]
+ACTIVE_MANNER_VERBS = words("active_manner_verbs")
+ACTIVE_MANNER_TAIL = _WORDS["active_manner_tail"].split()
+ACTIVE_MANNER_WORDS = int(_WORDS["active_manner_words"])
 DEADLY_WOUND_NOUNS = words("deadly_wound_nouns")
 DEADLY_WOUND_TAILS = [phrase.split() for phrase in _WORDS["deadly_wound_tail"]]
 AGE_SUFFIXES = tuple(_WORDS["age_suffixes"].split())
@@ -298,9 +309,11 @@ CLAIM_VERB_BEFORE = re.compile(
     rf"|,\s*(?:{_alternatives('claim_verbs_before')})\s+(?P<l>[a-z][\w'’ .\-]{{2,40}})$"
 )
 CLAIM_COLON = re.compile(r"^(?P<c>[A-Z][\w.'’ -]{1,40}):\s")
+# A wire service's slug opening a headline: "UPDATE 2-", "WRAPUP 1-", "EXCLUSIVE-".
+SLUG = r"[A-Z]{4,}(?: \d+)?-"
 # "Ukraine raises death toll from rebel attacks to 17": the subject revising a toll.
 CLAIM_TOLL_SUBJECT = re.compile(
-    r"^(?:UPDATE \d+-)?(?P<c>[A-Z][\w.'’ -]{1,40}?)\s+"
+    rf"^(?:{SLUG})?(?P<c>[A-Z][\w.'’ -]{{1,40}}?)\s+"
     rf"(?:{_alternatives('toll_revision_verbs')})\s+(?:the\s+|its\s+)?(?:death\s+)?toll\b"
 )
 CLAIM_BAD = re.compile(
@@ -309,13 +322,15 @@ CLAIM_BAD = re.compile(
     re.I,
 )
 # Leading and trailing words cut from a claimant ("and the governor", "... on Monday").
-CLAIM_LEAD = re.compile(r"^(?:UPDATE \d+-|and |but |while |in the |in )", re.I)
+CLAIM_LEAD = re.compile(rf"^(?:{SLUG}|(?i:and |but |while |in the |in ))")
 # ... and adverbs a speaker's verb carries ("the authors of the letter also mentioned").
 CLAIM_TRAIL = re.compile(
     r"\s+(?:(?:on|in|at|late|earlier|this|last)\s+\w+"
-    r"|also|further|again|too|later|earlier|previously|then|meanwhile)$"
+    r"|also|further|again|too|later|earlier|previously|then|meanwhile|there|here)$"
 )
 CLAIMANT_OPENINGS = tuple(_WORDS["claimant_openings"])
+# The subject of a claim verb: what follows the last subordinating word before it.
+CLAIM_SUBJECT = re.compile(rf"^.*\b(?:{_alternatives('subject_openers')})\s+(?=\S)", re.I)
 # A date right after a claim verb dates the claim, not the figure ("..., the UN said on
 # Tuesday"): matched on the text before the date.
 CLAIM_DATED = re.compile(rf"\b(?:{_alternatives('claim_verbs_after')})\s+(?:on\s+)?$", re.I)
