@@ -938,3 +938,27 @@ def test_victims_of_active_verbs_suicides_and_two_word_tolls(text, figures):
 def test_a_phrase_read_as_one_word_is_quoted_whole():
     (fig,) = find_casualties("Hours later his father took his own life")
     assert fig["quote"] == "his father took his own life"
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        # a Ukrainian town in a spelling the gazetteer lacks, after a preposition
+        ("Three civilians killed in Lysichansk", "ukraine"),
+        ("Two civilians died after shelling of Sieverodonetsk", "ukraine"),
+        # ... not a capitalised word that only looks like one, nor a name without a preposition
+        ("Three civilians killed, Ministry says", "unknown"),
+    ],
+)
+def test_a_place_spelled_another_way_still_gives_its_side(text, side):
+    assert find_casualties(text)[0]["side"] == side
+
+
+def test_spelling_keys_join_transliterations_not_other_words():
+    from dashboard.extractors.gazetteer import place_variants, spelling_key
+
+    assert spelling_key("Sergiyivka") == spelling_key("Serhiivka")
+    assert spelling_key("Pervomaisky") == spelling_key("Pervomaiskyi")
+    assert place_variants()[spelling_key("Sieverodonetsk")].name == "Sievierodonetsk"
+    for word in ("Ministry", "Saturday", "Strikes", "Officials"):
+        assert spelling_key(word) not in place_variants()

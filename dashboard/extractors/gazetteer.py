@@ -58,6 +58,41 @@ class Gazetteer:
     ]  # name -> every Ukrainian place of that name  # longest phrase, in capitalised words
 
 
+# Countries whose place names reach English in several transliterations ("Chuhuiv",
+# "Chuguev", "Chuguiev"): Ukrainian and Russian names, each spelled from either language.
+VARIANT_COUNTRIES = ("Ukraine", "Russia")
+# A key this short matches too many names to say which country a place is in.
+MIN_VARIANT_KEY = 5
+_VOWELS = str.maketrans("", "", "aeiouyj'’ʼ-")
+
+
+def spelling_key(word: str) -> str:
+    """A one-word place name without what transliterations disagree on: vowels, soft signs,
+    g/h and doubled letters ("Sergiyivka" and "Serhiivka" -> "srhvk", "Pervomaisky" and
+    "Pervomaiskyi" -> "prvmsk")."""
+    low = word.casefold().replace("g", "h")
+    key = low[0] + low[1:].translate(_VOWELS)
+    return "".join(c for i, c in enumerate(key) if i == 0 or c != key[i - 1])
+
+
+@functools.cache
+def place_variants() -> dict[str, Entry]:
+    """Spelling key -> place, for the one-word places of VARIANT_COUNTRIES whose key names
+    places of one country only (the most populous of them). Built on first use (~0.1 s)."""
+    by_key: dict[str, list[Entry]] = {}
+    for phrase, entry in load_gazetteer().phrases.items():
+        if entry.place is not None and " " not in phrase:
+            key = spelling_key(phrase)
+            if len(key) >= MIN_VARIANT_KEY:
+                by_key.setdefault(key, []).append(entry)
+    out = {}
+    for key, entries in by_key.items():
+        countries = {e.place.country for e in entries}
+        if len(countries) == 1 and countries <= set(VARIANT_COUNTRIES):
+            out[key] = max(entries, key=lambda e: e.place.population)
+    return out
+
+
 def _data_lines(name: str) -> list[list[str]]:
     text = resources.files("dashboard").joinpath("data", name).read_text(encoding="utf-8")
     return [

@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from dashboard.extractors.gazetteer import REGION_WORDS, load_gazetteer
+from dashboard.extractors.gazetteer import (
+    REGION_WORDS,
+    load_gazetteer,
+    place_variants,
+    spelling_key,
+)
 from dashboard.extractors.numbers import Token
 from dashboard.sides import held_places, side_countries, war_parties
 
@@ -22,6 +27,7 @@ from .vocabulary import (
     SIDE_PLACE_AFTER,
     SIDE_PLACES,
     SIDE_WORDS,
+    VARIANT_PLACE_BEFORE,
 )
 
 WORD = re.compile(r"[\w'’\-]+")
@@ -155,7 +161,11 @@ def _place_at(gazetteer, toks: list[Token], i: int):
     if entry is not None:
         return entry
     nxt = toks[i + 1].text if i + 1 < len(toks) else ""
-    return gazetteer.stems.get(toks[i].text) if nxt in REGION_WORDS else None
+    if nxt in REGION_WORDS:
+        return gazetteer.stems.get(toks[i].text)
+    if i > 0 and toks[i - 1].low in VARIANT_PLACE_BEFORE:  # "attack on Sergiyivka"
+        return place_variants().get(spelling_key(_bare_name(toks[i].text)))
+    return None
 
 
 def _bare_name(word: str) -> str:
