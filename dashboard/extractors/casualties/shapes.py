@@ -32,7 +32,6 @@ from .vocabulary import (
     BODY_NOUNS,
     CLAUSE_END,
     CLAUSE_END_STRONG,
-    COMPOUND_PEOPLE,
     CONJUNCTIONS,
     DEAD_COMPOUNDS_FORWARD,
     DEAD_COMPOUNDS_SINGULAR,
@@ -93,6 +92,7 @@ from .vocabulary import (
     PLACE_NOUNS,
     POSSESSIVE_TAILS,
     PRISONER_WORDS,
+    READ_AS_ONE,
     SIDE_PLACES,
     SIDE_WORDS,
     SINGULAR,
@@ -100,12 +100,10 @@ from .vocabulary import (
     SINGULAR_DETERMINERS,
     SINGULAR_KIND,
     SINGULAR_NOUNS,
-    SUICIDE_PHRASES,
     TAKEN,
     TARGET_PREPOSITIONS,
     TIME_WORDS,
     TITLES,
-    TOLL_COMPOUNDS,
     TOLL_KILLED_BEFORE,
     TOLL_KIND,
     TOLL_NUMBER,
@@ -139,15 +137,13 @@ def reworded(lows: list[str]) -> list[str]:
     of several words is one ("prisoners of war"). The quote keeps the text's
     own words."""
     out = list(lows)
-    for i in range(len(out) - 2):
-        for words, word in COMPOUND_PEOPLE + TOLL_COMPOUNDS:
+    for i in range(len(out)):
+        for words, word in READ_AS_ONE.get(out[i], ()):
             if out[i : i + len(words)] == words:
                 out[i : i + len(words)] = [word] + [FILLER] * (len(words) - 1)
+                break
     for i in range(len(out) - 1):
-        suicide = next((p for p in SUICIDE_PHRASES if out[i : i + len(p)] == p), None)
-        if suicide is not None:  # "took his own life": "died", not "took" a life of "his"
-            out[i : i + len(suicide)] = ["died"] + [FILLER] * (len(suicide) - 1)
-        elif out[i] in FATAL_ADVERBS and out[i + 1] in FATAL_VERBS:
+        if out[i] in FATAL_ADVERBS and out[i + 1] in FATAL_VERBS:
             out[i + 1] = "killed"
         elif out[i] in MANNER_VERBS and any(out[i + 1 : i + 1 + len(t)] == t for t in MANNER_TAILS):
             out[i] = "killed"

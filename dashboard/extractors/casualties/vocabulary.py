@@ -173,6 +173,15 @@ COMPOUND_PEOPLE = [(phrase.split(), word) for phrase, word in _WORDS["compound_p
 TOLL_COMPOUNDS = [(phrase.split(), word) for phrase, word in _WORDS["toll_compounds"]]
 MANNER_TAILS = [phrase.split() for phrase in _WORDS["manner_tails"]]
 SUICIDE_PHRASES = [phrase.split() for phrase in _WORDS["suicide_phrases"]]
+# Phrases read as one word, by their first word: "prisoners of war" -> "pows", "death count"
+# -> "toll", "took his own life" -> "died" (the rest of the phrase reads as FILLER).
+READ_AS_ONE: dict[str, list[tuple[list[str], str]]] = {}
+for _words, _word in [
+    *COMPOUND_PEOPLE,
+    *TOLL_COMPOUNDS,
+    *((phrase, "died") for phrase in SUICIDE_PHRASES),
+]:
+    READ_AS_ONE.setdefault(_words[0], []).append((_words, _word))
 ACTIVE_MANNER_VERBS = words("active_manner_verbs")
 ACTIVE_MANNER_TAIL = _WORDS["active_manner_tail"].split()
 ACTIVE_MANNER_WORDS = int(_WORDS["active_manner_words"])
