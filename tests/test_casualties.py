@@ -962,3 +962,21 @@ def test_spelling_keys_join_transliterations_not_other_words():
     assert place_variants()[spelling_key("Sieverodonetsk")].name == "Sievierodonetsk"
     for word in ("Ministry", "Saturday", "Strikes", "Officials"):
         assert spelling_key(word) not in place_variants()
+
+
+@pytest.mark.parametrize(
+    ("text", "per"),
+    [
+        # the month a total began is not the figure's month
+        (
+            "The total number of Russian victims from the beginning of the invasion in "
+            "February 2022 currently exceeds 465,000",
+            "total",
+        ),
+        ("Since the start of the war in February 2022, 500 children were killed", "total"),
+        # a month of its own still is
+        ("In March, 1,200 civilians were killed in the region", "month"),
+    ],
+)
+def test_a_month_that_starts_a_total_is_no_month_figure(text, per):
+    assert find_casualties(text)[0]["per"] == per

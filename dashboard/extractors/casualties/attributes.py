@@ -55,6 +55,7 @@ from .vocabulary import (
     MILITARY_NOUNS,
     MILITARY_TITLES,
     MILITARY_WORDS,
+    MONTH_START_BEFORE,
     OCCUPIER_WORDS,
     OWNER,
     OWNER_MILITARY,
@@ -548,7 +549,8 @@ def per_cue(span: str) -> str | None:
         return "event"
     if PER_DAY.search(span):
         return "day"
-    if PER_MONTH.search(span):
+    month = PER_MONTH.search(span)
+    if month and not MONTH_START_BEFORE.search(span, 0, month.start()):
         return "month"
     if PER_TOTAL.search(span):
         return "total"

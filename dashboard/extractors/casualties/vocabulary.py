@@ -353,6 +353,8 @@ PER_EVENT, PER_DAY, PER_MONTH, PER_TOTAL = (
     re.compile(rf"\b(?:{'|'.join(_DATA['per'][name])})\b", re.I)
     for name in ("event", "day", "month", "total")
 )
+# A start cue earlier in the same clause, before a month: the month a total began.
+MONTH_START_BEFORE = re.compile(rf"\b(?:{'|'.join(_DATA['per']['month_starts'])})\b[^,;.]*$", re.I)
 
 # --- quotes and markup --------------------------------------------------------------------
 
