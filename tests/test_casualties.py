@@ -980,3 +980,16 @@ def test_spelling_keys_join_transliterations_not_other_words():
 )
 def test_a_month_that_starts_a_total_is_no_month_figure(text, per):
     assert find_casualties(text)[0]["per"] == per
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        # every form of a casualty verb lets its sentence be read
+        ("Russia loses 900 soldiers a day", (900, "killed_or_injured")),
+        ("Ukrainian forces neutralized 50 invaders near Bakhmut", (50, "killed")),
+    ],
+)
+def test_every_verb_form_is_a_keyword(text, figure):
+    (fig,) = find_casualties(text)
+    assert (fig["value"], fig["kind"]) == figure
