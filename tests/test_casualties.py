@@ -993,3 +993,12 @@ def test_a_month_that_starts_a_total_is_no_month_figure(text, per):
 def test_every_verb_form_is_a_keyword(text, figure):
     (fig,) = find_casualties(text)
     assert (fig["value"], fig["kind"]) == figure
+
+
+def test_every_casualty_word_of_the_shapes_is_a_keyword():
+    """A sentence is read only when it has a keyword: a kind word without one is dead."""
+    from dashboard.extractors.casualties import vocabulary as v
+
+    tables = (v.FORWARD_KIND, v.BACKWARD_KIND, v.BACKWARD_PEOPLE, v.OF_KIND, v.TOLL_KIND)
+    kind_words = set().union(*tables, v.SINGULAR_KIND)
+    assert [w for w in sorted(kind_words) if not v.has_keyword(w)] == []
