@@ -1002,3 +1002,19 @@ def test_every_casualty_word_of_the_shapes_is_a_keyword():
     tables = (v.FORWARD_KIND, v.BACKWARD_KIND, v.BACKWARD_PEOPLE, v.OF_KIND, v.TOLL_KIND)
     kind_words = set().union(*tables, v.SINGULAR_KIND)
     assert [w for w in sorted(kind_words) if not v.has_keyword(w)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        # a headline's "X:" opening speaks when X is a known speaker or an acronym ...
+        ("Basurin: two soldiers killed in shelling", "DPR headquarters"),
+        ("Zelensky: 31,000 Ukrainian soldiers killed", "Volodymyr Zelensky"),
+        ("JCCC: two civilians wounded", "JCCC"),
+        # ... not a lone capitalised word that could be anything
+        ("Escalation: one soldier killed in Donbas", None),
+        ("South: AFU eliminated almost 140 invaders", None),
+    ],
+)
+def test_a_headline_opening_speaks_only_when_it_names_a_speaker(text, claimant):
+    assert find_casualties(text)[0]["claimant"] == claimant

@@ -128,7 +128,17 @@ def claimant_entry(name: str | None) -> Claimant | None:
     return load_claimants().by_name.get(name) if name else None
 
 
-def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
+def names_a_known_speaker(raw: str) -> bool:
+    """A raw claimant that names a speaker by more than its shape: not a lone capitalised
+    word that could be anything ("Escalation: Ukraine reports ...", "South: AFU ...")."""
+    table = load_claimants()
+    if table.match(raw) is not None:
+        return True
+    phrase = LEADING_NOISE.sub("", raw.strip(" .,;:'\"“”«»")).strip()
+    return _names_a_speaker(phrase, table, surname=False)
+
+
+def _names_a_speaker(phrase: str, table: ClaimantTable, surname: bool = True) -> bool:
     words = _norm(phrase).split()
     if not words or words[0] in table.not_speakers or all(w in table.not_speakers for w in words):
         return False
@@ -143,7 +153,7 @@ def _names_a_speaker(phrase: str, table: ClaimantTable) -> bool:
     tokens = phrase.split()
     if len(tokens) == 1 and ACRONYM.fullmatch(phrase) and entry is None:
         return True  # "- JCCC", "- MO": an acronym standing for a body
-    if len(tokens) == 1 and SURNAME.fullmatch(phrase) and entry is None:
+    if surname and len(tokens) == 1 and SURNAME.fullmatch(phrase) and entry is None:
         return True  # "Russia, Kahl said, has had ...": a surname (places are entries)
     if len(tokens) == 1 and HANDLE.fullmatch(phrase):
         return True  # "WarMonitor says": an account's handle, words run together

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from dashboard.extractors.claimants import (
     canonical_claimant,
     claimant_entry,
+    names_a_known_speaker,
     speaks_for_a_side,
 )
 from dashboard.extractors.gazetteer import load_gazetteer
@@ -692,8 +693,8 @@ def _claim_phrases(sentence: str) -> Iterator[str]:
             who = clean_claimant(who)
             if who is None:
                 continue
-            if rx is CLAIM_COLON and is_dateline(who):
-                continue
+            if rx is CLAIM_COLON and (is_dateline(who) or not names_a_known_speaker(who)):
+                continue  # "Kyiv: ..." is where; "Escalation in Donbas: ..." a topic
             if rx is CLAIM_VERB_AFTER and not (
                 who[0].isupper()
                 or who.lower().startswith(CLAIMANT_OPENINGS)
