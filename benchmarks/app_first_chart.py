@@ -4,7 +4,7 @@ Starts ``streamlit run dashboard/app/main.py`` on a store, opens it in headless 
 (Debian's, through Playwright) and times from the server process start to the first chart
 drawn (a Vega-Lite or Plotly chart element in the page), then to every chart of the
 overview page. Then it visits each page once and reports the server's resident memory
-(target < 1.5 GiB at 1M items: the app queries Parquet through DuckDB and never loads
+(target < 0.5 GiB at 1M items: the app queries Parquet through DuckDB and never loads
 every item into pandas). The baseline, measured in the same run, is the same app on the
 10-item seed sample store.
 
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from ingest_scale import machine  # noqa: E402
 
 TARGET_FIRST_CHART_S = 5.0
-TARGET_RSS_GIB = 1.5
+TARGET_RSS_GIB = 0.5  # the issue "Speed: every page under 100 ms at a million items"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -49,7 +49,10 @@ VISIBLE = (
     "sel => [...document.querySelectorAll(sel)].some(e => e.offsetParent !== null "
     "&& e.getBoundingClientRect().height > 0)"
 )
-PAGES = ("topics", "casualties", "timeline", "map", "items", "data")
+# Every page of the app after the opening one (the overview), by its URL path: its file's name.
+PAGES = tuple(
+    sorted(p.stem for p in (ROOT / "dashboard/app/app_pages").glob("*.py") if p.stem != "overview")
+)
 
 
 def _free_port() -> int:

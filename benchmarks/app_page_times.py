@@ -37,12 +37,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from app_first_chart import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
+from app_first_chart import PAGES as FOLLOWING_PAGES  # noqa: E402
 from ingest_scale import machine  # noqa: E402
 
 TARGET_OPEN_S = 3.0
 TARGET_REDRAW_S = 1.0
 # url path of each page ("" is the overview, the default page)
-PAGES = ("", "topics", "casualties", "claims", "timeline", "map", "items", "data")
+PAGES = ("", *FOLLOWING_PAGES)  # the overview at the app's own URL, then every other page
 TOGGLE = "Only items about this war"
 READY = (
     '[data-testid="stVegaLiteChart"], [data-testid="stPlotlyChart"], '
