@@ -1018,3 +1018,34 @@ def test_every_casualty_word_of_the_shapes_is_a_keyword():
 )
 def test_a_headline_opening_speaks_only_when_it_names_a_speaker(text, claimant):
     assert find_casualties(text)[0]["claimant"] == claimant
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # an "of" phrase closing the people names their side; a list names its people once
+        (
+            "Over 50 killed, over 120 wounded soldiers of the 127th and 14th brigades of the "
+            "Armed Forces of Ukraine near Kharkov - RF Ministry of Defense",
+            [(50, "killed", "ukraine", "military"), (120, "injured", "ukraine", "military")],
+        ),
+        # a list member with its own kind word keeps it
+        (
+            "2 killed, 5 wounded civilians in Kharkiv",
+            [(2, "killed", "ukraine", "civilian"), (5, "injured", "ukraine", "civilian")],
+        ),
+        # a country after a locative is where, not the attacker
+        (
+            "Rebel shelling in east Ukraine kills three civilians",
+            [(3, "killed", "ukraine", "civilian")],
+        ),
+        # "nationalist" is a modifier of the people noun
+        (
+            "Twelve Ukrainian nationalist fighters killed in separatist ambush",
+            [(12, "killed", "ukraine", "military")],
+        ),
+    ],
+)
+def test_lists_of_phrases_and_places_give_the_right_people(text, figures):
+    found = [(f["value"], f["kind"], f["side"], f["group"]) for f in find_casualties(text)]
+    assert found == figures

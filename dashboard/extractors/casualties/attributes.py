@@ -57,6 +57,7 @@ from .vocabulary import (
     MILITARY_TITLES,
     MILITARY_WORDS,
     MONTH_START_BEFORE,
+    NP_OF_PHRASE_WORDS,
     OCCUPIER_WORDS,
     OWNER,
     OWNER_MILITARY,
@@ -182,12 +183,27 @@ BY_WORD = re.compile(r"\bby\s+", re.I)
 
 
 def _side_noun_phrase(c: Cues) -> str | None:
-    """ "Russian soldiers", "APU", "DPR militia"; "enemy troops" in the claimant's mouth."""
+    """ "Russian soldiers", "APU", "DPR militia", "soldiers of the 14th brigade of the Armed
+    Forces of Ukraine"; "enemy troops" in the claimant's mouth."""
     s = c.sentence
-    side = np_side(s.lows, c.fig.np, s.sentence_low, s.toks, s.s0)
-    if side is not None and any(s.lows[k] in SIDE_ENEMY for k in c.fig.np):
+    np = [*c.fig.np, *_of_phrase_after(s.lows, c.fig.np)]
+    side = np_side(s.lows, np, s.sentence_low, s.toks, s.s0)
+    if side is not None and any(s.lows[k] in SIDE_ENEMY for k in np):
         return s.enemy
     return side
+
+
+def _of_phrase_after(lows: list[str], np: list[int]) -> range:
+    """The "of" phrase closing a noun phrase, up to the clause's end: "soldiers [of the
+    127th and 14th brigades of the Armed Forces of Ukraine]"."""
+    if not np or np[-1] + 1 >= len(lows) or lows[np[-1] + 1] != "of":
+        return range(0)
+    end = np[-1] + 1
+    while end + 1 < len(lows) and end - np[-1] < NP_OF_PHRASE_WORDS:
+        if lows[end + 1] in CLAUSE_END:
+            break
+        end += 1
+    return range(np[-1] + 1, end + 1)
 
 
 def _side_government(c: Cues) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -224,8 +225,11 @@ def _describe(
     out = []
     prev = None
     timing = _pers_and_periods(cues, figs, ref_date)
-    for fig, (per, period) in zip(figs, timing, strict=True):
-        c = Cues(sentence=cues, fig=fig, group=np_group(lows, fig.np), per=per, prev=prev)
+    # "Over 50 killed, over 120 wounded soldiers of ...": the list names its people once
+    people = shared_in_lists(figs, [f.np for f in figs], lows, missing=[])
+    for fig, np, (per, period) in zip(figs, people, timing, strict=True):
+        read = fig if np is fig.np else replace(fig, np=np)
+        c = Cues(sentence=cues, fig=read, group=np_group(lows, np), per=per, prev=prev)
         side = resolve_side(c)
         group = resolve_group(c, side)
         out.append(_row(text, sentence, toks, lows, fig, cues, side, group, per, period))

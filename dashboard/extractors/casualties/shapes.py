@@ -56,6 +56,7 @@ from .vocabulary import (
     KIND_JOINERS,
     LIST_JOINERS,
     LIVES,
+    LOCATIVES,
     LOOSE_END,
     LOST_NOT_END,
     LOST_WORDS,
@@ -93,6 +94,7 @@ from .vocabulary import (
     POSSESSIVE_TAILS,
     PRISONER_WORDS,
     READ_AS_ONE,
+    SIDE_COUNTRIES,
     SIDE_PLACES,
     SIDE_WORDS,
     SINGULAR,
@@ -566,6 +568,8 @@ def _subject_side(lows: list[str], j: int) -> str | None:
     """The subject before an active verb is the attacker: "the Russians killed three civilians"."""
     for back in range(j - 1, max(-1, j - 5), -1):
         side = side_of_token(lows, back)
+        if side and lows[back] in SIDE_COUNTRIES and LOCATIVES.intersection(lows[back - 2 : back]):
+            continue  # "Rebel shelling in east Ukraine kills three": where, not who
         if side:
             # "Shelling of Russian positions killed 12": the side is the target, not the subject;
             # "Ukraine fighting kills 45": a place of fighting, not an attacker
@@ -744,8 +748,8 @@ def list_tail(
         if num is None:
             break
         np, _ = object_np(lows, num.stop)
-        if not np or num.first in used:
-            break
+        if not np or num.first in used or any(lows[x] in FORWARD_KIND for x in np):
+            break  # "2 killed, 5 wounded civilians": the second has its own kind word
         # "killed 3 soldiers and 2 civilians were wounded" -> the second has its own verb
         after = np[-1] + 1
         while after < n and lows[after] in AUX:

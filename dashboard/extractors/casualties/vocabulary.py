@@ -190,6 +190,7 @@ DEADLY_WOUND_TAILS = [phrase.split() for phrase in _WORDS["deadly_wound_tail"]]
 AGE_SUFFIXES = tuple(_WORDS["age_suffixes"].split())
 LOCATIVES = words("locatives")
 VARIANT_PLACE_BEFORE = words("variant_place_before")
+NP_OF_PHRASE_WORDS = int(_WORDS["np_of_phrase_words"])
 ORIGIN_PREPOSITIONS = words("origin_prepositions")
 ENEMY_VERBS = words("enemy_verbs")
 TOLL_NUMBER = words("toll_number")
