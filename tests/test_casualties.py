@@ -1049,3 +1049,9 @@ def test_a_headline_opening_speaks_only_when_it_names_a_speaker(text, claimant):
 def test_lists_of_phrases_and_places_give_the_right_people(text, figures):
     found = [(f["value"], f["kind"], f["side"], f["group"]) for f in find_casualties(text)]
     assert found == figures
+
+
+def test_a_spelling_key_never_makes_a_village_russian():
+    # the Russian Novomikhaylovka is in the gazetteer, the Ukrainian village is not
+    (fig,) = find_casualties("Artem Mazur killed by sniper bullet at Novomykhailovka")
+    assert fig["side"] == "unknown"

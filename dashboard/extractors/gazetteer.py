@@ -59,8 +59,10 @@ class Gazetteer:
 
 
 # Countries whose place names reach English in several transliterations ("Chuhuiv",
-# "Chuguev", "Chuguiev"): Ukrainian and Russian names, each spelled from either language.
-VARIANT_COUNTRIES = ("Ukraine", "Russia")
+# "Chuguev", "Chuguiev"). Ukraine only: the gazetteer holds its places down to 500 people,
+# Russia's only from 5,000, so a key matching a Russian town alone may still be a Ukrainian
+# village the gazetteer lacks ("Novomykhailovka" is no Russian Novomikhaylovka).
+VARIANT_COUNTRIES = ("Ukraine",)
 # A key this short matches too many names to say which country a place is in.
 MIN_VARIANT_KEY = 5
 _VOWELS = str.maketrans("", "", "aeiouyj'’ʼ-")
@@ -78,7 +80,7 @@ def spelling_key(word: str) -> str:
 @functools.cache
 def place_variants() -> dict[str, Entry]:
     """Spelling key -> place, for the one-word places of VARIANT_COUNTRIES whose key names
-    places of one country only (the most populous of them). Built on first use (~0.1 s)."""
+    no place of another country (the most populous of them). Built on first use (~0.1 s)."""
     by_key: dict[str, list[Entry]] = {}
     for phrase, entry in load_gazetteer().phrases.items():
         if entry.place is not None and " " not in phrase:
