@@ -1055,3 +1055,8 @@ def test_a_spelling_key_never_makes_a_village_russian():
     # the Russian Novomikhaylovka is in the gazetteer, the Ukrainian village is not
     (fig,) = find_casualties("Artem Mazur killed by sniper bullet at Novomykhailovka")
     assert fig["side"] == "unknown"
+
+
+def test_an_including_part_between_number_and_kind_word():
+    found = [(f["value"], f["kind"]) for f in find_casualties("13 including two children, killed")]
+    assert found == [(13, "killed"), (2, "killed")]

@@ -53,6 +53,7 @@ from .vocabulary import (
     HEDGE_TWO,
     HYPOTHETICAL,
     INCLUDING,
+    INCLUDING_WORDS,
     KIND_JOINERS,
     LIST_JOINERS,
     LIVES,
@@ -343,6 +344,7 @@ def forward(
     k, has_people = _forward_people(lows, k, np, numbers)
     if has_people:
         k = _after_aside(lows, _skip_place(toks, lows, skip_ages(lows, k, numbers)))
+    k = _after_including(lows, k)
     aux, fatal = 0, False
     while k < n and aux < 4 and _aux(lows, k):
         if lows[k] in NEGATIONS:
@@ -374,6 +376,17 @@ def forward(
     fig = number_figure(lows, num, kind, last, np)
     fig.enemy_verb = enemy_verb
     return fig
+
+
+def _after_including(lows: list[str], k: int) -> int:
+    """Step over ", including two children," between a number and its casualty word ("13
+    including two children, killed"); the part is a figure of its own (:func:`including`)."""
+    if k >= len(lows) or lows[k] not in INCLUDING:
+        return k
+    for j in range(k + 1, min(len(lows), k + 1 + INCLUDING_WORDS)):
+        if lows[j] == ",":
+            return j + 1
+    return k
 
 
 def _skip_place(toks: list[Token], lows: list[str], k: int) -> int:

@@ -145,6 +145,7 @@ CONJUNCTIONS = VERB_JOINERS - {","}  # "killed, or injured": the word after a co
 MEMBER_JOINERS = words("member_joiners")
 LIST_FILLERS = MEMBER_JOINERS | words("list_fillers")
 INCLUDING = words("including")
+INCLUDING_WORDS = int(_WORDS["including_words"])
 APPOSITION_STOP = words("apposition_stop")
 
 # --- shapes that look like figures but are not --------------------------------------------
