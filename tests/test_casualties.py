@@ -1000,7 +1000,7 @@ def test_every_casualty_word_of_the_shapes_is_a_keyword():
     from dashboard.extractors.casualties import vocabulary as v
 
     tables = (v.FORWARD_KIND, v.BACKWARD_KIND, v.BACKWARD_PEOPLE, v.OF_KIND, v.TOLL_KIND)
-    kind_words = set().union(*tables, v.SINGULAR_KIND)
+    kind_words = set().union(*tables, v.SINGULAR_KIND, v.DEATH_OF)
     assert [w for w in sorted(kind_words) if not v.has_keyword(w)] == []
 
 
@@ -1060,3 +1060,36 @@ def test_a_spelling_key_never_makes_a_village_russian():
 def test_an_including_part_between_number_and_kind_word():
     found = [(f["value"], f["kind"]) for f in find_casualties("13 including two children, killed")]
     assert found == [(13, "killed"), (2, "killed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # manner verbs with "to death" / "to his death"
+        ("Woman, 31, clubbed to death with a pipe", [(1, "killed")]),
+        ("A climber fell to his death on Everest", [(1, "killed")]),
+        # "the killing of a ..." is one death, as "the death of a ..."
+        ("Israel investigates the killing of a Palestinian journalist", [(1, "killed")]),
+        # a relative clause between the person and the verb
+        ("Election official who refused to certify result dies of Covid", [(1, "killed")]),
+        # a toll noun far before its verb
+        (
+            "Losses of the Ukrainian military in battles with the forces of the Russian "
+            "Federation and the DPR for the day amounted to about 20 - Basurin",
+            [(20, "killed_or_injured")],
+        ),
+    ],
+)
+def test_more_phrasings_of_one_death_and_of_tolls(text, figures):
+    assert [(f["value"], f["kind"]) for f in find_casualties(text)] == figures
+
+
+@pytest.mark.parametrize(
+    ("text", "per"),
+    [
+        ("Two people were killed in attacks on Nova Kakhovka in two days", "total"),
+        ("Two attacks since Monday midnight, one Ukraine soldier WIA", "day"),
+    ],
+)
+def test_a_few_days_sum_is_a_total_and_since_midnight_a_day(text, per):
+    assert find_casualties(text)[0]["per"] == per

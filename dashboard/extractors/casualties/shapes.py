@@ -38,6 +38,7 @@ from .vocabulary import (
     DEAD_WORDS,
     DEADLY_WOUND_NOUNS,
     DEADLY_WOUND_TAILS,
+    DEATH_OF,
     DEATH_VERBS,
     DIE_WORDS,
     ENEMY_VERBS,
@@ -95,6 +96,8 @@ from .vocabulary import (
     POSSESSIVE_TAILS,
     PRISONER_WORDS,
     READ_AS_ONE,
+    RELATIVE_PRONOUNS,
+    RELATIVE_WORDS,
     SIDE_COUNTRIES,
     SIDE_PLACES,
     SIDE_WORDS,
@@ -547,7 +550,7 @@ def _not_forward(lows: list[str], k: int, num: Number, has_people: bool, aux: in
 
 # How many words back from a toll verb its aggregate noun may stand: "Russian losses in
 # manpower since the start of the full-scale invasion have amounted to".
-TOLL_REACH = 20
+TOLL_REACH = 30
 
 
 def backward(toks: list[Token], lows: list[str], num: Number) -> Figure | None:
@@ -834,11 +837,12 @@ def _ordinal(lows: list[str], k: int) -> bool:
 
 
 def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
-    """ "the death of an Asian woman", "mourns the death of a volunteer medic": one killed."""
+    """ "the death of an Asian woman", "mourns the death of a volunteer medic", "the killing
+    of a Palestinian journalist": one killed."""
     out = []
     n = len(lows)
     for j in range(n - 3):
-        if lows[j] != "death" or lows[j + 1] != "of" or lows[j + 2] not in ARTICLES:
+        if lows[j] not in DEATH_OF or lows[j + 1] != "of" or lows[j + 2] not in ARTICLES:
             continue
         if any(_ordinal(lows, k) for k in range(max(0, j - 3), j)):
             continue  # "the eighth confirmed death of a general": a count of deaths told before
@@ -946,7 +950,10 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
         while j >= 0 and lows[j] in AUX and j > m - 4:
             j -= 1
         j = _before_of_phrase(
-            lows, _before_origin(toks, lows, before_ages(lows, _before_aside(lows, j)))
+            lows,
+            _before_origin(
+                toks, lows, before_ages(lows, _before_aside(lows, _before_relative(lows, j)))
+            ),
         )
         if j < 0:
             continue
@@ -1036,6 +1043,18 @@ def _before_of_phrase(lows: list[str], j: int) -> int:
         if lows[k] == "of":
             return k - 1 if k >= 1 and lows[k - 1] in SINGULAR else j
         if lows[k] in CLAUSE_END or lows[k] in SINGULAR_KIND or lows[k] in AUX:
+            return j
+    return j
+
+
+def _before_relative(lows: list[str], j: int) -> int:
+    """Skip back over a relative clause between a person and the verb: "Michigan election
+    official who refused to certify result for Biden dies" (the person noun right before
+    "who"; no casualty word, number or clause mark inside the clause)."""
+    for k in range(j, max(j - RELATIVE_WORDS, 0) - 1, -1):
+        if lows[k] in RELATIVE_PRONOUNS:
+            return k - 1 if k >= 1 and lows[k - 1] in SINGULAR else j
+        if lows[k] in CLAUSE_END or lows[k] in SINGULAR_KIND or lows[k][0].isdigit():
             return j
     return j
 
