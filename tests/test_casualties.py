@@ -1093,3 +1093,9 @@ def test_more_phrasings_of_one_death_and_of_tolls(text, figures):
 )
 def test_a_few_days_sum_is_a_total_and_since_midnight_a_day(text, per):
     assert find_casualties(text)[0]["per"] == per
+
+
+@pytest.mark.parametrize("tail", ["Звіт місії ООН", "????? ?????"])
+def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail):
+    text = f"Ukrainian soldier wounded in Donbas in past 24 hours - JFO HQ;{tail}"
+    assert find_casualties(text)[0]["claimant"] == "Joint Forces Operation HQ"

@@ -180,8 +180,12 @@ def test_numbers_longer_than_any_figure_are_not_read(text):
 # The sentence-end pattern as first written: slow (25 lookbehinds at every position,
 # quadratic on a run of periods) but plainly right. The fast one must split the same way.
 _ABBREVIATIONS = sentences._ABBREVIATIONS
-REFERENCE_END = re.compile(_ABBREVIATIONS + r"[.!?…]+[\"'”’)\]]*(?=\s+|$)|\n+|;(?=\s*[A-Z0-9\"“])")
-PIECES = list(".!?…\"')]” \n\tabAZ;,17") + ["Mr", "No", "U.S", "Sept", "St", " and "]
+REFERENCE_END = re.compile(
+    _ABBREVIATIONS
+    + r"[.!?…]+[\"'”’)\]]*(?=\s+|$)|\n+"
+    + rf"|;(?=\s*[A-Z0-9\"“?{sentences._CYRILLIC_CAPITALS}])"
+)
+PIECES = list(".!?…\"')]” \n\tabAZ;,17Зз") + ["Mr", "No", "U.S", "Sept", "St", " and "]
 
 
 @settings(max_examples=3_000, deadline=None)

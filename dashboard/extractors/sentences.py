@@ -31,10 +31,13 @@ _ABBREVIATIONS = (
 # what precedes whitespace is the run's last character either way). Without both, a long
 # run of periods not followed by a space ("....x") took quadratic time.
 _END_MARKS = "[.!?…]"
+# A ";" join also ends a headline before one in Cyrillic, or in the "?" a lossy export left of
+# it ("- JFO HQ;????? ...": the speaker closes the first headline).
+_CYRILLIC_CAPITALS = "\u0400-\u042f\u0490"
 SENTENCE_END = re.compile(
     rf"(?={_END_MARKS})(?<!{_END_MARKS}{{2}})"
     + _ABBREVIATIONS
-    + rf"{_END_MARKS}++[\"'”’)\]]*+(?=\s|$)|\n+|;(?=\s*[A-Z0-9\"“])"
+    + rf"{_END_MARKS}++[\"'”’)\]]*+(?=\s|$)|\n+|;(?=\s*[A-Z0-9\"“?{_CYRILLIC_CAPITALS}])"
 )
 
 # The longest span sentence_spans yields: about twice the longest real sentence of the shared
