@@ -1099,3 +1099,20 @@ def test_a_few_days_sum_is_a_total_and_since_midnight_a_day(text, per):
 def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail):
     text = f"Ukrainian soldier wounded in Donbas in past 24 hours - JFO HQ;{tail}"
     assert find_casualties(text)[0]["claimant"] == "Joint Forces Operation HQ"
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # two single people joined by a comma, as by "and"
+        ("Child, man killed in Gorlovka shelling", [(1, "killed"), (1, "killed")]),
+        # a list member without people takes those of the figure before it
+        ("15 Armenians killed, 12 captured", [(15, "killed"), (12, "captured")]),
+        # ... but "4 captured" alone is still too vague
+        ("4 captured near the border", []),
+        # an "of" phrase of six words after one person
+        ("Member of emergencies service's bomb disposal squad killed", [(1, "killed")]),
+    ],
+)
+def test_joined_people_list_members_and_longer_of_phrases(text, figures):
+    assert [(f["value"], f["kind"]) for f in find_casualties(text)] == figures

@@ -92,6 +92,7 @@ from .vocabulary import (
     PARTITIVE_DETERMINERS,
     PEOPLE,
     PEOPLE_JOINERS,
+    PERSON_JOINERS,
     PLACE_NOUNS,
     POSSESSIVE_TAILS,
     PRISONER_WORDS,
@@ -528,7 +529,7 @@ def _not_forward(lows: list[str], k: int, num: Number, has_people: bool, aux: in
     n = len(lows)
     word = lows[k]
     nxt = lows[k + 1] if k + 1 < n else None
-    if word in NEEDS_PEOPLE and not has_people:
+    if word in NEEDS_PEOPLE and not has_people and not _listed_after_people(lows, num):
         return True
     if word in LOST_WORDS and nxt is not None and not _lost_alone(lows, k):
         return True  # "46,000 people have lost $1 billion", "20 soldiers lost their way"
@@ -544,6 +545,15 @@ def _not_forward(lows: list[str], k: int, num: Number, has_people: bool, aux: in
         # singular nouns after a plural number are compounds: "5 death camps", "3 injury cases"
         return True
     return word in PRISONER_WORDS and nxt in EXCHANGE_AFTER
+
+
+def _listed_after_people(lows: list[str], num: Number) -> bool:
+    """The number follows a figure of named people in a list: "15 Armenians killed, 12
+    captured" (the 12 are Armenians too)."""
+    j = num.first - 1
+    if j < 1 or lows[j] not in MEMBER_JOINERS or lows[j - 1] not in FORWARD_KIND:
+        return False
+    return any(w in PEOPLE for w in lows[max(0, j - 5) : j - 1])
 
 
 # --- backward: VERB N [people], tolls, "the lives of N" -----------------------------------
@@ -1031,8 +1041,9 @@ def _before_origin(toks: list[Token], lows: list[str], j: int) -> int:
     return k - 1
 
 
-# How many words an "of" phrase after one person may hold: "the commander of the 3rd battalion".
-OF_PHRASE_WORDS = 4
+# How many words an "of" phrase after one person may hold: "the commander of the 3rd battalion",
+# "Member of emergencies service's bomb disposal squad killed".
+OF_PHRASE_WORDS = 6
 
 
 def _before_of_phrase(lows: list[str], j: int) -> int:
@@ -1083,9 +1094,10 @@ def _adjective_of_one(lows: list[str], m: int) -> int | None:
 
 
 def _coordinated_person(lows: list[str], fig: Figure, used: set[int]) -> Figure | None:
-    """ "Soldier and civilian killed": the person joined by "and" before one is one more."""
+    """ "Soldier and civilian killed", "Child, man killed": the person joined before one is
+    one more."""
     a = fig.first - 1
-    if a < 1 or lows[a] != "and" or lows[a - 1] not in SINGULAR or a - 1 in used:
+    if a < 1 or lows[a] not in PERSON_JOINERS or lows[a - 1] not in SINGULAR or a - 1 in used:
         return None
     b = a - 1
     while b - 1 >= 0 and (lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS):
