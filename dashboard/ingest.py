@@ -5,6 +5,8 @@ processes when there is more than one chunk) and appended as Parquet parts; only
 are kept across chunks.
 A file whose exact bytes were ingested before is skipped, and items whose text is already
 stored are counted as duplicates (their extra sightings recorded in ``copies``).
+Before the commit, the run adds its new items to the store's daily counts
+(``aggregates.update``), or counts every item again when those are stale.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from . import search_index
+from . import aggregates, search_index
 from .extract import EXTRACTION_VERSION, Frames, end_with_parent, extract_chunk
 from .extractors.stories import MIN_SHARED_BANDS, assign_stories, band_keys
 from .extractors.topics import discover_topics, load_taxonomy
@@ -232,6 +234,7 @@ class IngestRun:
             _cluster_stories(store, batch)
         if summary.new or search_index.index_path(store) is None:
             search_index.update_index(store, batch)
+        aggregates.update(store, batch)  # the daily counts, with this batch's items
         store.commit(
             batch,
             {

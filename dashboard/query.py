@@ -486,6 +486,18 @@ class _FilterMethods:
             return bool(spec.sql) and value != ALL
         return bool(value)
 
+    def only_among(self, names) -> bool:
+        """Whether every filter that can change a view of items, other than those
+        ``names``, is at its default. Filters of figures or dated events alone (``origin``,
+        ``this_war``) change no such view; any other filter, this table's future ones
+        included, counts unless its value is its default."""
+        return all(
+            spec.name in names
+            or getattr(self, spec.name) == spec.default
+            or (spec.sql and "item" not in spec.sql)
+            for spec in FIELDS
+        )
+
     def restricts(self, level: str = "item") -> bool:
         """Whether the item-level conditions of a view at ``level`` leave items out."""
         return any(self.is_set(s) and _item_sql(s, level) for s in FIELDS)

@@ -284,6 +284,36 @@ SCHEMAS = {
     )
 }  # fmt: skip
 
+# Daily counts the store derives from items and their taxonomy topics (``dashboard.aggregates``),
+# so the unfiltered item and topic charts sum a few thousand rows instead of joining a
+# million items. Not frames of the data layer, so not in SCHEMAS.
+_DAILY_KEY = _cols(
+    ("date_field", pa.string(), "which date buckets the item: event or published"),
+    ("day", _DAY, "the item's day by that date (the views' d), missing for an undated item"),
+    ("on_topic", pa.bool_(), "the items' on_topic"),
+)
+
+DAILY_COUNTS = FrameSchema(
+    "daily_counts",
+    (
+        *_DAILY_KEY,
+        Column("topic", pa.string(), "a taxonomy topic, or missing: every item"),
+        Column("n_items", pa.int64(), "items of that day (carrying that topic)"),
+    ),
+)
+
+DAILY_PAIRS = FrameSchema(
+    "daily_pairs",
+    (
+        *_DAILY_KEY,
+        Column("topic_a", pa.string(), "a taxonomy topic"),
+        Column("topic_b", pa.string(), "a taxonomy topic (both orders; a = b: the topic alone)"),
+        Column("n_items", pa.int64(), "items of that day carrying both topics"),
+    ),
+)
+
+AGGREGATES = {s.name: s for s in (DAILY_COUNTS, DAILY_PAIRS)}
+
 
 class SchemaError(ValueError):
     """A frame does not match its schema."""

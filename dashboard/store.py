@@ -6,12 +6,20 @@ Layout of a store directory::
     .writer.lock           held by the one writer (ingest, compact) at work
     items/000001-<token>-0000.parquet
     casualties/000001-<token>-0000.parquet  ... one folder per table in ``schema.SCHEMAS``
+    daily_counts/000007-<token>-full.parquet  daily counts (``aggregates``), replaced whole
+    daily_pairs/000007-<token>-full.parquet   by every ingest that adds items
+    search/000007.sqlite   the full-text index (``search_index``)
 
 Writes are atomic: new parts are written under temporary names and renamed, flushed to
 disk, then the manifest is replaced in one ``os.replace``. Parts the manifest does not name
 are invisible, so a crash mid-ingest leaves the previous store exactly as it was. Tables
 are appended to in chunks (``append``), or replaced whole (``replace``, for corpus-level
-tables such as the discovered topics).
+tables such as the discovered topics and the daily counts).
+
+The manifest's ``aggregates`` entry says which items and topics parts the daily counts
+cover and under which version they were made; ``Store.connect`` shows them only when they
+match the store (``aggregates.fresh``), and the next ingest or ``compact`` counts again
+when they do not.
 
 One writer at a time: ``begin`` takes the store's writer lock (an OS file lock, which the
 kernel drops when its process ends, however it ends) and ``commit``/``abort`` release it.
@@ -43,9 +51,9 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from . import search_index
+from . import aggregates, search_index
 from .normalise import DATASET_EXTENSIONS
-from .schema import SCHEMAS, TOPICS, from_arrow, to_arrow
+from .schema import AGGREGATES, SCHEMAS, TOPICS, from_arrow, to_arrow
 
 DEFAULT_STORE = Path(os.environ.get("DASHBOARD_STORE", "data/store"))
 MANIFEST = "manifest.json"
@@ -70,8 +78,9 @@ COMPACT_PARTS = 64
 GLOB_CHARS = re.compile(r"[*?\[]")
 # Stored tables and their schemas. Taxonomy topics are appended per batch; discovered
 # topics are re-fitted over the whole corpus and replaced, so they live apart and the
-# ``topics`` view unions both.
-TABLES = {**SCHEMAS, "discovered_item_topics": TOPICS}
+# ``topics`` view unions both. The daily counts are replaced whole too, and shown only
+# when fresh (``aggregates.attach``).
+TABLES = {**SCHEMAS, "discovered_item_topics": TOPICS, **AGGREGATES}
 # The ``items`` view's ``dataset``: the name of the file an item came from, without folder
 # and extensions ("ucdp_ged_ukraine" for data/datasets/ucdp_ged_ukraine.csv.gz). Derived in
 # the view, not stored, so stores written before it need no re-ingest.
@@ -115,6 +124,8 @@ class Batch:
     files: dict[str, dict]
     # parts still without their items' columns (``Store.carry_staged``), never committed
     staged: list[str] = field(default_factory=list)
+    # the manifest's new ``aggregates`` entry, when the batch writes or carries the counts
+    aggregates: dict | None = None
     token: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     lock: FileLock | None = field(default=None, repr=False)
     committed: bool = False
@@ -250,11 +261,17 @@ class Store:
             (self.root / rel).unlink(missing_ok=True)
         batch.staged = []
 
-    def replace(self, batch: Batch, table: str, frame: pd.DataFrame) -> None:
-        if TABLES[table].carried:
+    def replace(self, batch: Batch, table: str, frame: pd.DataFrame | pa.Table) -> None:
+        """Write ``frame`` as the whole of ``table`` (an Arrow table: in its stored schema)."""
+        schema = TABLES[table]
+        if schema.carried:
             raise ValueError(f"{table} rows carry their items' columns: append them by chunk")
         rel = batch.name(table, "full")
-        self.write_part(rel, to_arrow(frame, TABLES[table]))
+        if isinstance(frame, pa.Table):
+            data = frame.select(schema.stored_names).cast(schema.arrow)
+        else:
+            data = to_arrow(frame, schema)
+        self.write_part(rel, data)
         batch.replaced[table] = [rel]
 
     def write_part(self, rel: str, data: pa.Table) -> str:
@@ -335,10 +352,12 @@ class Store:
             for table, rels in manifest["tables"].items():
                 if len(rels) >= 2 and rels[0].endswith(".parquet"):
                     batch.replaced[table] = [self._merge_parts(batch, table, rels, batch_rows)]
+            summary = {"compacted": sorted(batch.replaced)}
+            aggregates.carry(self, batch)  # a store without (fresh) daily counts gets them
         except BaseException:
             self.abort(batch)
             raise
-        return self.commit(batch, {"compacted": sorted(batch.replaced)})
+        return self.commit(batch, summary)
 
     def _merge_parts(self, batch: Batch, table: str, rels: list[str], batch_rows: int) -> str:
         """Stream the parts ``rels`` of ``table`` into one new file of ``batch``."""
@@ -427,6 +446,8 @@ class Store:
         """Raise StoreError when a table lacks columns this code writes (an older store)."""
         manifest = self.manifest()
         for name, schema in TABLES.items():
+            if name in AGGREGATES:  # stale counts are counted again, never refused
+                continue
             parts = manifest["tables"].get(name, [])
             if not parts:
                 continue
@@ -439,25 +460,40 @@ class Store:
                     "store (or delete this one)"
                 )
 
-    def scan(self, con: duckdb.DuckDBPyConnection, table: str, batch: Batch | None = None):
-        """A FROM clause over ``table``'s stored parts and those ``batch`` wrote so far
-        (None when there are none): what an ingest reads of its own uncommitted rows."""
+    def scan(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: str,
+        batch: Batch | None = None,
+        *,
+        stored: bool = True,
+    ):
+        """A FROM clause over ``table``'s stored parts (unless not ``stored``) and those
+        ``batch`` wrote so far (None when there are none): what an ingest reads of its own
+        uncommitted rows."""
         rels = [
-            *self.manifest()["tables"].get(table, []),
+            *(self.manifest()["tables"].get(table, []) if stored else []),
             *(batch.parts.get(table, []) if batch else []),
         ]
+        return self.scan_files(con, table, rels)
+
+    def scan_files(self, con: duckdb.DuckDBPyConnection, table: str, rels: list[str]):
+        """A FROM clause over the store's files ``rels`` of ``table`` (None for none)."""
         return _parquet_scan(con, table, [self.root / r for r in rels]) if rels else None
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with one view per table over its Parquet parts.
 
-        When the store has a full-text index, ``Filters.item_where(con=con)`` uses it.
-        Raises StoreError for a store written by an older version (missing columns).
+        When the store has a full-text index, ``Filters.item_where(con=con)`` uses it;
+        when its daily counts are fresh, views ``daily_counts`` and ``daily_pairs`` show
+        them (``aggregates``). Raises StoreError for a store written by an older version
+        (missing columns).
         """
         self.check_columns()
         con = duckdb.connect()
         manifest = self.manifest()
-        views = {**{n: s.arrow for n, s in TABLES.items()}, "copies": COPIES}
+        views = {n: s.arrow for n, s in TABLES.items() if n not in AGGREGATES}
+        views["copies"] = COPIES
         for name, schema in views.items():
             parts = [self.root / p for p in manifest["tables"].get(name, [])]
             view = "taxonomy_topics" if name == "topics" else name
@@ -479,6 +515,8 @@ class Store:
         )
         # Text searches through ``Filters.item_where(con=con)`` use the store's index.
         search_index.attach(con, self)
+        # The daily counts, when they match the items (``views`` sums them then).
+        aggregates.attach(con, self, manifest)
         return con
 
 
@@ -543,6 +581,8 @@ def _add_batch(manifest: dict, batch: Batch, summary: dict | None) -> list[str]:
         garbage.extend({"path": rel, "dropped": batch.number} for rel in dropped)
         tables[table] = rels
     manifest["files"].update(batch.files)
+    if batch.aggregates is not None:
+        manifest[aggregates.ENTRY] = batch.aggregates
     manifest["version"] = batch.number
     manifest["batches"].append(
         {"version": batch.number, "time": datetime.now(UTC).isoformat(), **(summary or {})}

@@ -7,6 +7,11 @@ function. Every view starts from the filtered items (``Filters.item_where``), so
 chart and table obeys the same filters. Results are bounded (top-N, limits) so the charts
 stay light in the browser.
 
+Under a date range, date field and on-topic flag alone (the first view's filters), the
+item counts, topics over time and topic co-occurrence sum the store's daily counts
+(``dashboard.aggregates``) instead of joining every item to its topics: the same frame,
+from a few thousand rows (:func:`from_daily_counts` says when; tests compare both ways).
+
 Examples
 --------
 >>> con = Store("data/store").connect()  # doctest: +SKIP
@@ -20,7 +25,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from . import claims, labels, query
+from . import aggregates, claims, labels, query
 from .query import Filters
 from .schema import SCHEMAS
 
@@ -50,6 +55,48 @@ DOWNLOAD_TABLES = ("items", "casualties", "events", "entities", "topics")
 # Views join on ``item_key`` (a 64-bit integer the store derives from ``item_id``): joins of
 # integers cost a fraction of joins of 16-character strings.
 F_COLUMNS = "i.item_key, i.item_id, i.title, i.source, i.url, i.published, i.event_date, i.n_words, i.n_copies"
+
+
+# Whether views sum the store's daily counts when the filters allow it (tests turn it off to
+# compare with the counts from the items).
+USE_AGGREGATES = True
+# The filters the daily counts are broken down by: a view of items under these alone (the
+# others at their defaults, ``Filters.only_among``) can sum them.
+DAILY_FILTERS = ("date_field", "date_from", "date_to", "on_topic")
+# Time zones in which a connection's day of a publication time (the views' ``d``) is its UTC
+# day, the one the daily counts use.
+UTC_ZONES = frozenset(
+    {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu"}
+)
+
+
+def from_daily_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> bool:
+    """Whether the views that can sum the store's daily counts do so under ``filters``:
+    the counts are fresh on ``con`` (``aggregates.ready``), no filter beyond
+    :data:`DAILY_FILTERS` changes the items, and the connection's day is theirs."""
+    if not (USE_AGGREGATES and aggregates.ready(con) and filters.only_among(DAILY_FILTERS)):
+        return False
+    if filters.date_field not in aggregates.DATE_FIELDS:
+        return False
+    if filters.date_field == "event":
+        return True  # event dates are days without a time zone
+    (zone,) = con.execute("SELECT current_setting('TimeZone')").fetchall()[0]
+    return zone in UTC_ZONES
+
+
+def _daily_where(filters: Filters, alias: str = "a") -> tuple[str, list]:
+    """The rows of the daily counts (aliased ``alias``) that ``filters`` keep: their date
+    field's, inside the date range (whole days, as the filters' bounds), on topic."""
+    conds, params = [f"{alias}.date_field = ?"], [filters.date_field]
+    if filters.date_from:
+        conds.append(f"{alias}.day >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        conds.append(f"{alias}.day <= ?")
+        params.append(filters.date_to)
+    if filters.on_topic:
+        conds.append(f"{alias}.on_topic")
+    return " AND ".join(conds), params
 
 
 def _date_expr(filters: Filters, alias: str = "i") -> str:
@@ -263,17 +310,11 @@ def topics_over_time(
     items does not make every topic "fall"); missing for periods with fewer than
     ``MIN_PERIOD_ITEMS`` items, where a share is noise (the busiest period always has one). A period without the topic counts 0
     next to one with it, so lines never join periods across a gap."""
-    cte, params = _filtered(con, filters)
-    unit = _freq(freq)
-    sql = f"""WITH {cte},
-    fp AS (SELECT item_key, CAST(date_trunc('{unit}', d) AS DATE) AS period FROM f
-           WHERE d IS NOT NULL),
-    per AS (SELECT period, count(*) AS n_period FROM fp GROUP BY period),
-    tt AS (SELECT t.topic, fp.period FROM topics t JOIN fp ON fp.item_key = t.item_key
-           WHERE t.origin = 'taxonomy'),
-    top AS (SELECT topic FROM tt GROUP BY topic ORDER BY count(*) DESC, topic LIMIT {int(top)}),
-    n AS (SELECT period, topic, count(*) AS n_items FROM tt
-          WHERE topic IN (SELECT topic FROM top) GROUP BY ALL),
+    counts, params = _period_topic_counts(con, filters, _freq(freq))
+    sql = f"""WITH {counts},
+    top AS (SELECT topic FROM n_all GROUP BY topic
+            ORDER BY sum(n_items) DESC, topic LIMIT {int(top)}),
+    n AS (SELECT period, topic, n_items FROM n_all WHERE topic IN (SELECT topic FROM top)),
     g AS (SELECT per.period, top.topic, coalesce(n.n_items, 0) AS n_items,
                  CASE WHEN per.n_period >= least({int(MIN_PERIOD_ITEMS)},
                                                  (SELECT max(n_period) FROM per))
@@ -287,6 +328,28 @@ def topics_over_time(
     WHERE n_items > 0 OR coalesce(before, 0) > 0 OR coalesce(after, 0) > 0
     ORDER BY period, topic"""
     return _df(con, sql, params)
+
+
+def _period_topic_counts(con: duckdb.DuckDBPyConnection, filters: Filters, unit: str):
+    """CTEs ``per`` (period, n_period: the dated filtered items) and ``n_all`` (period,
+    topic, n_items: their taxonomy topic rows), from the daily counts when they serve."""
+    period = f"CAST(date_trunc('{unit}', {{day}}) AS DATE) AS period"
+    if from_daily_counts(con, filters):
+        where, params = _daily_where(filters)
+        sql = f"""a AS (SELECT {period.format(day="a.day")}, a.topic, a.n_items
+          FROM daily_counts a WHERE {where} AND a.day IS NOT NULL),
+    per AS (SELECT period, CAST(sum(n_items) AS BIGINT) AS n_period FROM a
+            WHERE topic IS NULL GROUP BY period),
+    n_all AS (SELECT period, topic, CAST(sum(n_items) AS BIGINT) AS n_items FROM a
+              WHERE topic IS NOT NULL GROUP BY ALL)"""
+        return sql, params
+    cte, params = _filtered(con, filters)
+    sql = f"""{cte},
+    fp AS (SELECT item_key, {period.format(day="d")} FROM f WHERE d IS NOT NULL),
+    per AS (SELECT period, count(*) AS n_period FROM fp GROUP BY period),
+    n_all AS (SELECT fp.period, t.topic, count(*) AS n_items FROM topics t
+              JOIN fp ON fp.item_key = t.item_key WHERE t.origin = 'taxonomy' GROUP BY ALL)"""
+    return sql, params
 
 
 # Topics listed in the A-vs-B comparison: those whose share changed most.
@@ -376,6 +439,8 @@ def topic_cooccurrence(
     The diagonal holds each topic's own item count; both orders of a pair are present so
     the heatmap is symmetric.
     """
+    if from_daily_counts(con, filters):
+        return _daily_cooccurrence(con, filters, top)
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte},
     tt AS (SELECT DISTINCT t.item_key, t.topic FROM topics t
@@ -387,6 +452,21 @@ def topic_cooccurrence(
     SELECT a.topic AS topic_a, b.topic AS topic_b, count(*) AS n_items
     FROM per, unnest(per.ts) AS a(topic), unnest(per.ts) AS b(topic)
     GROUP BY ALL ORDER BY topic_a, topic_b"""
+    return _df(con, sql, params)
+
+
+def _daily_cooccurrence(con: duckdb.DuckDBPyConnection, filters: Filters, top: int):
+    """:func:`topic_cooccurrence` summed from the daily pairs: a topic with itself counts
+    its items, so the top topics are those of the largest diagonal."""
+    where, params = _daily_where(filters)
+    sql = f"""WITH
+    p AS (SELECT a.topic_a, a.topic_b, sum(a.n_items) AS n FROM daily_pairs a WHERE {where}
+          GROUP BY ALL),
+    top AS (SELECT topic_a AS topic FROM p WHERE topic_a = topic_b
+            ORDER BY n DESC, topic LIMIT {int(top)})
+    SELECT topic_a, topic_b, CAST(n AS BIGINT) AS n_items FROM p
+    WHERE topic_a IN (SELECT topic FROM top) AND topic_b IN (SELECT topic FROM top)
+    ORDER BY topic_a, topic_b"""
     return _df(con, sql, params)
 
 
@@ -702,7 +782,14 @@ def timeline_list(
 
 
 def item_counts(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "week"):
-    """Items per period (by the filter's date)."""
+    """Items per period (by the filter's date), from the daily counts when they serve."""
+    if from_daily_counts(con, filters):
+        where, params = _daily_where(filters)
+        sql = f"""SELECT CAST(date_trunc('{_freq(freq)}', a.day) AS DATE) AS period,
+               CAST(sum(a.n_items) AS BIGINT) AS n_items
+        FROM daily_counts a WHERE {where} AND a.topic IS NULL AND a.day IS NOT NULL
+        GROUP BY period ORDER BY period"""
+        return _df(con, sql, params)
     cte, params = _filtered(con, filters)
     sql = f"""WITH {cte}
     SELECT CAST(date_trunc('{_freq(freq)}', d) AS DATE) AS period, count(*) AS n_items

@@ -29,6 +29,9 @@ KEYS = {
     # the local engine gives stories chunk by chunk as it writes; Dask at the end
     "stories": ["item_id"],
     "story_keys": ["story_id", "band", "key"],
+    # the daily counts, each batch's added to the stored ones
+    "daily_counts": ["date_field", "day", "on_topic", "topic"],
+    "daily_pairs": ["date_field", "day", "on_topic", "topic_a", "topic_b"],
 }
 
 
