@@ -169,3 +169,12 @@ def test_count_axes_have_whole_number_ticks(seed):
         frame = spec.frame(seed, Filters())
         top = int(frame["n" if "n" in frame else "n_items"].max())
         assert axes and all(a["format"] == ",d" and a["tickCount"] <= max(top, 1) for a in axes)
+
+
+def test_casualty_panels_put_the_biggest_numbers_first(seed):
+    """The cumulative claims panels are ordered by their largest total, the single-event
+    panels by the people they sum: the panel read first holds the largest numbers."""
+    for name, op in (("casualty_totals", "max"), ("casualties_over_time", "sum")):
+        spec = CHARTS[name]
+        vl = spec.build(seed, Filters(on_topic=False, this_war=False)).to_dict()
+        assert vl["facet"]["row"]["sort"] == {"field": "value", "op": op, "order": "descending"}

@@ -45,6 +45,12 @@ HEADER = alt.Header(
 )
 
 
+# Panels in order of their numbers, largest first, so the biggest numbers on screen are on
+# top: the kinds by the people they sum, the claim series by their largest total.
+MOST_PEOPLE_FIRST = alt.EncodingSortField("value", op="sum", order="descending")
+LARGEST_FIRST = alt.EncodingSortField("value", op="max", order="descending")
+
+
 def casualties_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
     """Bars: people in single-event figures per period, stacked by side, a panel per kind
     (frame from ``views.casualties_over_time``)."""
@@ -65,7 +71,7 @@ def casualties_over_time_chart(frame: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(width=WIDE, height=PANEL_HEIGHT)
-        .facet(row=alt.Row("kind:N", title=None, header=HEADER))
+        .facet(row=alt.Row("kind:N", title=None, header=HEADER, sort=MOST_PEOPLE_FIRST))
         .resolve_scale(y="independent")
     )
     return empty_note(chart, frame, "Casualties in single events, summed per period")
@@ -93,7 +99,7 @@ def casualty_totals_chart(frame: pd.DataFrame) -> alt.Chart:
     chart = (
         alt.layer(lines, base.mark_point(filled=True, size=40))
         .properties(width=WIDE, height=PANEL_HEIGHT)
-        .facet(row=alt.Row("series:N", title=None, header=HEADER))
+        .facet(row=alt.Row("series:N", title=None, header=HEADER, sort=LARGEST_FIRST))
         .resolve_scale(y="independent")
     )
     return empty_note(chart, frame, "Cumulative totals claimed, by claimant")
@@ -126,7 +132,7 @@ def claims_reference_chart(frame: pd.DataFrame) -> alt.Chart:
         # band made them pale)
         alt.layer(points, band, sums, lines)
         .properties(width=WIDE, height=PANEL_HEIGHT)
-        .facet(row=alt.Row("series:N", title=None, header=HEADER))
+        .facet(row=alt.Row("series:N", title=None, header=HEADER, sort=LARGEST_FIRST))
         .resolve_scale(y="independent")
     )
     return empty_note(chart, frame, "Claimed totals and the datasets' sums of events")
