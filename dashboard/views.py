@@ -179,8 +179,9 @@ def filter_facets(
     others = filters.replace(**{field: spec.default})
     where, params = others.item_where("i", con=con) if others.restricts_items else ("", [])
     keep = f"AND v.item_key IN (SELECT item_key FROM items i WHERE {where})" if where else ""
+    n_items = "count(*)" if spec.facet_unique else "count(DISTINCT v.item_key)"
     sql = f"""WITH v AS ({facet})
-    SELECT v.value, count(DISTINCT v.item_key) AS n_items FROM v
+    SELECT v.value, {n_items} AS n_items FROM v
     WHERE v.value IS NOT NULL {keep}
     GROUP BY v.value ORDER BY n_items DESC, v.value LIMIT {int(limit)}"""
     return _df(con, sql, fparams + params)

@@ -182,6 +182,32 @@ def test_facet_counts_obey_the_other_filters_not_their_own(seed):
         assert n <= min(kinds_all[kind], kept)
 
 
+def test_facets_said_to_give_each_item_and_value_once_do(big):
+    """A facet marked ``facet_unique`` is counted by rows, not distinct items: on the four
+    corpora each (item, value) pair of those facets occurs once, and the counts equal the
+    distinct items'."""
+    from dashboard import query
+
+    unique = [spec for spec in query.FIELDS if spec.facet_unique]
+    assert {spec.name for spec in unique} == {"topics", "sources", "datasets"}
+    everything = Filters(on_topic=False)
+    for spec in unique:
+        facet, params = spec.facet(everything) if callable(spec.facet) else (spec.facet, [])
+        rows, pairs = big.execute(
+            f"SELECT count(*), count(DISTINCT (item_key, value)) FROM ({facet})", params
+        ).fetchall()[0]
+        assert rows == pairs > 0, spec.name
+        distinct = big.execute(
+            f"SELECT value, count(DISTINCT item_key) AS n FROM ({facet}) WHERE value IS NOT NULL "
+            "GROUP BY value",
+            params,
+        ).df()
+        counted = views.filter_facets(big, everything, spec.name, limit=10_000)
+        assert dict(zip(counted["value"], counted["n_items"], strict=True)) == dict(
+            zip(distinct["value"], distinct["n"], strict=True)
+        )
+
+
 def test_bad_granularity_is_refused(seed):
     with pytest.raises(ValueError, match="granularity"):
         views.item_counts(seed, Filters(), freq="year")
