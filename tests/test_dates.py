@@ -262,6 +262,11 @@ def _event_date(text, published=None):
         # a day long before or after the item's own date is history or a plan
         ("On 24 February 2022 Russia invaded.", "2024-03-01", ("2024-03-01", "day")),
         ("In the Second World War, on 22 June 1941", None, ("2024-11-15", "reference")),
+        # a dateline opening an undated item dates it, however old
+        ("17/02/2022 Shelling audible", None, ("2022-02-17", "day")),
+        # ... but not one of a dated item, nor a date further in
+        ("17/02/2022 Shelling audible", "2024-11-10", ("2024-11-10", "day")),
+        ("Shelling audible on 17/02/2022", None, ("2024-11-15", "reference")),
         ("The vote is set for 5 May 2027.", None, ("2024-11-15", "reference")),
         ("On 24 February 2024, a year before", "2024-11-01", ("2024-02-24", "day")),
         # no date named: the publication date, else the reference date (as_of)

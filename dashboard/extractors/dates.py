@@ -40,7 +40,9 @@ among equally specific ones the latest not after the reference date (else the ea
 after it). Dates far from the item's own date are background, never its event date: spans
 longer than four months (a year, "since 2014", "from 2014 to 2022"), dates starting more
 than a year before the reference date ("in 1939", "on 24 February 2022" in a 2024
-commentary) and dates more than a year after it ("by 2031", "Blade Runner 2099"). With no
+commentary) and dates more than a year after it ("by 2031", "Blade Runner 2099"), but for
+the dateline of an item without a date of its own (a day opening its text: "17/02/2022
+Shelling audible" from a record whose date cell is empty). With no
 event date left, the item is dated by its publication date (precision "day"), else by its
 reference date ``as_of`` (precision "reference": the date the user gave the digest).
 """
@@ -627,7 +629,10 @@ def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             "event_precision": precision.mask(precision == ""),
         }
     )
-    best = _best_event_dates(events, pd.DataFrame({"item_id": ids, "ref": refs}))
+    undated = published.isna()
+    best = _best_event_dates(
+        events, pd.DataFrame({"item_id": ids, "ref": refs, "undated": undated})
+    )
     if best.empty:
         return out
     date = out["item_id"].map(best["date"])
@@ -638,17 +643,30 @@ def item_event_dates(items: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _dateline(ev: pd.DataFrame) -> pd.Series:
+    """A day written at the very start of an item that has no date of its own ("17/02/2022
+    Shelling audible", a record whose date cell is empty): its dateline, the day it is
+    about however long before the as_of it was read on."""
+    return (
+        ev["undated"].astype(bool)
+        & (ev["start"] == 0)
+        & (ev["precision"] == "day")
+        & ~ev["relative"].fillna(False).astype(bool)
+    )
+
+
 def _best_event_dates(events: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:
     """Per item id, the event (``date``, ``precision``) that dates it, among those near its
     reference date ``ref``."""
     if len(events) == 0 or len(refs) == 0:
         return pd.DataFrame(columns=["date", "precision"])
-    ev = events[["item_id", "date", "date_end", "precision"]].copy()
+    ev = events[["item_id", "date", "date_end", "precision", "start", "relative"]].copy()
     ev["item_id"] = ev["item_id"].astype("string")
     ev = ev.dropna(subset=["date", "date_end"])
     ev = ev.merge(refs.drop_duplicates("item_id"), on="item_id", how="inner")
     span = (ev["date_end"] - ev["date"]).dt.days
-    near = (ev["date"] >= ev["ref"] - _PAST_HORIZON) & (ev["date"] <= ev["ref"] + _FUTURE_HORIZON)
+    near = (ev["date"] >= ev["ref"] - _PAST_HORIZON) | _dateline(ev)
+    near &= ev["date"] <= ev["ref"] + _FUTURE_HORIZON
     # Background years and history, plans and titles ("by January 2031", "Blade Runner 2099")
     # stay in `events`, not on the item's date.
     ev = ev[(span <= _BACKGROUND_DAYS) & near.fillna(False)].copy()
