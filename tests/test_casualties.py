@@ -1116,3 +1116,18 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
 )
 def test_joined_people_list_members_and_longer_of_phrases(text, figures):
     assert [(f["value"], f["kind"]) for f in find_casualties(text)] == figures
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # a side word before a plural noun is that noun's adjective, not one person
+        ("Captured Russian tanks were shown in Kyiv", []),
+        ("Captured Russian says he was forced to fight", [(1, "captured")]),
+        # a death still to come is no figure
+        ("A man who smuggled films into the country is to be executed", []),
+        ("The prisoner will be killed, his lawyer fears", []),
+    ],
+)
+def test_equipment_and_deaths_to_come_are_no_figures(text, figures):
+    assert [(f["value"], f["kind"]) for f in find_casualties(text)] == figures

@@ -30,6 +30,7 @@ from .vocabulary import (
     BODIES_AS_ORGANISATIONS,
     BODY_NOT_AFTER,
     BODY_NOUNS,
+    CLAIM_VERB_WORDS,
     CLAUSE_END,
     CLAUSE_END_STRONG,
     CONJUNCTIONS,
@@ -74,6 +75,7 @@ from .vocabulary import (
     NOT_ATTACKER_AFTER,
     NOT_ONE,
     NOT_PEOPLE_AFTER,
+    NOT_YET,
     NUMBER_STARTS,
     NUMBER_WORDS,
     NUMBERS_ABOVE_ONE,
@@ -954,8 +956,8 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
             out.append(Figure(1, None, SINGULAR_KIND[lows[m]], first, head, np, singular=True))
             used.update(range(first, head + 1))
             continue
-        if _active_or_compound(lows, m):
-            continue
+        if _active_or_compound(lows, m) or any(lows[m - len(p) : m] == p for p in NOT_YET):
+            continue  # "soldier killed three"; "is to be executed": not yet
         j = m - 1
         while j >= 0 and lows[j] in AUX and j > m - 4:
             j -= 1
@@ -1088,9 +1090,22 @@ def _adjective_of_one(lows: list[str], m: int) -> int | None:
         k += 1
     if lows[k] not in SINGULAR or (k + 1 < n and lows[k + 1] in POSSESSIVE_TAILS):
         return None
+    if lows[k] in SIDE_WORDS and k + 1 < n and _plural_noun(lows[k + 1]):
+        return None  # "Captured Russian tanks": the side word is the tanks' adjective
     if k + 1 < n and lows[k + 1] in PEOPLE and lows[k + 1] not in SINGULAR:
         return None  # "a dead Russian soldiers' ...": the plural noun after it is the head
     return k
+
+
+def _plural_noun(word: str) -> bool:
+    """A word that reads as a plural noun after an adjective ("tanks", "positions")."""
+    return (
+        len(word) > 3
+        and word.isalpha()
+        and word.endswith("s")
+        and word not in AUX
+        and word not in CLAIM_VERB_WORDS  # "Captured Russian says ..."
+    )
 
 
 def _coordinated_person(lows: list[str], fig: Figure, used: set[int]) -> Figure | None:
