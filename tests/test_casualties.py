@@ -991,6 +991,8 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("Two civilians died after shelling of Sieverodonetsk", "side", "ukraine"),
         # ... not a capitalised word that only looks like one, nor a name without a preposition
         ("Three civilians killed, Ministry says", "side", "unknown"),
+        # a US state after a locative is a place of the United States
+        ("3 men missing in California after jumping into water", "side", "united_states"),
         # the month a total began is not the figure's month
         (
             "The total number of Russian victims from the beginning of the invasion in "

@@ -209,3 +209,15 @@ def test_village_names_shared_by_many_places_follow_the_region_named():
     assert out.loc[("with", "Novoselivka"), "admin1"] == "Donetsk Oblast"
     # Without a region the largest namesake stays, wherever it is.
     assert out.loc[("without", "Novoselivka"), "name"] == "Novoselivka"
+
+
+def test_us_states_are_places_of_the_united_states_but_cities_keep_their_names():
+    from dashboard.extractors.gazetteer import load_gazetteer
+
+    phrases = load_gazetteer().phrases
+    kentucky = phrases["Kentucky"]
+    assert kentucky.kind == "place" and kentucky.place.country == "United States"
+    assert kentucky.place.is_region and 36 < kentucky.place.lat < 39
+    # a town or a country of the same name keeps it
+    assert phrases["New York"].place is not None and not phrases["New York"].place.is_region
+    assert phrases["Georgia"].kind == "country"
