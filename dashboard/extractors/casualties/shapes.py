@@ -142,9 +142,11 @@ class Figure:
 
 def reworded(lows: list[str]) -> list[str]:
     """The words as the shapes read them: a wound said to be deadly is a death ("fatally
-    shot", "injuries incompatible with life", "shot to death" read as "killed"), and a noun
-    of several words is one ("prisoners of war"). The quote keeps the text's
-    own words."""
+    shot", "injuries incompatible with life", "shot to death" read as "killed"), an active
+    manner verb with its victim before "to death" kills ("stabs a clerk to death": "kills a
+    clerk"), and a phrase of several words is one (``READ_AS_ONE``: "prisoners of war",
+    "death count" as a toll, "took his own life" as "died"). The quote keeps the text's own
+    words."""
     out = list(lows)
     for i in range(len(out)):
         for words, word in READ_AS_ONE.get(out[i], ()):
