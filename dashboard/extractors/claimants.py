@@ -110,7 +110,7 @@ def canonical_claimant(raw: str | None) -> str | None:
     found = table.match(raw)
     if found is not None:
         return found.name
-    phrase = LEADING_NOISE.sub("", raw.strip(" .,;:'\"“”«»")).strip()
+    phrase = _bare(raw)
     entry = load_gazetteer().phrases.get(phrase)
     if entry is not None and entry.kind == "country":
         return entry.name  # "..., US says": the country's government, by its usual name
@@ -134,8 +134,12 @@ def names_a_known_speaker(raw: str) -> bool:
     table = load_claimants()
     if table.match(raw) is not None:
         return True
-    phrase = LEADING_NOISE.sub("", raw.strip(" .,;:'\"“”«»")).strip()
-    return _names_a_speaker(phrase, table, surname=False)
+    return _names_a_speaker(_bare(raw), table, surname=False)
+
+
+def _bare(raw: str) -> str:
+    """A raw claimant without quotes, punctuation and a leading "as the", "and the"."""
+    return LEADING_NOISE.sub("", raw.strip(" .,;:'\"“”«»")).strip()
 
 
 def _names_a_speaker(phrase: str, table: ClaimantTable, surname: bool = True) -> bool:
