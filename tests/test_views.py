@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from dashboard import views
 from dashboard.query import Filters
@@ -282,3 +283,34 @@ def test_default_span_of_an_empty_range_is_open(tmp_path):
     span = views.default_span(store.connect())
     assert span["date_from"].isoformat() == "2024-11-01"  # dated by the reference date
     assert span["n_outside"] == 0
+
+
+def test_days_are_utc_days_whatever_the_machines_time_zone(seed_store):
+    """A publication time's day is its UTC day on every connection, as the date filter's
+    bounds and the daily counts are: a store opened on a New York machine gives the same
+    item counts per day as one opened on a UTC machine."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from dashboard.store import Store; from dashboard import views; "
+        "from dashboard.query import Filters; con = Store(sys.argv[1]).connect(); "
+        "print(con.execute(\"SELECT current_setting('TimeZone')\").fetchall()[0][0]); "
+        "f = Filters(date_field='published', on_topic=False); "
+        "print(views.item_counts(con, f, freq='day').to_json())"
+    )
+    out = {}
+    for zone in ("UTC", "America/New_York"):
+        env = {**os.environ, "TZ": zone}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(seed_store.root)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        out[zone] = done.stdout.splitlines()
+    assert out["America/New_York"][0] == "UTC"
+    assert out["America/New_York"][1] == out["UTC"][1]
