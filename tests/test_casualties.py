@@ -1061,6 +1061,15 @@ def test_the_first_figure_reads(text, field, expected):
         # a side word before a plural noun is that noun's adjective, not one person
         ("Captured Russian tanks were shown in Kyiv", []),
         ("Captured Russian says he was forced to fight", [(1, "captured")]),
+        # a reduced relative clause between the person and the verb ...
+        ("Morocco boy trapped in well for four days dies", [(1, "killed")]),
+        ("Man arrested for stealing sausage rolls killed himself", [(1, "killed")]),
+        # ... but not an adjective, a pronoun's verb, or past a clause opener
+        ("Russian Armed Forces killed up to 60 servicemen", [(60, "killed")]),
+        ("He blamed Biden after dozens of migrants were found dead", []),
+        ("Man rescued while trying to retrace steps of family who died", []),
+        # a prisoner exchange captures no one
+        ("Ukrainian medic released in prisoner exchange", []),
         # a death still to come is no figure
         ("A man who smuggled films into the country is to be executed", []),
         ("The prisoner will be killed, his lawyer fears", []),

@@ -109,6 +109,8 @@ from .vocabulary import (
     SINGULAR_DETERMINERS,
     SINGULAR_KIND,
     SINGULAR_NOUNS,
+    SINGULAR_PRONOUNS,
+    SUBJECT_OPENERS,
     TAKEN,
     TARGET_PREPOSITIONS,
     TIME_WORDS,
@@ -960,6 +962,8 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
             continue
         if _active_or_compound(lows, m) or any(lows[m - len(p) : m] == p for p in NOT_YET):
             continue  # "soldier killed three"; "is to be executed": not yet
+        if lows[m] in PRISONER_WORDS and m + 1 < len(lows) and lows[m + 1] in EXCHANGE_AFTER:
+            continue  # "released in prisoner exchange": a swap, no one captured
         j = m - 1
         while j >= 0 and lows[j] in AUX and j > m - 4:
             j -= 1
@@ -1064,14 +1068,34 @@ def _before_of_phrase(lows: list[str], j: int) -> int:
 
 def _before_relative(lows: list[str], j: int) -> int:
     """Skip back over a relative clause between a person and the verb: "Michigan election
-    official who refused to certify result for Biden dies" (the person noun right before
-    "who"; no casualty word, number or clause mark inside the clause)."""
+    official who refused to certify result for Biden dies", "Morocco boy trapped in well for
+    four days dies" (the person noun right before "who" or the participle; no casualty word,
+    number or clause mark inside the clause)."""
     for k in range(j, max(j - RELATIVE_WORDS, 0) - 1, -1):
         if lows[k] in RELATIVE_PRONOUNS:
             return k - 1 if k >= 1 and lows[k - 1] in SINGULAR else j
-        if lows[k] in CLAUSE_END or lows[k] in SINGULAR_KIND or lows[k][0].isdigit():
+        if _participle(lows[k]) and k >= 1 and _noun_of_one(lows[k - 1]):
+            return k - 1
+        if (
+            lows[k] in CLAUSE_END
+            or lows[k] in SINGULAR_KIND
+            or lows[k] in SUBJECT_OPENERS  # "Man rescued while ... family who died"
+            or lows[k][0].isdigit()
+        ):
             return j
     return j
+
+
+def _participle(word: str) -> bool:
+    """A past participle opening a reduced relative clause: "boy [trapped in a well] dies",
+    "man [arrested for theft] killed himself"; not an adjective ("Russian Armed Forces")."""
+    return len(word) > 4 and word.isalpha() and word.endswith("ed") and word not in MODIFIERS
+
+
+def _noun_of_one(word: str) -> bool:
+    """A person noun a participle can follow: not "he", "she" (whose next word is a verb:
+    "he blamed Biden")."""
+    return word in SINGULAR and word not in SINGULAR_PRONOUNS
 
 
 def _adjective_of_one(lows: list[str], m: int) -> int | None:
