@@ -341,6 +341,11 @@ def test_a_dateline_is_not_a_claimant():
         ("A Russian shell killed a 70-year-old woman in Kherson", [(1, "killed")]),
         ("With 30k+ soldiers killed, the offensive stalled", [(30000, "killed")]),
         ("The column moved 5km and 3 soldiers were killed", [(3, "killed")]),
+        # a capital M is millions; a small m metres, and money is no count of people
+        ("Excess Deaths Hit 1M", [(1_000_000, "killed")]),
+        ("1.5M people wounded, the ministry estimates", [(1_500_000, "injured")]),
+        ("A $5M fund for the families of 3 soldiers killed", [(3, "killed")]),
+        ("The convoy moved 5m before 2 soldiers were killed", [(2, "killed")]),
         ("Twelve of Putin's officers are killed", [(12, "killed")]),
         ("Eight people in Donetsk republic killed by shelling", [(8, "killed")]),
         ("Two Ukrainian security service colonels killed", [(2, "killed")]),

@@ -40,6 +40,8 @@ def context(sentence: str, number: str, **kw) -> FigureContext:
             "this_war",
         ),
         ("Three civilians were killed in Kharkiv.", "Three", "this_war"),
+        # demographics are no war's toll
+        ("Russia sees record population decline as excess deaths hit 1M.", "1M", "other"),
         # a nationality is a weak cue: another war named in the sentence outweighs it
         ("The Holodomor, as Ukrainians call it, killed five million people.", "five", "other"),
         ("Five Ukrainians were killed in the strike.", "Five", "this_war"),

@@ -46,6 +46,7 @@ GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
 # "5km", "40%", "10^100", "3D".
 GLUED_AFTER = re.compile(r"[A-Za-z%^°\-/]")
 GLUED_BEFORE = re.compile(r"[$€£^/#№\-.]")
+CURRENCY = "$€£"
 # Between "700" and "000": the same number written with a space or thin/no-break space.
 SPACE_SEP = {" ", "\u00a0", "\u202f", "\u2009"}
 
@@ -130,9 +131,10 @@ def read_number(toks: list[Token], i: int, text: str) -> Number | None:
         # Glued characters: "46th", "15-year-old", "$60", "1,2,3,4", "10^100".
         before = text[tok.start - 1] if tok.start > 0 else " "
         after = text[tok.end] if tok.end < len(text) else " "
-        thousands = _k_suffix(text, tok)
-        if thousands:  # "30k+ soldiers"
-            return Number(int(tok.text) * 1000, None, i, i + 2 + (thousands == "k+"))
+        scaled = _scale_suffix(text, tok)
+        if scaled is not None:  # "30k+ soldiers", "Excess Deaths Hit 1M"
+            value, plus = scaled
+            return Number(value, None, i, i + 2 + plus) if 1 <= value <= MAX_VALUE else None
         if GLUED_BEFORE.match(before) or GLUED_AFTER.match(after) and not _range_dash(text, tok):
             return None
         if before == ":" and tok.start >= 2 and text[tok.start - 2].isdigit():
@@ -169,14 +171,23 @@ def read_number(toks: list[Token], i: int, text: str) -> Number | None:
     return Number(value, None, i, j)
 
 
-def _k_suffix(text: str, tok: Token) -> str | None:
-    """ "30k", "30k+": thousands written with a k (the "+" is a hedge, the k no word)."""
+# A number's scale written as one letter glued to it: "30k", "1.5M" (a capital M: "5m" is
+# metres). Not after a currency sign: "$5M" is money.
+SCALE_LETTERS = {"k": 1_000, "K": 1_000, "M": 1_000_000}
+SCALED = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
+
+
+def _scale_suffix(text: str, tok: Token) -> tuple[int, bool] | None:
+    """ "30k", "30k+", "1.5M": (the value, whether a "+" follows; it is a hedge, no word)."""
     tail = text[tok.end : tok.end + 3]
-    if not tok.text.isdigit() or len(tok.text) > 3 or tail[:1] not in ("k", "K"):
+    if not SCALED.fullmatch(tok.text) or tail[:1] not in SCALE_LETTERS:
         return None
-    if tail[1:2].isalnum():
-        return None  # "5km", "3kg"
-    return "k+" if tail[1:2] == "+" else "k"
+    if tail[1:2].isalnum() or tok.start > 0 and text[tok.start - 1] in CURRENCY:
+        return None  # "5km", "3kg", "$5M"
+    value = float(tok.text) * SCALE_LETTERS[tail[0]]
+    if value != int(value):
+        return None
+    return int(value), tail[1:2] == "+"
 
 
 def _range_dash(text: str, tok: Token) -> bool:
