@@ -1083,3 +1083,9 @@ def test_the_first_figure_reads(text, field, expected):
 def test_the_figures_read(text, figures):
     """Every figure of a sentence, as (value, kind), by general rules."""
     assert [(f["value"], f["kind"]) for f in find_casualties(text)] == figures
+
+
+def test_an_article_is_no_speaker():
+    text = "The report added that 500 soldiers were treated, and that one had died."
+    (fig,) = find_casualties(text)
+    assert fig["claimant"] is None and fig["claimant_raw"] is None

@@ -338,7 +338,8 @@ CLAIM_TOLL_SUBJECT = re.compile(
 )
 CLAIM_BAD = re.compile(
     r"\d|kill|dead|died|wound|injur|casualt|toll|\b(?:it|he|she|they|we|i|this|that|there|which|who|and|or)\b"
-    r"|^(?:on|via|at|to)\b",  # "..., said on Telegram": where, not who
+    r"|^(?:on|via|at|to)\b"  # "..., said on Telegram": where, not who
+    r"|^(?:the|a|an)$",  # "The report added ...": "report" read as the verb
     re.I,
 )
 # Leading and trailing words cut from a claimant ("and the governor", "... on Monday").
