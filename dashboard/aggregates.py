@@ -52,8 +52,8 @@ ENTRY = "aggregates"
 # The tables the counts are made from: a change to their parts that no ingest added
 # invalidates the counts.
 COVERED = ("items", "topics")
-# The counts' days are UTC days of the publication time; the views' ``d`` is that day only
-# on a connection whose time zone is UTC (``views`` checks).
+# The time zone of every day derived from a publication time: the counts' and, on every
+# ``Store.connect`` connection, the views' ``d`` (``views`` checks the connection's).
 TIME_ZONE = "UTC"
 
 # Each item twice, once per date field, with its day as the views' ``d`` computes it.

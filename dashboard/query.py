@@ -85,7 +85,7 @@ class Field:
     in_sentence: bool = False
     # Its facet gives each (item, value) once (an item's topics, outlets, file), so counting
     # rows counts items: count(DISTINCT item_key) cost 50-70 ms a facet at 1M items, count(*)
-    # 5-20 ms. tests/test_filters.py checks it on a real store.
+    # 5-20 ms. tests/test_views.py checks it on the four corpora.
     facet_unique: bool = False
 
 

@@ -98,10 +98,6 @@ COPIES = pa.schema(
 )
 
 
-# The time zone of every day the store's views derive from a timestamp (``connect``).
-DAY_TIME_ZONE = "UTC"
-
-
 # Row groups of a compacted file. DuckDB reads a file one row group per thread and pays per
 # group: the parts' own groups (one per ingest chunk, some of 50 rows) made page queries at
 # 1M items 1.5-1.8x slower than groups of 100k rows (measured on one table set rewritten both
@@ -498,7 +494,7 @@ class Store:
         # A publication time's day is its UTC day everywhere: the date filter's bounds are
         # UTC (query._date_bound), as are the daily counts; the machine's zone must not
         # move an item to the day before in one place and not in another.
-        con.execute(f"SET TimeZone = '{DAY_TIME_ZONE}'")
+        con.execute(f"SET TimeZone = '{aggregates.TIME_ZONE}'")
         manifest = self.manifest()
         views = {n: s.arrow for n, s in TABLES.items() if n not in AGGREGATES}
         views["copies"] = COPIES

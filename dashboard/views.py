@@ -63,11 +63,6 @@ USE_AGGREGATES = True
 # The filters the daily counts are broken down by: a view of items under these alone (the
 # others at their defaults, ``Filters.only_among``) can sum them.
 DAILY_FILTERS = ("date_field", "date_from", "date_to", "on_topic")
-# Time zones in which a connection's day of a publication time (the views' ``d``) is its UTC
-# day, the one the daily counts use.
-UTC_ZONES = frozenset(
-    {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu"}
-)
 
 
 def from_daily_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> bool:
@@ -81,7 +76,7 @@ def from_daily_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> bool:
     if filters.date_field == "event":
         return True  # event dates are days without a time zone
     (zone,) = con.execute("SELECT current_setting('TimeZone')").fetchall()[0]
-    return zone in UTC_ZONES
+    return zone == aggregates.TIME_ZONE  # Store.connect sets it; a caller may change it
 
 
 def _daily_where(filters: Filters, alias: str = "a") -> tuple[str, list]:

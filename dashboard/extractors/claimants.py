@@ -14,7 +14,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from dashboard.extractors.gazetteer import load_gazetteer
@@ -96,6 +96,9 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
     )
 
 
+# claimant_of picks the first phrase with a canonical name, and the sentence's cues name
+# the one it picked again: each phrase is looked up once.
+@lru_cache(maxsize=4096)
 def canonical_claimant(raw: str | None) -> str | None:
     """The claimant's canonical name, the raw phrase when it names a speaker, else None.
 
