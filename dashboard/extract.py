@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from multiprocessing import get_context
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from .extractors.casualties import extract_casualties
 from .extractors.dates import extract_events, item_event_dates
@@ -114,7 +115,10 @@ def extract_chunks(
         workers, mp_context=context, initializer=end_with_parent, initargs=(os.getpid(),)
     ) as pool:
         futures = [pool.submit(extract_chunk, chunk, taxonomy) for chunk in chunks]
-        extra = meanwhile() if meanwhile else None
+        # The workers have the cores: the numeric libraries' thread pools (BLAS in topic
+        # discovery) would only contend with them (measured 1.3 s alone, 3.2 s beside them).
+        with threadpool_limits(limits=1):
+            extra = meanwhile() if meanwhile else None
         parts = [f.result() for f in futures]
     frames = Frames(
         **{

@@ -318,7 +318,11 @@ def discover_topics(
     labels = _labels(top)
     generic = _generic(top, fit_matrix, terms)
 
-    weights = nmf.transform(vectorizer.transform(texts.where(usable, "")))
+    if n_fit == int(usable.sum()):  # every text was fitted: reuse its matrix, not re-tokenise
+        weights = np.zeros((len(texts), k), dtype=components.dtype)
+        weights[fit_index.to_numpy()] = nmf.transform(fit_matrix)
+    else:
+        weights = nmf.transform(vectorizer.transform(texts.where(usable, "")))
     totals = weights.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(totals > 0, weights / totals, 0.0)
