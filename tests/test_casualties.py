@@ -1017,6 +1017,28 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("South: AFU eliminated almost 140 invaders", "claimant", None),
         ("Two people were killed in attacks on Nova Kakhovka in two days", "per", "total"),
         ("Two attacks since Monday midnight, one Ukraine soldier WIA", "per", "day"),
+        # "the republic" points back to the republic the sentence names ...
+        (
+            "Losses of the Armed Forces of Ukraine in battles with the forces of the LPR per "
+            "day amounted to 55 people, the republic reported",
+            "claimant",
+            "LPR people's militia",
+        ),
+        (
+            "Ukrainian shelling killed two servicemen of the DPR militia, the republic said",
+            "claimant",
+            "DPR headquarters",
+        ),
+        # ... and to nobody when it names none
+        ("Two soldiers were killed in the fighting, the republic reported", "claimant", None),
+        # a qualifier is not part of the name
+        ("Self-proclaimed DPR says 2 militiamen killed", "claimant", "DPR headquarters"),
+        (
+            "Three soldiers die on a landmine - LPR defense ministry",
+            "claimant",
+            "LPR people's militia",
+        ),
+        ("School shelled in Donetsk, 4 killed - eyewitnesses", "claimant", "eyewitnesses"),
     ],
 )
 def test_the_first_figure_reads(text, field, expected):

@@ -29,6 +29,10 @@ ACRONYM = re.compile(r"[A-Z]{2,5}")
 HANDLE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+")
 # Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
 LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?", re.I)
+# What a text calls a body it does not recognise ("Self-proclaimed DPR says"): not its name.
+QUALIFIERS = re.compile(
+    r"^(?:self-proclaimed|so-called|breakaway|unrecogni[sz]ed|separatist)\s+", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class ClaimantTable:
     alias_rx: re.Pattern  # every alias, longest first, as whole words
     alias_entry: dict[str, int]  # alias -> index of its claimant
     alone_entry: dict[str, int]  # name that is a claimant only as the whole phrase -> index
+    anaphors: dict[str, tuple[int, ...]]  # "republic" -> the claimants it may point back to
     heads: frozenset[str]
     fragments: frozenset[str]
     not_speakers: frozenset[str]
@@ -53,9 +58,16 @@ class ClaimantTable:
         """The claimant whose alias the phrase contains (earliest entry wins)."""
         phrase = _norm(raw)
         hits = [self.alias_entry[m.group(1)] for m in self.alias_rx.finditer(phrase)]
-        if not hits and LEADING_NOISE.sub("", phrase) in self.alone_entry:
-            hits = [self.alone_entry[LEADING_NOISE.sub("", phrase)]]
+        alone = QUALIFIERS.sub("", LEADING_NOISE.sub("", phrase))
+        if not hits and alone in self.alone_entry:
+            hits = [self.alone_entry[alone]]
         return self.claimants[min(hits)] if hits else None
+
+    def named_in(self, text: str) -> set[int]:
+        """The claimants a text names, by an alias or by a lone name ("the LPR")."""
+        low = _norm(text)
+        found = {self.alias_entry[m.group(1)] for m in self.alias_rx.finditer(low)}
+        return found | {n for w, n in self.alone_entry.items() if re.search(rf"\b{w}\b", low)}
 
 
 def _norm(text: str) -> str:
@@ -73,6 +85,7 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
     except (tomllib.TOMLDecodeError, KeyError) as exc:
         raise ValueError(f"{path}: not a claimant table: {exc!r}") from None
     claimants, alias_entry, alone_entry = [], {}, {}
+    index = {entry.get("name"): n for n, entry in enumerate(entries)}
     for n, entry in enumerate(entries):
         if not entry.get("name") or "side" not in entry:
             raise ValueError(f"{path}: claimant #{n + 1}: needs a name and a side")
@@ -89,6 +102,10 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
         alias_rx=re.compile(rf"(?<![\w'])({alternatives})(?!\w)"),
         alias_entry=alias_entry,
         alone_entry=alone_entry,
+        anaphors={
+            _norm(word): tuple(index[name] for name in names)
+            for word, names in data.get("anaphor", {}).items()
+        },
         heads=frozenset(speaker["heads"].split()),
         fragments=frozenset(speaker["fragments"].split()),
         not_speakers=frozenset(speaker["not_speakers"].split()),
@@ -118,6 +135,18 @@ def canonical_claimant(raw: str | None) -> str | None:
     if entry is not None and entry.kind == "country":
         return entry.name  # "..., US says": the country's government, by its usual name
     return phrase if phrase and _names_a_speaker(phrase, table) else None
+
+
+def claimant_pointed_to(raw: str | None, sentence: str) -> str | None:
+    """The claimant an anaphor points back to: "... with the forces of the LPR, the republic
+    reported" is the LPR's militia. The first of its candidates the sentence names; None
+    when ``raw`` is no anaphor or the sentence names none of them."""
+    table = load_claimants()
+    candidates = table.anaphors.get(_norm(_bare(raw))) if raw else None
+    if not candidates:
+        return None
+    named = table.named_in(sentence)
+    return next((table.claimants[n].name for n in candidates if n in named), None)
 
 
 def speaks_for_a_side(raw: str) -> bool:

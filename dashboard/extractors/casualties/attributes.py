@@ -18,6 +18,7 @@ from typing import NamedTuple
 from dashboard.extractors.claimants import (
     canonical_claimant,
     claimant_entry,
+    claimant_pointed_to,
     names_a_known_speaker,
     speaks_for_a_side,
 )
@@ -112,7 +113,7 @@ class SentenceCues:
     ) -> SentenceCues:
         sentence_low = sentence.lower()
         claimant_raw = claimant_of(sentence)
-        claimant = canonical_claimant(claimant_raw)
+        claimant = canonical_claimant(claimant_raw) or claimant_pointed_to(claimant_raw, sentence)
         enemy = enemy_side(claimant)
         owner, owner_group = (
             owner_side(sentence, enemy) if LOSSES.search(sentence_low) else (None, "unknown")
