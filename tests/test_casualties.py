@@ -1100,6 +1100,13 @@ def test_the_first_figure_reads(text, field, expected):
         # a death still to come is no figure
         ("A man who smuggled films into the country is to be executed", []),
         ("The prisoner will be killed, his lawyer fears", []),
+        # plain words before the one person say what kind of person it is
+        ("Gunman kills convenience store clerk", [(1, "killed")]),
+        ("Mob lynches Sri Lankan factory worker to death", [(1, "killed")]),
+        # ... but not a function word or a number
+        ("The blast killed and wounded many", []),
+        ("Scientist dies after being taken from his hospital bed", [(1, "killed")]),
+        ("12 scientists killed in the strike on the institute", [(12, "killed")]),
     ],
 )
 def test_the_figures_read(text, figures):

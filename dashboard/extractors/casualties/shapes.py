@@ -73,9 +73,11 @@ from .vocabulary import (
     NOISE_AFTER,
     NOISE_BEFORE,
     NOT_ATTACKER_AFTER,
+    NOT_NOUN_ADJUNCTS,
     NOT_ONE,
     NOT_PEOPLE_AFTER,
     NOT_YET,
+    NOUN_ADJUNCTS,
     NUMBER_STARTS,
     NUMBER_WORDS,
     NUMBERS_ABOVE_ONE,
@@ -917,6 +919,7 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
         k = start
         while k < n and k - j <= 6 and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
             k += 1
+        k = _past_noun_adjuncts(lows, k)
         if k >= n or lows[k] not in SINGULAR or lows[k] in SIDE_WORDS:
             continue
         if k + 1 < n and lows[k + 1] in PEOPLE:
@@ -934,6 +937,17 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
         out.append(fig)
         used.update(range(j + 1, k + 1))
     return out
+
+
+def _past_noun_adjuncts(lows: list[str], k: int) -> int:
+    """The one-person noun after up to NOUN_ADJUNCTS plain words that say what kind of person
+    it is ("convenience store clerk", "Sri Lankan factory worker"); ``k`` when there is none."""
+    for head in range(k + 1, min(k + NOUN_ADJUNCTS, len(lows) - 1) + 1):
+        if not lows[head - 1].isalpha() or lows[head - 1] in NOT_NOUN_ADJUNCTS:
+            return k
+        if lows[head] in SINGULAR and lows[head] not in SIDE_WORDS:
+            return head
+    return k
 
 
 def _object_start(lows: list[str], j: int) -> int | None:
