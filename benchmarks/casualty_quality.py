@@ -232,7 +232,7 @@ def seed_cases():
 
 
 def report(name, result):
-    acc = "  ".join(f"{a}={v:.2f} (n={n})" for a, (v, n) in sorted(result["accuracy"].items()))
+    acc = "  ".join(f"{a}={v:.3f} (n={n})" for a, (v, n) in sorted(result["accuracy"].items()))
     print(
         f"{name:19s} P={result['precision']:.3f} R={result['recall']:.3f} F1={result['f1']:.3f} "
         f"(tp={result['tp']} fp={result['fp']} fn={result['fn']})  {acc}"

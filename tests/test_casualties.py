@@ -998,6 +998,12 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("Three civilians killed, Ministry says", "side", "unknown"),
         # a US state after a locative is a place of the United States
         ("3 men missing in California after jumping into water", "side", "united_states"),
+        # a region abroad, or a country abroad by its name, needs no locative ...
+        ("8-year-old Florida boy accidentally shoots and kills baby", "side", "united_states"),
+        ("Afghanistan bus crash kills 12 people", "side", "afghanistan"),
+        # ... a demonym does ("Iranian" is who shot), and so does a party's country
+        ("Iranian man shoots 2 dead at a bar in Oslo, Norway", "side", "norway"),
+        ("Ukraine says two civilians were killed", "side", "unknown"),
         # the month a total began is not the figure's month
         (
             "The total number of Russian victims from the beginning of the invasion in "

@@ -104,7 +104,9 @@ def place_sides(toks: list[Token]) -> list[tuple[int, str | None]]:
     """(token index, side) of each place of a war party that a sentence names.
 
     A town or a region of a war party counts wherever it stands ("Kharkiv", "Belgorod
-    region"); one abroad, and a country, only after a locative ("in Gary", "in east Ukraine"). A town or region held by Russia's side since
+    region"), as do a region abroad and a country abroad by its name ("Florida boy",
+    "Afghanistan quake"; not "Iranian man"); a town abroad, a country's other spellings and a
+    war party's country only after a locative ("in Gary", "in the US", "in east Ukraine"). A town or region held by Russia's side since
     2014 (``sides.toml [held]``) is named with no side: its dead may be either's people.
     """
     gazetteer, countries, parties = load_gazetteer(), _country_sides(), war_parties()
@@ -120,10 +122,13 @@ def place_sides(toks: list[Token]) -> list[tuple[int, str | None]]:
             side = None
         elif entry.kind == "place" and entry.place is not None:
             side = countries.get(entry.place.country)
-            if side not in parties and not _after_locative(toks, i):
+            if side not in parties and not entry.place.is_region and not _after_locative(toks, i):
                 side = None  # "a restaurant called Paradise": a town abroad only "in Paradise"
-        elif entry.kind == "country" and _after_locative(toks, i):
+        elif entry.kind == "country":
             side = countries.get(entry.name)
+            by_name = entry.name.split()[0] == toks[i].text  # not "Iranian", "US"
+            if not _after_locative(toks, i) and (side in parties or not by_name):
+                side = None  # "Ukraine says ...": who speaks; "in east Ukraine": where
         else:
             side = None
         if side is not None or held:
