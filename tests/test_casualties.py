@@ -1022,6 +1022,10 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("South: AFU eliminated almost 140 invaders", "claimant", None),
         ("Two people were killed in attacks on Nova Kakhovka in two days", "per", "total"),
         ("Two attacks since Monday midnight, one Ukraine soldier WIA", "per", "day"),
+        # one disaster or attack as the subject is one event, however large
+        ("Afghanistan quake kills 1,000 people, deadliest in decades", "per", "event"),
+        # "the day before" dates an event, it is no day's count
+        ("Gunman shoots 2 dead at a bar in Oslo the day before the parade", "per", "event"),
         # "the republic" points back to the republic the sentence names ...
         (
             "Losses of the Armed Forces of Ukraine in battles with the forces of the LPR per "
