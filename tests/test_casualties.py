@@ -1109,6 +1109,10 @@ def test_the_first_figure_reads(text, field, expected):
         # a death still to come is no figure
         ("A man who smuggled films into the country is to be executed", []),
         ("The prisoner will be killed, his lawyer fears", []),
+        # one person listed after a figure's people, closing the clause
+        ("Rebel shelling kills three civilians, soldier - army", [(3, "killed"), (1, "killed")]),
+        ("Shelling killed two soldiers and a civilian", [(2, "killed"), (1, "killed")]),
+        ("Strike killed 3 civilians, official says", [(3, "killed")]),
         # plain words before the one person say what kind of person it is
         ("Gunman kills convenience store clerk", [(1, "killed")]),
         ("Mob lynches Sri Lankan factory worker to death", [(1, "killed")]),

@@ -44,6 +44,7 @@ from .shapes import (
     number_figure,
     object_one,
     one_among,
+    one_listed_after,
     reworded,
     singulars,
     skip_hedge,
@@ -143,6 +144,7 @@ def _sentence_figures(
     used: set[int] = set()
     numbers = _numbers(text, toks, lows)
     figs, pending = _number_figures(sentence, toks, lows, numbers, used)
+    figs += one_listed_after(lows, figs, used)
     singles = object_one(toks, lows, used) + one_among(toks, lows, used)
     singles += death_of_one(toks, lows, used) + body_of_one(toks, lows, used)
     singles += singulars(toks, lows, used)

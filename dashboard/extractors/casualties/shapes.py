@@ -564,6 +564,10 @@ def _listed_after_people(lows: list[str], num: Number) -> bool:
     return any(w in PEOPLE for w in lows[max(0, j - 5) : j - 1])
 
 
+# The dashes that close a headline before its source ("... kills three civilians - army").
+HEADLINE_DASHES = frozenset("-–—")
+
+
 # --- backward: VERB N [people], tolls, "the lives of N" -----------------------------------
 
 # How many words back from a toll verb its aggregate noun may stand: "Russian losses in
@@ -1146,6 +1150,25 @@ def _plural_noun(word: str) -> bool:
         and word not in AUX
         and word not in CLAIM_VERB_WORDS  # "Captured Russian says ..."
     )
+
+
+def one_listed_after(lows: list[str], figs: list[Figure], used: set[int]) -> list[Figure]:
+    """One person listed after a figure's people, of its kind: "kills three civilians,
+    soldier", "killed two soldiers and a civilian". The person closes the clause."""
+    out = []
+    n = len(lows)
+    for fig in figs:
+        e = fig.np[-1] if fig.np and not fig.singular else None
+        if e is None or lows[e] not in PEOPLE or e + 2 >= n or lows[e + 1] not in PERSON_JOINERS:
+            continue
+        k = e + 3 if lows[e + 2] in ARTICLES else e + 2
+        if k >= n or lows[k] not in SINGULAR or k in used:
+            continue
+        if k + 1 < n and lows[k + 1] not in CLAUSE_END and lows[k + 1] not in HEADLINE_DASHES:
+            continue  # "killed 3 civilians, official says": the speaker
+        out.append(Figure(1, None, fig.kind, e + 2, k, list(range(e + 2, k + 1)), singular=True))
+        used.update(range(e + 2, k + 1))
+    return out
 
 
 def _coordinated_person(lows: list[str], fig: Figure, used: set[int]) -> Figure | None:
