@@ -1113,6 +1113,16 @@ def test_the_first_figure_reads(text, field, expected):
         ("Rebel shelling kills three civilians, soldier - army", [(3, "killed"), (1, "killed")]),
         ("Shelling killed two soldiers and a civilian", [(2, "killed"), (1, "killed")]),
         ("Strike killed 3 civilians, official says", [(3, "killed")]),
+        (
+            "The attack killed two diners and a restaurant worker and wounded nine",
+            [(2, "killed"), (1, "killed"), (9, "injured")],
+        ),
+        # a side's noun is a person; its adjective is not
+        ("Ukrainian military's attack kills militiaman - DPR command", [(1, "killed")]),
+        ("Shelling kills Russian tank crew", []),
+        # a bare number before "ahead", a weekday, "into": still the people killed
+        ("Ukraine fighting kills 45 ahead of Minsk peace summit", [(45, "killed")]),
+        ("Three schoolboys killed by mine in east Ukraine", [(3, "killed")]),
         # plain words before the one person say what kind of person it is
         ("Gunman kills convenience store clerk", [(1, "killed")]),
         ("Mob lynches Sri Lankan factory worker to death", [(1, "killed")]),

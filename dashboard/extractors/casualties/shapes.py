@@ -924,8 +924,10 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
         while k < n and k - j <= 6 and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
             k += 1
         k = _past_noun_adjuncts(lows, k)
-        if k >= n or lows[k] not in SINGULAR or lows[k] in SIDE_WORDS:
+        if k >= n or lows[k] not in SINGULAR:
             continue
+        if lows[k] in SIDE_WORDS and k + 1 < n and lows[k + 1] not in LOOSE_END:
+            continue  # "kills Ukrainian soldier": an adjective; "kills militiaman -": a person
         if k + 1 < n and lows[k + 1] in PEOPLE:
             continue  # "killed civilian protesters": a modifier of a plural noun
         fig = Figure(
@@ -1154,21 +1156,27 @@ def _plural_noun(word: str) -> bool:
 
 def one_listed_after(lows: list[str], figs: list[Figure], used: set[int]) -> list[Figure]:
     """One person listed after a figure's people, of its kind: "kills three civilians,
-    soldier", "killed two soldiers and a civilian". The person closes the clause."""
+    soldier", "killed two diners and a restaurant worker and wounded nine". The person closes
+    the clause, or another casualty verb follows it."""
     out = []
     n = len(lows)
     for fig in figs:
         e = fig.np[-1] if fig.np and not fig.singular else None
         if e is None or lows[e] not in PEOPLE or e + 2 >= n or lows[e + 1] not in PERSON_JOINERS:
             continue
-        k = e + 3 if lows[e + 2] in ARTICLES else e + 2
-        if k >= n or lows[k] not in SINGULAR or k in used:
-            continue
-        if k + 1 < n and lows[k + 1] not in CLAUSE_END and lows[k + 1] not in HEADLINE_DASHES:
+        k = _past_noun_adjuncts(lows, e + 3 if lows[e + 2] in ARTICLES else e + 2)
+        if k >= n or lows[k] not in SINGULAR or k in used or not _closes_clause(lows, k):
             continue  # "killed 3 civilians, official says": the speaker
         out.append(Figure(1, None, fig.kind, e + 2, k, list(range(e + 2, k + 1)), singular=True))
         used.update(range(e + 2, k + 1))
     return out
+
+
+def _closes_clause(lows: list[str], k: int) -> bool:
+    """Nothing of the clause follows ``k`` but another casualty verb ("... and wounded nine")."""
+    if k + 1 >= len(lows) or lows[k + 1] in CLAUSE_END or lows[k + 1] in HEADLINE_DASHES:
+        return True
+    return lows[k + 1] in CONJUNCTIONS and k + 2 < len(lows) and lows[k + 2] in BACKWARD_KIND
 
 
 def _coordinated_person(lows: list[str], fig: Figure, used: set[int]) -> Figure | None:
