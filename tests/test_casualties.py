@@ -1024,6 +1024,8 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("Two attacks since Monday midnight, one Ukraine soldier WIA", "per", "day"),
         # one disaster or attack as the subject is one event, however large
         ("Afghanistan quake kills 1,000 people, deadliest in decades", "per", "event"),
+        # the people after a second verb's number are the first number's too
+        ("Shelling killed 3 and wounded 12 civilians in Kharkiv", "group", "civilian"),
         # "the day before" dates an event, it is no day's count
         ("Gunman shoots 2 dead at a bar in Oslo the day before the parade", "per", "event"),
         # "the republic" points back to the republic the sentence names ...
@@ -1117,6 +1119,12 @@ def test_the_first_figure_reads(text, field, expected):
             "The attack killed two diners and a restaurant worker and wounded nine",
             [(2, "killed"), (1, "killed"), (9, "injured")],
         ),
+        # a bare first number shares the people named after the second verb's number
+        (
+            "Russian forces destroyed up to 20 and wounded more than 50 Ukrainian soldiers",
+            [(20, "killed"), (50, "injured")],
+        ),
+        ("Russian forces destroyed 20 and damaged 5 tanks", []),
         # a side's noun is a person; its adjective is not
         ("Ukrainian military's attack kills militiaman - DPR command", [(1, "killed")]),
         ("Shelling kills Russian tank crew", []),

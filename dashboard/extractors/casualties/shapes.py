@@ -584,13 +584,14 @@ def backward(toks: list[Token], lows: list[str], num: Number) -> Figure | None:
     if lows[j] in MEMBER_JOINERS and any(lows[x] in PEOPLE for x in np):
         j = _list_verb(lows, j)  # "destroyed 70 vehicles, 240 troops and 80 tanks"
     verb = lows[j]
-    kind = _backward_kind(lows, j, np, k)
+    shared = [] if np else _shared_people(lows, k)
+    kind = _backward_kind(lows, j, np or shared, k)
     if kind is None:
         return None
     if j >= 1 and (lows[j - 1] in NEGATIONS or lows[j - 1] in HYPOTHETICAL):
         return None
     last = np[-1] if np else num.stop - 1
-    fig = number_figure(lows, num, kind, last, np)
+    fig = number_figure(lows, num, kind, last, np or shared)
     fig.enemy_verb = verb in ENEMY_VERBS
     if verb in BACKWARD_KIND or verb in AGENT_VERBS:
         fig.agent_subject = _subject_side(lows, j)
@@ -600,6 +601,24 @@ def backward(toks: list[Token], lows: list[str], num: Number) -> Figure | None:
         fig.np = fig.np or _toll_people(lows, noun, j)
         fig.possessor = _possessor(lows, noun) if lows[noun] in TOLL_KIND else None
     return fig
+
+
+# How many words may stand between the second verb and its number ("and wounded more than 50").
+SHARED_NUMBER_REACH = 4
+
+
+def _shared_people(lows: list[str], k: int) -> list[int]:
+    """The people named after a second verb's number, which a bare first number shares:
+    "destroyed up to 20 and wounded more than 50 Ukrainian soldiers" (``k``: after the 20)."""
+    n = len(lows)
+    if k + 2 >= n or lows[k] not in CONJUNCTIONS:
+        return []
+    if lows[k + 1] not in BACKWARD_KIND and lows[k + 1] not in BACKWARD_PEOPLE:
+        return []
+    for j in range(k + 2, min(k + 2 + SHARED_NUMBER_REACH, n)):
+        if lows[j][0].isdigit() or lows[j] in NUMBER_WORDS:
+            return object_np(lows, j + 1)[0]
+    return []
 
 
 def _subject_side(lows: list[str], j: int) -> str | None:
