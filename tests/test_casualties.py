@@ -1125,6 +1125,10 @@ def test_the_first_figure_reads(text, field, expected):
             [(20, "killed"), (50, "injured")],
         ),
         ("Russian forces destroyed 20 and damaged 5 tanks", []),
+        # "the death of a ..." without the article, as headlines write it
+        ("DPR reports death of civilian in shelling", [(1, "killed")]),
+        ("Ex-boyfriend arrested in killing of mother pushing baby in stroller", [(1, "killed")]),
+        ("the death of Stalin in 1953", []),
         # a side's noun is a person; its adjective is not
         ("Ukrainian military's attack kills militiaman - DPR command", [(1, "killed")]),
         ("Shelling kills Russian tank crew", []),

@@ -883,11 +883,11 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
     out = []
     n = len(lows)
     for j in range(n - 3):
-        if lows[j] not in DEATH_OF or lows[j + 1] != "of" or lows[j + 2] not in ARTICLES:
+        if lows[j] not in DEATH_OF or lows[j + 1] != "of":
             continue
         if any(_ordinal(lows, k) for k in range(max(0, j - 3), j)):
             continue  # "the eighth confirmed death of a general": a count of deaths told before
-        k = j + 3
+        k = j + 3 if lows[j + 2] in ARTICLES else j + 2  # a headline drops the article
         while (
             k < n
             and k - j <= 6
@@ -897,7 +897,7 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
             k += 1
         if k >= n or lows[k] not in SINGULAR or any(x in used for x in range(j, k + 1)):
             continue
-        out.append(Figure(1, None, "killed", j, k, list(range(j + 3, k + 1)), singular=True))
+        out.append(Figure(1, None, "killed", j, k, list(range(j + 2, k + 1)), singular=True))
         used.update(range(j, k + 1))
     return out
 
