@@ -1042,6 +1042,8 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ),
         # ... and to nobody when it names none
         ("Two soldiers were killed in the fighting, the republic reported", "claimant", None),
+        # a headline in capitals is no speaker's name
+        ("CRASH ON STRETCHING: A LOCAL RESIDENT WAS KILLED", "claimant", None),
         # a qualifier is not part of the name
         ("Self-proclaimed DPR says 2 militiamen killed", "claimant", "DPR headquarters"),
         (
@@ -1119,6 +1121,8 @@ def test_the_first_figure_reads(text, field, expected):
             "The attack killed two diners and a restaurant worker and wounded nine",
             [(2, "killed"), (1, "killed"), (9, "injured")],
         ),
+        # a Ukrainian first name and a surname are one person
+        ("51y.o. Heorhiy Khalikov was killed in enemy shelling", [(1, "killed")]),
         # a bare first number shares the people named after the second verb's number
         (
             "Russian forces destroyed up to 20 and wounded more than 50 Ukrainian soldiers",

@@ -193,10 +193,12 @@ def _names_a_speaker(phrase: str, table: ClaimantTable, surname: bool = True) ->
         return True  # "Russia, Kahl said, has had ...": a surname (places are entries)
     if len(tokens) == 1 and HANDLE.fullmatch(phrase):
         return True  # "WarMonitor says": an account's handle, words run together
-    # a proper name of two to four capitalised words that is not a place: "Collin Cole"
+    # a proper name of two to four capitalised words that is not a place: "Collin Cole";
+    # not a headline in capitals ("CRASH ON STRETCHING: A LOCAL RESIDENT WAS KILLED")
     return (
         2 <= len(tokens) <= 4
         and all(t[:1].isupper() for t in tokens)
+        and not all(t.isupper() for t in tokens)
         and (entry is None or entry.kind not in ("place", "country"))
     )
 
