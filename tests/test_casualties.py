@@ -1001,6 +1001,9 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         # a region abroad, or a country abroad by its name, needs no locative ...
         ("8-year-old Florida boy accidentally shoots and kills baby", "side", "united_states"),
         ("Afghanistan bus crash kills 12 people", "side", "afghanistan"),
+        # "Ukraine's Donetsk": the town is the place (held since 2014: no side)
+        ("Five civilians dead as fresh battles rock east Ukraine's Donetsk", "side", "unknown"),
+        ("Five civilians killed in east Ukraine's Kharkiv", "side", "ukraine"),
         # ... a demonym does: "Iranian" is who shot
         ("Iranian man shoots 2 dead at a bar in Oslo, Norway", "side", "norway"),
         # the month a total began is not the figure's month

@@ -126,14 +126,24 @@ def place_sides(toks: list[Token]) -> list[tuple[int, str | None]]:
                 side = None  # "a restaurant called Paradise": a town abroad only "in Paradise"
         elif entry.kind == "country":
             side = countries.get(entry.name)
-            by_name = entry.name.split()[0] == toks[i].text  # not "Iranian", "US"
+            by_name = _bare_name(toks[i].text) == entry.name.split()[0]  # not "Iranian", "US"
             if not _after_locative(toks, i) and (side in parties or not by_name):
                 side = None  # "Ukraine says ...": who speaks; "in east Ukraine": where
+            elif _possessive_of_place(gazetteer, toks, i):
+                continue  # "in east Ukraine's Donetsk": the town is the place
         else:
             side = None
         if side is not None or held:
             out.append((i, _named_side(toks, i) or side))
     return out
+
+
+def _possessive_of_place(gazetteer, toks: list[Token], i: int) -> bool:
+    """ "Ukraine's Donetsk": a country's possessive before one of its places."""
+    if i + 1 >= len(toks) or not toks[i].text.endswith(("'s", "’s")):
+        return False
+    entry = _place_at(gazetteer, toks, i + 1)
+    return entry is not None and entry.kind == "place"
 
 
 def _after_locative(toks: list[Token], i: int) -> bool:
