@@ -1025,7 +1025,10 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("South: AFU eliminated almost 140 invaders", "claimant", None),
         ("Two people were killed in attacks on Nova Kakhovka in two days", "per", "total"),
         ("Two attacks since Monday midnight, one Ukraine soldier WIA", "per", "day"),
+        # the weapon between the attacker and the attack
+        ("Four border guards killed in Russian helicopter attack - military", "side", "ukraine"),
         # one disaster or attack as the subject is one event, however large
+        ("aid to respond to earthquake that killed 1,000 people", "per", "event"),
         ("Afghanistan quake kills 1,000 people, deadliest in decades", "per", "event"),
         # the people after a second verb's number are the first number's too
         ("Shelling killed 3 and wounded 12 civilians in Kharkiv", "group", "civilian"),
@@ -1136,6 +1139,8 @@ def test_the_first_figure_reads(text, field, expected):
         ("DPR reports death of civilian in shelling", [(1, "killed")]),
         ("Ex-boyfriend arrested in killing of mother pushing baby in stroller", [(1, "killed")]),
         ("the death of Stalin in 1953", []),
+        ("Grandfather, 4 grandchildren killed by escaped inmate", [(4, "killed")]),
+        ("Legislator dies using medical suicide law he helped pass", [(1, "killed")]),
         # a side's noun is a person; its adjective is not
         ("Ukrainian military's attack kills militiaman - DPR command", [(1, "killed")]),
         ("Shelling kills Russian tank crew", []),

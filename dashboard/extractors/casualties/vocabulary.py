@@ -265,7 +265,10 @@ AGENT = re.compile(
     r"\b(?:by|of|from)\s+(?:the\s+)?(?P<a>[\w'’\-]+(?:\s+[\w'’\-]+){0,3}?)\s+"
     r"(?:troops|forces|army|military|artillery|shelling|strikes?|attacks?|missiles?|drones?|invaders|occupiers|gunners|snipers?"
     r"|weapons|fire|rockets?|shells|bombs?|airstrikes?|aircraft|aviation|mortars?)\b"
-    r"|\b(?P<b>[\w'’\-]+)\s+(?:(?:forces|troops|army|military|militants|rebels)(?:['’]s?)?\s+)?(?:shelling|shells|strikes?|attacks?|bombardment|bombing|rockets?|missiles?|drones?|artillery|shelled|troops\s+killed|forces\s+killed|aggression|offensive|assault|raid|fire)\b"
+    r"|\b(?P<b>[\w'’\-]+)\s+(?:(?:forces|troops|army|military|militants|rebels)(?:['’]s?)?\s+)?"
+    # "Russian helicopter attack", "Russian cruise missile strike": the weapon between
+    r"(?:(?:helicopter|tank|air|naval|cruise|ballistic|guided|cluster|glide|aerial|rocket|missile|drone|artillery|mortar)\s+)?"
+    r"(?:shelling|shells|strikes?|attacks?|bombardment|bombing|rockets?|missiles?|drones?|artillery|shelled|troops\s+killed|forces\s+killed|aggression|offensive|assault|raid|fire)\b"
     rf"|\b(?P<c>{_SUBJECTS})"
     # "Kiev's military are shelling Gorlovka", "as Kiev forces shell a village"
     r"(?:['’]s)?\s+(?:(?:forces|troops|army|military|militants)\s+)?(?:are\s+|is\s+|has\s+|have\s+)?"
