@@ -1050,6 +1050,19 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("Two soldiers were killed in the fighting, the republic reported", "claimant", None),
         # a headline in capitals is no speaker's name
         ("CRASH ON STRETCHING: A LOCAL RESIDENT WAS KILLED", "claimant", None),
+        # a republic's body named without its republic
+        (
+            "Shelling kills one LPR militiaman - militia spokesman",
+            "claimant",
+            "LPR people's militia",
+        ),
+        ("Kiev forces shell DPR, five killed - Defence Ministry", "claimant", "DPR headquarters"),
+        (
+            "Russian forces shell Kharkiv, five killed - Defence Ministry",
+            "claimant",
+            "Defence Ministry",
+        ),
+        ("U.S. concludes Israeli fire killed a journalist", "claimant", "United States"),
         # a qualifier is not part of the name
         ("Self-proclaimed DPR says 2 militiamen killed", "claimant", "DPR headquarters"),
         (

@@ -113,7 +113,7 @@ class SentenceCues:
     ) -> SentenceCues:
         sentence_low = sentence.lower()
         claimant_raw = claimant_of(sentence)
-        claimant = canonical_claimant(claimant_raw) or claimant_pointed_to(claimant_raw, sentence)
+        claimant = claimant_pointed_to(claimant_raw, sentence) or canonical_claimant(claimant_raw)
         enemy = enemy_side(claimant)
         owner, owner_group = (
             owner_side(sentence, enemy) if LOSSES.search(sentence_low) else (None, "unknown")
