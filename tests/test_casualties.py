@@ -1154,6 +1154,12 @@ def test_the_first_figure_reads(text, field, expected):
         ("the death of Stalin in 1953", []),
         ("Grandfather, 4 grandchildren killed by escaped inmate", [(4, "killed")]),
         ("Legislator dies using medical suicide law he helped pass", [(1, "killed")]),
+        ("Two teens dead, two other children hurt after shooting", [(2, "killed"), (2, "injured")]),
+        ("Israeli stabbed in Jerusalem, Palestinian assailant shot dead", [(1, "killed")]),
+        # a relative clause's own active verb kills its object, not the person before "who"
+        ("Suspect who allegedly killed retired judge had hit list", [(1, "killed")]),
+        ("Soldier who died in Bakhmut buried", [(1, "killed")]),
+        ("A man who was killed in the strike was buried", [(1, "killed")]),
         # a side's noun is a person; its adjective is not
         ("Ukrainian military's attack kills militiaman - DPR command", [(1, "killed")]),
         ("Shelling kills Russian tank crew", []),

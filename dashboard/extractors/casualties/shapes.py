@@ -94,6 +94,7 @@ from .vocabulary import (
     ORDINALS,
     ORIGIN_PREPOSITIONS,
     PARTITIVE_DETERMINERS,
+    PASSIVE_AUX,
     PEOPLE,
     PEOPLE_JOINERS,
     PERSON_JOINERS,
@@ -1006,6 +1007,14 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
         j = m - 1
         while j >= 0 and lows[j] in AUX and j > m - 4:
             j -= 1
+        if _active_in_relative(lows, j, m):
+            # "woman who killed a trafficker": the clause's own verb; its object died
+            if m + 1 not in used:
+                out.append(
+                    Figure(1, None, SINGULAR_KIND[lows[m]], m, m + 1, [m + 1], singular=True)
+                )
+                used.update((m, m + 1))
+            continue
         j = _before_of_phrase(
             lows,
             _before_origin(
@@ -1103,6 +1112,19 @@ def _before_of_phrase(lows: list[str], j: int) -> int:
         if lows[k] in CLAUSE_END or lows[k] in SINGULAR_KIND or lows[k] in AUX:
             return j
     return j
+
+
+def _active_in_relative(lows: list[str], j: int, m: int) -> bool:
+    """The casualty verb at ``m`` is a relative clause's active verb with its object: "who
+    allegedly killed a judge" (not "who was killed", "who died in Bakhmut")."""
+    between = lows[j + 1 : m]
+    if not RELATIVE_PRONOUNS.intersection(between) or PASSIVE_AUX.intersection(between):
+        return False
+    if lows[m] in DIE_WORDS or lows[m] in DEATH_VERBS:
+        return False  # "officer who died was beaten": no object
+    if any(lows[m + 1 : m + 1 + len(tail)] == tail for tail in MANNER_TAILS):
+        return False  # "teen who fell to his death"
+    return m + 1 < len(lows) and lows[m + 1] not in LOOSE_END
 
 
 def _before_relative(lows: list[str], j: int) -> int:
