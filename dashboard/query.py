@@ -87,6 +87,8 @@ class Field:
     # rows counts items: count(DISTINCT item_key) cost 50-70 ms a facet at 1M items, count(*)
     # 5-20 ms. tests/test_views.py checks it on the four corpora.
     facet_unique: bool = False
+    # Filters of no item level its facet still reads (the claimants facet reads the origin).
+    facet_reads: tuple[str, ...] = ()
 
 
 # -- SQL builders -----------------------------------------------------------------------------
@@ -308,6 +310,7 @@ FIELDS: tuple[Field, ...] = (
         sql={"item": _has_figure("claimant", "claimants"),
              "figure": _column_in("claimant", "claimants")},
         facet=_claimant_facet,
+        facet_reads=("origin",),
         help="Who states the figure (canonical names, data/claimants.toml).",
     ),
     Field(
@@ -503,6 +506,19 @@ class _FilterMethods:
             or getattr(self, spec.name) == spec.default
             or (spec.sql and "item" not in spec.sql)
             for spec in FIELDS
+        )
+
+    def for_facet(self, name: str) -> Filters:
+        """The filters the values of list filter ``name`` are counted under: the others,
+        less those of no item level its facet does not read ("only this war"), so a facet
+        counted once serves every change of those (the app caches it by its filters)."""
+        spec = BY_NAME[name]
+        return self.replace(
+            **{
+                s.name: s.default
+                for s in FIELDS
+                if s is spec or s.sql and "item" not in s.sql and s.name not in spec.facet_reads
+            }
         )
 
     def restricts(self, level: str = "item") -> bool:

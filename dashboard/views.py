@@ -170,8 +170,8 @@ def filter_facets(
     spec = query.BY_NAME[field]
     if spec.facet is None:
         raise ValueError(f"filter {field!r} offers no values")
-    facet, fparams = spec.facet(filters) if callable(spec.facet) else (spec.facet, [])
-    others = filters.replace(**{field: spec.default})
+    others = filters.for_facet(field)
+    facet, fparams = spec.facet(others) if callable(spec.facet) else (spec.facet, [])
     where, params = others.item_where("i", con=con) if others.restricts_items else ("", [])
     keep = f"AND v.item_key IN (SELECT item_key FROM items i WHERE {where})" if where else ""
     n_items = "count(*)" if spec.facet_unique else "count(DISTINCT v.item_key)"

@@ -113,7 +113,7 @@ def _store_view(path: str, version: int, name: str):
 
 def facets(filters: Filters, name: str) -> pd.DataFrame:
     """``views.filter_facets``: the values list filter ``name`` offers, with counts."""
-    return view("filter_facets", filters, field=name)
+    return view("filter_facets", filters.for_facet(name), field=name)
 
 
 def span() -> dict:
