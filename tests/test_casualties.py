@@ -1032,6 +1032,7 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("Afghanistan quake kills 1,000 people, deadliest in decades", "per", "event"),
         # the people after a second verb's number are the first number's too
         ("Shelling killed 3 and wounded 12 civilians in Kharkiv", "group", "civilian"),
+        ("Crushed car with a driver's body inside in Bucha", "group", "civilian"),
         # "the day before" dates an event, it is no day's count
         ("Gunman shoots 2 dead at a bar in Oslo the day before the parade", "per", "event"),
         # "the republic" points back to the republic the sentence names ...
@@ -1160,6 +1161,14 @@ def test_the_first_figure_reads(text, field, expected):
         ("Suspect who allegedly killed retired judge had hit list", [(1, "killed")]),
         ("Soldier who died in Bakhmut buried", [(1, "killed")]),
         ("A man who was killed in the strike was buried", [(1, "killed")]),
+        # one person's death named by its possessor, a person noun
+        ("Family stunned by man’s death in confrontation", [(1, "killed")]),
+        ("Moscow blames Ukraine for Russian journalist's death", [(1, "killed")]),
+        ("Dissidents broadcast call for Khamenei's death", []),
+        ("The journalist's death toll rose", []),
+        # "1 in 8": a share, not a count
+        ("About 1 in 8 US deaths were from COVID-19", []),
+        ("Shelling killed 3 in 2 villages", [(3, "killed")]),
         # a side's noun is a person; its adjective is not
         ("Ukrainian military's attack kills militiaman - DPR command", [(1, "killed")]),
         ("Shelling kills Russian tank crew", []),

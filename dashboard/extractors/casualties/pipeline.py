@@ -45,6 +45,7 @@ from .shapes import (
     object_one,
     one_among,
     one_listed_after,
+    possessive_death,
     reworded,
     singulars,
     skip_hedge,
@@ -147,6 +148,7 @@ def _sentence_figures(
     figs += one_listed_after(lows, figs, used)
     singles = object_one(toks, lows, used) + one_among(toks, lows, used)
     singles += death_of_one(toks, lows, used) + body_of_one(toks, lows, used)
+    singles += possessive_death(toks, lows, used)
     singles += singulars(toks, lows, used)
     for p_num, p_np, _ in pending:  # "Three militants, civilian killed"
         head = next((f for f in singles if ends_before(p_num, p_np, f.first, lows)), None)

@@ -39,6 +39,7 @@ from .vocabulary import (
     DEAD_WORDS,
     DEADLY_WOUND_NOUNS,
     DEADLY_WOUND_TAILS,
+    DEATH_COMPOUNDS,
     DEATH_OF,
     DEATH_VERBS,
     DIE_WORDS,
@@ -213,10 +214,24 @@ def is_noise(toks: list[Token], lows: list[str], num: Number) -> bool:
         return True
     if lows[i] in ARTICLES and num.value == 1:
         return True
+    if _a_ratio(lows, j) or i >= 2 and _a_ratio(lows, i - 1) and _is_number(lows[i - 2]):
+        return True  # "1 in 8 US deaths": a share, not a count
     if lows[i].isdigit() and len(lows[i]) == 4 and 1800 <= num.value <= 2100 and num.stop == i + 1:
         # a year unless people follow ("2014 soldiers" is rare but real)
         return nxt not in PEOPLE and nxt not in FORWARD_KIND
     return False
+
+
+def _a_ratio(lows: list[str], j: int) -> bool:
+    """ "in" and a number after a number (at ``j``), then whom it shares out: "1 in 8 US
+    deaths", "one in five soldiers" (not "killed 3 in 2 villages")."""
+    if j + 2 >= len(lows) or lows[j] != "in" or not _is_number(lows[j + 1]):
+        return False
+    return any(w in PEOPLE or w in TOLL_KIND for w in lows[j + 2 : j + 4])
+
+
+def _is_number(word: str) -> bool:
+    return word[:1].isdigit() or word in NUMBER_WORDS
 
 
 def after_age_word(lows: list[str], i: int) -> bool:
@@ -900,6 +915,27 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
             continue
         out.append(Figure(1, None, "killed", j, k, list(range(j + 2, k + 1)), singular=True))
         used.update(range(j, k + 1))
+    return out
+
+
+def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
+    """One person's death named by its possessor: "man's death", "her husband's execution"
+    (not "Russia's killing of ...", "the journalist's death toll")."""
+    out = []
+    n = len(lows)
+    for j in range(1, n):
+        if lows[j] not in DEATH_OF or {j - 1, j} & used:
+            continue
+        if j + 1 < n and (lows[j + 1] == "of" or lows[j + 1] in DEATH_COMPOUNDS):
+            continue
+        # a person noun, not a name: "call for Khamenei's death" is a wish, "a video depicting
+        # AOC's murder" a picture, and a named person's death is rarely a new casualty
+        owner = next(
+            (lows[j - 1][: -len(t)] for t in POSSESSIVE_TAILS if lows[j - 1].endswith(t)), ""
+        )
+        if owner and _noun_of_one(owner):
+            out.append(Figure(1, None, "killed", j - 1, j, [j - 1], singular=True))
+            used.update((j - 1, j))
     return out
 
 
