@@ -31,10 +31,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import item_lists
 from .extract import extract_chunk
 from .ingest import IngestOptions, IngestRun, IngestSummary, copies_table
 from .items import ReadReport, iter_item_chunks
-from .schema import from_arrow, to_arrow
+from .schema import CASUALTIES, from_arrow, to_arrow
 from .store import DEFAULT_STORE, TABLES, Store
 
 # Tables an extracted chunk writes (discovered topics are fitted on the driver afterwards).
@@ -58,13 +59,14 @@ def read_partition(
             rejects.append(_write(root, rel, to_arrow(chunk.rejects, "rejects")))
         if len(chunk.figures):  # deduped on the driver, which knows every stored record
             rel = f"{staging}/figures-f{index:05d}-{n:04d}.parquet"
-            figures.append(_write(root, rel, to_arrow(chunk.figures, "casualties")))
+            figures.append((n, _write(root, rel, to_arrow(chunk.figures, "casualties"))))
         if chunk.items.empty:
             continue
         rel = f"{staging}/f{index:05d}-{n:04d}.parquet"
         _write(root, rel, to_arrow(chunk.items, "items"))
         chunks.append(
             {
+                "n": n,
                 "rel": rel,
                 "ids": chunk.items["item_id"].tolist(),
                 "copies": chunk.items["n_copies"].astype("int64").tolist(),
@@ -81,9 +83,17 @@ def read_partition(
 
 
 def extract_partition(
-    root: str, batch: int, key: str, staged: str, fresh: list[bool], taxonomy
+    root: str,
+    batch: int,
+    key: str,
+    staged: str,
+    fresh: list[bool],
+    taxonomy,
+    figures: pd.DataFrame | None = None,
 ) -> dict[str, str]:
-    """Worker, pass 2: extract the new items of one staged chunk; record the other copies."""
+    """Worker, pass 2: extract the new items of one staged chunk; record the other copies.
+    ``figures``: the new items' dataset figures, for their lists (None: the store keeps
+    none)."""
     items = from_arrow(pq.read_table(Path(root) / staged), "items")
     written: dict[str, str] = {}
     mask = pa.array(fresh, pa.bool_()).to_numpy(zero_copy_only=False)
@@ -93,11 +103,17 @@ def extract_partition(
     new_items = items[mask].reset_index(drop=True)
     if len(new_items):
         frames = extract_chunk(new_items, taxonomy).as_dict()
+        lists = None
+        if figures is not None:
+            parts = (frames[t] for t in ("items", "casualties", "entities"))
+            lists = item_lists.of_chunk(*parts, figures)
         for table in EXTRACTED:
             frame = frames[table]
             if len(frame):
                 rel = f"{table}/{batch:06d}-{key}.parquet"
-                written[table] = _write(root, rel, to_arrow(frame, TABLES[table], new_items))
+                derived = lists if table == "items" else None
+                data = to_arrow(frame, TABLES[table], new_items, derived)
+                written[table] = _write(root, rel, data)
     return written
 
 
@@ -172,10 +188,15 @@ def _read_and_dedupe(run: IngestRun, client, root: str, staging: str, paths) -> 
     jobs = []
     for i, ((path, digest), read) in enumerate(zip(todo, reads, strict=True)):
         run.batch.parts.setdefault("rejects", []).extend(read["rejects"])
-        for rel in read["figures"]:
-            run.add_figures(from_arrow(pq.read_table(Path(root) / rel), "casualties"))
-        for n, chunk in enumerate(read["chunks"]):
-            fresh = run.fresh(pd.Series(chunk["ids"], dtype=object))
+        figures = dict(read["figures"])  # chunk number -> its figures part
+        chunks = {chunk["n"]: chunk for chunk in read["chunks"]}
+        for n in sorted({*figures, *chunks}):  # chunk by chunk, as the local engine does
+            chunk = chunks.get(n, {"ids": []})
+            ids = pd.Series(chunk["ids"], dtype=object)
+            fresh = run.fresh(ids)
+            mine = run.add_figures(_figures(root, figures.get(n)), ids[fresh])
+            if "rel" not in chunk:
+                continue
             jobs.append(
                 client.submit(
                     extract_partition,
@@ -185,8 +206,16 @@ def _read_and_dedupe(run: IngestRun, client, root: str, staging: str, paths) -> 
                     chunk["rel"],
                     fresh.tolist(),
                     run.options.taxonomy,
+                    mine,
                     pure=False,
                 )
             )
         run.file_read(path, digest, read["read"], read["rejected"], read["failed"])
     return jobs
+
+
+def _figures(root: str, rel: str | None) -> pd.DataFrame:
+    """A staged figures part (none: no figures)."""
+    if rel is None:
+        return CASUALTIES.empty()
+    return from_arrow(pq.read_table(Path(root) / rel), "casualties")

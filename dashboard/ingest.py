@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from . import aggregates, search_index
+from . import aggregates, item_lists, search_index
 from .extract import EXTRACTION_VERSION, Frames, end_with_parent, extract_chunk
 from .extractors.stories import MIN_SHARED_BANDS, assign_stories, band_keys
 from .extractors.topics import discover_topics, load_taxonomy
@@ -169,6 +169,9 @@ class IngestRun:
         try:
             self.store.check_columns()  # never mix parts of two extraction versions
             self.deduper = Deduper(self.store)
+            # the items' figure sides, kinds and countries, unless the store has none yet
+            self.lists = item_lists.stored(self.store)
+            self.late: list[pd.DataFrame] = []  # figures of items stored before theirs
         except BaseException:
             self.store.abort(self.batch)
             raise
@@ -178,8 +181,10 @@ class IngestRun:
         if kind is not None:
             self.store.abort(self.batch)
 
-    def append(self, table: str, frame, items: pd.DataFrame | None = None) -> None:
-        self.store.append(self.batch, table, frame, items)
+    def append(
+        self, table: str, frame, items: pd.DataFrame | None = None, derived: dict | None = None
+    ) -> None:
+        self.store.append(self.batch, table, frame, items, derived)
 
     def files(self, paths) -> list[tuple[Path, str | None]]:
         """The input files with their content hash; files ingested before count as
@@ -198,14 +203,21 @@ class IngestRun:
             todo.append((path, digest))
         return todo
 
-    def add_figures(self, figures: pd.DataFrame) -> None:
+    def add_figures(self, figures: pd.DataFrame, new_ids: pd.Series) -> pd.DataFrame | None:
         """A chunk's dataset figures, those of records not stored before; staged until
         :meth:`finish` gives them their items' columns (their item may be a copy of one
-        stored before, or of one this run has yet to extract)."""
+        stored before, or of one this run has yet to extract). Returns those of the
+        chunk's new items (``new_ids``), for their lists (None: the store keeps none)."""
         fresh = self.deduper.fresh_figures(figures)
         if len(fresh):
             rel = self.batch.name("casualties", f"staged-{len(self.batch.staged):04d}")
             self.batch.staged.append(self.store.write_part(rel, to_arrow(fresh, "casualties")))
+        if not self.lists:
+            return None
+        mine, late = item_lists.split_late(fresh, new_ids)
+        if len(late):
+            self.late.append(late)
+        return mine[item_lists.FIGURE_COLUMNS]
 
     def fresh(self, ids: pd.Series) -> np.ndarray:
         """Which of a chunk's items are new (counted), in input order."""
@@ -228,6 +240,8 @@ class IngestRun:
         store, batch, summary = self.store, self.batch, self.summary
         summary.duplicate = summary.read - summary.new
         store.carry_staged(batch, "casualties")  # every item is written by now
+        if self.late:
+            self.append(item_lists.TABLE, pd.concat(self.late, ignore_index=True))
         if self.options.discover and summary.new:
             _discover(store, batch)
         if summary.new and not stories_assigned:
@@ -251,11 +265,17 @@ class IngestRun:
         return summary
 
 
-def extract_with_bands(items: pd.DataFrame, taxonomy) -> tuple[Frames, pd.DataFrame]:
-    """A chunk's frames and its items' story band keys, both computed where the texts are
-    (a pool worker): hashing the texts in the ingest's own process took a core for minutes
-    at a million items."""
-    return extract_chunk(items, taxonomy), band_keys(items)
+def extract_with_bands(
+    items: pd.DataFrame, taxonomy, figures: pd.DataFrame | None = None
+) -> tuple[Frames, pd.DataFrame, dict | None]:
+    """A chunk's frames, its items' story band keys and, given their dataset ``figures``,
+    their lists (``item_lists``), all computed where the texts are (a pool worker):
+    hashing the texts in the ingest's own process took a core for minutes at 1M items."""
+    frames = extract_chunk(items, taxonomy)
+    lists = None
+    if figures is not None:
+        lists = item_lists.of_chunk(frames.items, frames.casualties, frames.entities, figures)
+    return frames, band_keys(items), lists
 
 
 class _Extractor:
@@ -274,11 +294,11 @@ class _Extractor:
         self.pending: deque[Future] = deque()
         self.submitted = 0
 
-    def submit(self, items: pd.DataFrame, taxonomy) -> Iterator:
+    def submit(self, items: pd.DataFrame, taxonomy, figures=None) -> Iterator:
         self.submitted += 1
         if self.workers <= 1 or (self.pool is None and self.submitted == 1):
             # The first chunk runs here: a one-chunk ingest never pays for a pool.
-            yield extract_with_bands(items, taxonomy)
+            yield extract_with_bands(items, taxonomy, figures)
             return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
@@ -287,7 +307,7 @@ class _Extractor:
                 initializer=end_with_parent,
                 initargs=(os.getpid(),),
             )
-        self.pending.append(self.pool.submit(extract_with_bands, items, taxonomy))
+        self.pending.append(self.pool.submit(extract_with_bands, items, taxonomy, figures))
         while len(self.pending) > 2 * self.workers or (self.pending and self.pending[0].done()):
             yield self.pending.popleft().result()
 
@@ -323,11 +343,11 @@ def ingest(
     extractor = _Extractor(opts.workers if opts.workers is not None else os.cpu_count() or 1)
     bar = tqdm(unit=" items", disable=not opts.progress, desc="ingest")
 
-    def write(result: tuple[Frames, pd.DataFrame]) -> None:
-        frames, bands = result
+    def write(result: tuple[Frames, pd.DataFrame, dict | None]) -> None:
+        frames, bands, lists = result
         for table, frame in frames.as_dict().items():
             if table != "discovered_topics":
-                run.append(table, frame, frames.items)
+                run.append(table, frame, frames.items, lists if table == "items" else None)
         _assign_stories(run.store, run.batch, list(frames.items["item_id"]), bands)
 
     try:
@@ -336,12 +356,13 @@ def ingest(
                 report = ReadReport()
                 for chunk in iter_item_chunks([path], report=report, **opts.reading):
                     run.append("rejects", chunk.rejects)
-                    run.add_figures(chunk.figures)
                     fresh = run.fresh(chunk.items["item_id"])
+                    figures = run.add_figures(chunk.figures, chunk.items["item_id"][fresh])
                     if not fresh.all():
                         run.append("copies", copies_table(chunk.items[~fresh]))
                     if fresh.any():
-                        for result in extractor.submit(chunk.items[fresh], opts.taxonomy):
+                        new = chunk.items[fresh]
+                        for result in extractor.submit(new, opts.taxonomy, figures):
                             write(result)
                     bar.update(int(chunk.items["n_copies"].sum()))
                 run.file_read(path, digest, report.read, report.rejected, report.failed_files)

@@ -59,12 +59,17 @@ class FrameSchema:
     derived from an id column (``item_key`` from ``item_id``): the page queries join on
     them. ``carried`` are columns of each row's item the store copies into its Parquet
     files (a figure's item date, title, file), so the page queries filter and show them
-    without joining the items. Frames carry neither."""
+    without joining the items. ``derived`` are the reverse: columns the store derives for
+    each item from its rows in other tables (the sides and kinds of its figures, the
+    countries it names: ``dashboard.item_lists``), so the item-level filters on those test
+    the items alone; stores written before them lack them (``stored_names`` leaves them
+    out). Frames carry none of these."""
 
     name: str
     columns: tuple[Column, ...]
     keys: tuple[tuple[str, str], ...] = ()
     carried: tuple[Column, ...] = ()
+    derived: tuple[Column, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -82,9 +87,9 @@ class FrameSchema:
 
     @property
     def arrow(self) -> pa.Schema:
-        """The stored schema: the columns, the keys, then the item columns carried."""
-        carried = [pa.field(c.name, c.type) for c in self.carried]
-        return pa.schema([*self.frame_arrow, *carried])
+        """The stored schema: the columns, the keys, the item columns carried, the derived."""
+        more = [pa.field(c.name, c.type) for c in (*self.carried, *self.derived)]
+        return pa.schema([*self.frame_arrow, *more])
 
     def empty(self) -> pd.DataFrame:
         return validate(pd.DataFrame({c.name: [] for c in self.columns}), self)
@@ -133,6 +138,12 @@ ITEMS = FrameSchema(
         ("on_topic", pa.bool_(), "the item is about the Russia–Ukraine war (war_score >= 0.5)"),
     ),
     keys=(("item_key", "item_id"),),
+    # sorted, each value once, empty for none; what the item-level side and kind filters test
+    derived=_cols(
+        ("figure_sides", pa.list_(pa.string()), "the sides of its casualty figures (any origin)"),
+        ("figure_kinds", pa.list_(pa.string()), "the kinds of its casualty figures (any origin)"),
+        ("countries", pa.list_(pa.string()), "the countries it names (its country entities)"),
+    ),
 )
 
 REJECTS = FrameSchema(
@@ -267,6 +278,19 @@ STORIES = FrameSchema(
     keys=(("item_key", "item_id"), ("story_key", "story_id")),
 )
 
+# Dataset figures stored after their item (a new record repeating the text of an item an
+# earlier chunk or ingest stored): its ``figure_sides`` and ``figure_kinds`` lack them, so the
+# filters read these rows too until ``dashboard compact`` folds them in (``item_lists``).
+LATE_FIGURES = FrameSchema(
+    "late_figures",
+    _cols(
+        ("item_id", pa.string(), "the item, stored before the figure"),
+        ("kind", pa.string(), "the figure's kind"),
+        ("side", pa.string(), "the figure's side"),
+    ),
+    keys=(("item_key", "item_id"),),
+)
+
 STORY_KEYS = FrameSchema(
     "story_keys",
     _cols(
@@ -280,7 +304,7 @@ SCHEMAS = {
     s.name: s
     for s in (
         ITEMS, REJECTS, CASUALTIES, EVENTS, ENTITIES, TOPICS, DISCOVERED_TOPICS, STORIES,
-        STORY_KEYS,
+        STORY_KEYS, LATE_FIGURES,
     )
 }  # fmt: skip
 
@@ -379,24 +403,29 @@ def _isna(v) -> bool:
 
 
 def to_arrow(
-    frame: pd.DataFrame, schema: FrameSchema | str, items: pd.DataFrame | None = None
+    frame: pd.DataFrame,
+    schema: FrameSchema | str,
+    items: pd.DataFrame | None = None,
+    derived: dict | None = None,
 ) -> pa.Table:
     """Validate and convert to an Arrow table with the schema's exact types, keys added,
-    and the columns it carries of each row's item taken from ``items`` (rows of the same
-    chunk, by ``item_id``). Without ``items`` a schema that carries item columns gives its
-    frame columns only (``frame_arrow``: a staged part)."""
+    the columns it carries of each row's item taken from ``items`` (rows of the same
+    chunk, by ``item_id``) and its ``derived`` columns (name -> values aligned with the
+    rows). Without them a schema that carries or derives columns gives its frame columns
+    only (``frame_arrow``: a staged part, an item of a store without derived columns)."""
     if isinstance(schema, str):
         schema = SCHEMAS[schema]
     frame = validate(frame, schema)
     if schema.keys:
         frame = frame.assign(**{key: id_keys(frame[source]) for key, source in schema.keys})
-    if not schema.carried or items is None:
-        return pa.Table.from_pandas(frame, schema=schema.frame_arrow, preserve_index=False)
-    return pa.Table.from_pandas(
-        frame.assign(**item_columns(frame["item_id"], items, schema.carried)),
-        schema=schema.arrow,
-        preserve_index=False,
-    )
+    fields = list(schema.frame_arrow)
+    if schema.carried and items is not None:
+        frame = frame.assign(**item_columns(frame["item_id"], items, schema.carried))
+        fields += [pa.field(c.name, c.type) for c in schema.carried]
+    if schema.derived and derived is not None:
+        frame = frame.assign(**{c.name: derived[c.name] for c in schema.derived})
+        fields += [pa.field(c.name, c.type) for c in schema.derived]
+    return pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
 
 
 def item_columns(ids: pd.Series, items: pd.DataFrame, columns: tuple[Column, ...]) -> dict:

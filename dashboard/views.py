@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import aggregates, claims, labels, query
 from .query import Filters
-from .schema import SCHEMAS
+from .schema import ITEMS, SCHEMAS
 
 FREQS = ("day", "week", "month")
 # Cap on the points drawn in the timeline's dot plot: one dot per event, stacked per period.
@@ -48,6 +48,9 @@ SERIES_SHOWN = 4
 UNATTRIBUTED = claims.UNATTRIBUTED
 # Tables the Data page offers for download, filtered by the items they belong to.
 DOWNLOAD_TABLES = ("items", "casualties", "events", "entities", "topics")
+# The items' columns an item's record and the downloads leave out: its key and the lists
+# the filters test (``item_lists``; every store's view has them, empty when not stored).
+ITEM_HIDDEN = ", ".join(["item_key", *(c.name for c in ITEMS.derived)])
 
 
 # The item columns the views read. Not ``i.*``: DuckDB materialises a CTE used more than
@@ -906,7 +909,7 @@ def item_total(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
 
 def item_record(con: duckdb.DuckDBPyConnection, item_id: str) -> pd.DataFrame:
     """One item's stored row (empty frame when unknown)."""
-    return _df(con, "SELECT * EXCLUDE (item_key) FROM items WHERE item_id = ?", [item_id])
+    return _df(con, f"SELECT * EXCLUDE ({ITEM_HIDDEN}) FROM items WHERE item_id = ?", [item_id])
 
 
 def item_marks(con: duckdb.DuckDBPyConnection, item_id: str) -> pd.DataFrame:
@@ -938,7 +941,7 @@ def filtered_table(con: duckdb.DuckDBPyConnection, filters: Filters, table: str)
     level = {"casualties": "figure", "events": "event"}.get(table, "item")
     where, params = filters.item_where("i", con=con, level=level)
     if table == "items":
-        return _df(con, f"SELECT * EXCLUDE (item_key) FROM items i WHERE {where}", params)
+        return _df(con, f"SELECT * EXCLUDE ({ITEM_HIDDEN}) FROM items i WHERE {where}", params)
     rows, rparams = filters.where(level, "t") if level != "item" else ("TRUE", [])
     # the table's own columns: not the keys, nor the item columns figures carry
     columns = ", ".join(f't."{name}"' for name in SCHEMAS[table].names)

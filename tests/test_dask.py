@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard import search_index
+from dashboard import item_lists, search_index
 from dashboard.dask_engine import ingest_dask
 from dashboard.ingest import IngestOptions, ingest
 from dashboard.store import TABLES, Store
@@ -32,6 +32,8 @@ KEYS = {
     # the daily counts, each batch's added to the stored ones
     "daily_counts": ["date_field", "day", "on_topic", "topic"],
     "daily_pairs": ["date_field", "day", "on_topic", "topic_a", "topic_b"],
+    # figures stored after their items (item_lists)
+    "late_figures": ["item_id", "kind", "side"],
 }
 
 
@@ -67,6 +69,13 @@ def _frame(store: Store, table: str) -> pd.DataFrame:
     return frame.sort_values(KEYS[table]).reset_index(drop=True)
 
 
+def _lists(store: Store) -> pd.DataFrame:
+    """The items' lists (``item_lists``), as tuples, by item."""
+    table = store.read_table("items", ["item_id", *item_lists.COLUMNS]).to_pandas()
+    lists = table.set_index("item_id").map(tuple)
+    return lists.sort_index()
+
+
 def test_dask_engine_writes_the_local_store(sample_files, client, tmp_path):
     local, dask = Store(tmp_path / "local"), Store(tmp_path / "dask")
     # Small chunks: several partitions per file, duplicates across chunks and files.
@@ -81,6 +90,10 @@ def test_dask_engine_writes_the_local_store(sample_files, client, tmp_path):
         assert len(left) == len(right), table
         pd.testing.assert_frame_equal(left, right, obj=table)
     assert len(_frame(dask, "casualties")) > 0 and len(_frame(dask, "copies")) > 0
+    # the items' lists, which frames leave out
+    left, right = (_lists(s) for s in (local, dask))
+    pd.testing.assert_frame_equal(left, right)
+    assert left["figure_sides"].map(len).sum() > 0
     # The search index covers the same items, and no staging files are left behind.
     for text in ("Kharkiv", "drone strike"):
         ids = [
