@@ -112,7 +112,8 @@ def extract_partition(
             if len(frame):
                 rel = f"{table}/{batch:06d}-{key}.parquet"
                 derived = lists if table == "items" else None
-                data = to_arrow(frame, TABLES[table], new_items, derived)
+                # the carried item columns come from the extracted items (event date, on-topic)
+                data = to_arrow(frame, TABLES[table], frames["items"], derived)
                 written[table] = _write(root, rel, data)
     return written
 

@@ -94,6 +94,18 @@ def test_dask_engine_writes_the_local_store(sample_files, client, tmp_path):
     left, right = (_lists(s) for s in (local, dask))
     pd.testing.assert_frame_equal(left, right)
     assert left["figure_sides"].map(len).sum() > 0
+    # the item columns figures and events carry, which frames leave out too
+    for table in ("casualties", "events"):
+        carried = [c.name for c in TABLES[table].carried if c.name != "sources"]
+        left, right = (
+            s.read_table(table, ["item_id", "start", *carried])
+            .to_pandas()
+            .sort_values(["item_id", "start"])
+            .reset_index(drop=True)
+            for s in (local, dask)
+        )
+        pd.testing.assert_frame_equal(left, right, obj=f"{table} carried columns")
+        assert left["on_topic"].notna().all(), table
     # The search index covers the same items, and no staging files are left behind.
     for text in ("Kharkiv", "drone strike"):
         ids = [
