@@ -727,8 +727,11 @@ def timeline_events(
     """
     cte, params = _dated_events(con, filters, freq)
     sql = f"""WITH {cte},
-    s AS (SELECT *, row_number() OVER (PARTITION BY period ORDER BY date, item_id, phrase)
-                    AS slot FROM e)
+    -- the sentence last: an item naming "Friday" twice has two events of one phrase, and
+    -- which of them made the page changed from run to run
+    s AS (SELECT *, row_number() OVER (PARTITION BY period
+                                       ORDER BY date, item_id, phrase, sentence) AS slot
+          FROM e)
     SELECT * FROM s WHERE slot <= {int(per_period)}
     ORDER BY period DESC, slot LIMIT {int(max_points)}"""
     return _df(con, sql, params)
@@ -822,14 +825,15 @@ def place_counts(
     position, with the files the records came from (no name; at most ``max_cells``).
     """
     # the cells read the items' own coordinates under the same conditions as ``f`` (not a
-    # semi-join of the items against themselves)
+    # semi-join of the items against themselves); a name two places share shows one region
+    # and country, the same on every run (any_value gave either)
     where, wparams = filters.item_where("i", con=con)
     cte, params = _filtered(con, filters, (where, wparams))
     k = 1 / COORDINATE_CELL
     sql = f"""WITH {cte},
     named AS (
-        SELECT 'text place' AS layer, e.name, any_value(e.country) AS country,
-               any_value(e.admin1) AS admin1, avg(e.lat) AS lat, avg(e.lon) AS lon,
+        SELECT 'text place' AS layer, e.name, min(e.country) AS country,
+               min(e.admin1) AS admin1, avg(e.lat) AS lat, avg(e.lon) AS lon,
                count(DISTINCT e.item_key) AS n_items, CAST(NULL AS VARCHAR) AS files
         FROM entities e
         WHERE e.kind = 'place' AND e.lat IS NOT NULL AND e.lon IS NOT NULL

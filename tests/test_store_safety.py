@@ -41,10 +41,10 @@ OPTS = json.loads(sys.argv[1])
 real_extract, real_finish = ingest_module.extract_with_bands, ingest_module.IngestRun.finish
 
 
-def slow_extract(items, taxonomy=None):  # runs in the pool's workers
+def slow_extract(*args):  # runs in the pool's workers
     Path(OPTS["marks"], f"worker-{os.getpid()}").touch()
     time.sleep(OPTS["slow_extract"])
-    return real_extract(items, taxonomy)
+    return real_extract(*args)
 
 
 def slow_finish(*args, **kwargs):  # holds the writer lock, parts written, not committed
