@@ -1063,6 +1063,8 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
             "Defence Ministry",
         ),
         ("U.S. concludes Israeli fire killed a journalist", "claimant", "United States"),
+        # the words naming a possessor are its noun phrase
+        ("Moscow blames Ukraine for Russian journalist's death", "side", "russia"),
         # a qualifier is not part of the name
         ("Self-proclaimed DPR says 2 militiamen killed", "claimant", "DPR headquarters"),
         (

@@ -934,8 +934,15 @@ def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list
             (lows[j - 1][: -len(t)] for t in POSSESSIVE_TAILS if lows[j - 1].endswith(t)), ""
         )
         if owner and _noun_of_one(owner):
-            out.append(Figure(1, None, "killed", j - 1, j, [j - 1], singular=True))
-            used.update((j - 1, j))
+            k = j - 1  # with the words naming the person: "Russian journalist's death"
+            while (
+                k >= 1
+                and k - 1 not in used
+                and (lows[k - 1] in MODIFIERS or lows[k - 1] in SIDE_WORDS)
+            ):
+                k -= 1
+            out.append(Figure(1, None, "killed", k, j, list(range(k, j)), singular=True))
+            used.update(range(k, j + 1))
     return out
 
 
