@@ -1161,6 +1161,8 @@ def test_the_first_figure_reads(text, field, expected):
         # a relative clause's own active verb kills its object, not the person before "who"
         ("Suspect who allegedly killed retired judge had hit list", [(1, "killed")]),
         ("Soldier who died in Bakhmut buried", [(1, "killed")]),
+        ("The senator who killed the bill was re-elected", []),
+        ("Newsom pardons woman who killed sex trafficker", [(1, "killed")]),
         ("A man who was killed in the strike was buried", [(1, "killed")]),
         # one person's death named by its possessor, a person noun
         ("Family stunned by man’s death in confrontation", [(1, "killed")]),

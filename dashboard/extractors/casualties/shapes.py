@@ -1051,8 +1051,9 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
         while j >= 0 and lows[j] in AUX and j > m - 4:
             j -= 1
         if _active_in_relative(lows, j, m):
-            # "woman who killed a trafficker": the clause's own verb; its object died
-            if m + 1 not in used:
+            # "woman who killed a trafficker": the clause's own verb; its object, a person
+            # or a name, died ("senator who killed the bill": no one)
+            if m + 1 not in used and _a_person_object(toks, lows, m + 1):
                 out.append(
                     Figure(1, None, SINGULAR_KIND[lows[m]], m, m + 1, [m + 1], singular=True)
                 )
@@ -1155,6 +1156,19 @@ def _before_of_phrase(lows: list[str], j: int) -> int:
         if lows[k] in CLAUSE_END or lows[k] in SINGULAR_KIND or lows[k] in AUX:
             return j
     return j
+
+
+def _a_person_object(toks: list[Token], lows: list[str], k: int) -> bool:
+    """The object starting at ``k`` names a person: a person noun past its article and
+    modifiers ("a sex trafficker"), or a capitalised name ("Ahmaud Arbery")."""
+    if lows[k] in ARTICLES or lows[k] in OBJECT_DETERMINERS:
+        k += 1
+    if k < len(lows) and toks[k].text[:1].isupper():
+        return True
+    while k < len(lows) and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
+        k += 1
+    k = _past_noun_adjuncts(lows, k) if k < len(lows) else k
+    return k < len(lows) and (lows[k] in SINGULAR or lows[k] in PEOPLE)
 
 
 def _active_in_relative(lows: list[str], j: int, m: int) -> bool:
