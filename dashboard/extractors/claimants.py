@@ -67,7 +67,9 @@ class ClaimantTable:
         """The claimants a text names, by an alias or by a lone name ("the LPR")."""
         low = _norm(text)
         found = {self.alias_entry[m.group(1)] for m in self.alias_rx.finditer(low)}
-        return found | {n for w, n in self.alone_entry.items() if re.search(rf"\b{re.escape(w)}\b", low)}
+        return found | {
+            n for w, n in self.alone_entry.items() if re.search(rf"\b{re.escape(w)}\b", low)
+        }
 
 
 def _norm(text: str) -> str:
