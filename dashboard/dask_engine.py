@@ -102,18 +102,15 @@ def extract_partition(
         written["copies"] = _write(root, f"copies/{batch:06d}-{key}.parquet", copies_table(dupes))
     new_items = items[mask].reset_index(drop=True)
     if len(new_items):
-        frames = extract_chunk(new_items, taxonomy).as_dict()
-        lists = None
-        if figures is not None:
-            parts = (frames[t] for t in ("items", "casualties", "entities"))
-            lists = item_lists.of_chunk(*parts, figures)
+        frames = extract_chunk(new_items, taxonomy)
+        lists = item_lists.of_frames(frames, figures)
         for table in EXTRACTED:
-            frame = frames[table]
+            frame = getattr(frames, table)
             if len(frame):
                 rel = f"{table}/{batch:06d}-{key}.parquet"
                 derived = lists if table == "items" else None
                 # the carried item columns come from the extracted items (event date, on-topic)
-                data = to_arrow(frame, TABLES[table], frames["items"], derived)
+                data = to_arrow(frame, TABLES[table], frames.items, derived)
                 written[table] = _write(root, rel, data)
     return written
 

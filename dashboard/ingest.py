@@ -272,10 +272,7 @@ def extract_with_bands(
     their lists (``item_lists``), all computed where the texts are (a pool worker):
     hashing the texts in the ingest's own process took a core for minutes at 1M items."""
     frames = extract_chunk(items, taxonomy)
-    lists = None
-    if figures is not None:
-        lists = item_lists.of_chunk(frames.items, frames.casualties, frames.entities, figures)
-    return frames, band_keys(items), lists
+    return frames, band_keys(items), item_lists.of_frames(frames, figures)
 
 
 class _Extractor:

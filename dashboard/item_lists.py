@@ -66,6 +66,14 @@ def of_chunk(
     return out
 
 
+def of_frames(frames, figures: pd.DataFrame | None) -> dict[str, list] | None:
+    """:func:`of_chunk` of an extracted chunk (``extract.Frames``); None without ``figures``
+    (a store that keeps no lists)."""
+    if figures is None:
+        return None
+    return of_chunk(frames.items, frames.casualties, frames.entities, figures)
+
+
 def split_late(figures: pd.DataFrame, new_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A chunk's new dataset figures: those of its new items (``new_ids``: their lists
     hold them) and the late ones, of items stored before (``late_figures``)."""

@@ -68,11 +68,11 @@ from .vocabulary import (
     PER_MONTH,
     PER_REACH,
     PER_TOTAL,
-    POSSESSIVE_TAILS,
     REFERENTIAL,
     SIDE_ENEMY,
     SIDE_WORDS,
     TARGET,
+    possessive_stem,
 )
 
 
@@ -459,7 +459,7 @@ def enemy_side(claimant: str | None) -> str:
 def np_group(lows: list[str], np: list[int]) -> str:
     """Group named by a noun phrase: its last people noun (with a force word just before
     it) decides, then force words."""
-    words = [_without_possessive(lows[k]) for k in np]  # "a driver's body"
+    words = [possessive_stem(lows[k]) or lows[k] for k in np]  # "a driver's body"
     if any(w in CIVILIAN_WORDS for w in words):
         return "civilian"
     for i in range(len(words) - 1, -1, -1):
@@ -473,10 +473,6 @@ def np_group(lows: list[str], np: list[int]) -> str:
     if any(w in MILITARY_TITLES for w in words):
         return "military"
     return "unknown"
-
-
-def _without_possessive(word: str) -> str:
-    return next((word[: -len(t)] for t in POSSESSIVE_TAILS if word.endswith(t)), word)
 
 
 def _group_previous_figure(c: Cues, side: str | None) -> str | None:

@@ -124,6 +124,7 @@ from .vocabulary import (
     TOLL_NUMBER,
     TOLL_VERB,
     VERB_JOINERS,
+    possessive_stem,
 )
 
 
@@ -632,7 +633,7 @@ def _shared_people(lows: list[str], k: int) -> list[int]:
     if lows[k + 1] not in BACKWARD_KIND and lows[k + 1] not in BACKWARD_PEOPLE:
         return []
     for j in range(k + 2, min(k + 2 + SHARED_NUMBER_REACH, n)):
-        if lows[j][0].isdigit() or lows[j] in NUMBER_WORDS:
+        if _is_number(lows[j]):
             return object_np(lows, j + 1)[0]
     return []
 
@@ -930,9 +931,7 @@ def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list
             continue
         # a person noun, not a name: "call for Khamenei's death" is a wish, "a video depicting
         # AOC's murder" a picture, and a named person's death is rarely a new casualty
-        owner = next(
-            (lows[j - 1][: -len(t)] for t in POSSESSIVE_TAILS if lows[j - 1].endswith(t)), ""
-        )
+        owner = possessive_stem(lows[j - 1])
         if owner and _noun_of_one(owner):
             k = j - 1  # with the words naming the person: "Russian journalist's death"
             while (
@@ -956,7 +955,7 @@ def body_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figu
         if j + 1 < n and lows[j + 1] in BODY_NOT_AFTER:
             continue
         owner = lows[j - 1] if j else ""
-        stem = next((owner[: -len(t)] for t in POSSESSIVE_TAILS if owner.endswith(t)), "")
+        stem = possessive_stem(owner)
         if stem in SINGULAR and j - 1 not in used:
             first, np = j - 1, [j - 1]
         elif lows[j + 1 : j + 3] in (["of", "a"], ["of", "an"]) and j + 3 < n:
@@ -983,10 +982,7 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
         start = _object_start(lows, j)
         if start is None:
             continue
-        k = start
-        while k < n and k - j <= 6 and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
-            k += 1
-        k = _past_noun_adjuncts(lows, k)
+        k = _person_noun_after(lows, start, j + OBJECT_MODIFIERS + 1)
         if k >= n or lows[k] not in SINGULAR:
             continue
         if lows[k] in SIDE_WORDS and k + 1 < n and lows[k + 1] not in LOOSE_END:
@@ -1006,6 +1002,19 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
         out.append(fig)
         used.update(range(j + 1, k + 1))
     return out
+
+
+# How far past its verb an object's modifiers may reach: "killed a young local volunteer medic".
+OBJECT_MODIFIERS = 6
+
+
+def _person_noun_after(lows: list[str], k: int, stop: int | None = None) -> int:
+    """Where the person noun of words starting at ``k`` stands, past their modifiers (before
+    ``stop``) and plain words ("a young [convenience store] clerk"); not checked to be one."""
+    stop = len(lows) if stop is None else min(stop, len(lows))
+    while k < stop and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
+        k += 1
+    return _past_noun_adjuncts(lows, k)
 
 
 def _past_noun_adjuncts(lows: list[str], k: int) -> int:
@@ -1165,9 +1174,7 @@ def _a_person_object(toks: list[Token], lows: list[str], k: int) -> bool:
         k += 1
     if k < len(lows) and toks[k].text[:1].isupper():
         return True
-    while k < len(lows) and lows[k] in MODIFIERS and lows[k] not in SINGULAR:
-        k += 1
-    k = _past_noun_adjuncts(lows, k) if k < len(lows) else k
+    k = _person_noun_after(lows, k)
     return k < len(lows) and (lows[k] in SINGULAR or lows[k] in PEOPLE)
 
 

@@ -116,6 +116,13 @@ NUMBER_STARTS = words("number_starts")
 ARTICLES = words("articles")
 OBJECT_DETERMINERS = ARTICLES | words("object_determiners")
 POSSESSIVE_TAILS = frozenset(("'s", "’s", "'", "’"))
+
+
+def possessive_stem(word: str) -> str:
+    """ "driver's" -> "driver"; "" when the word is no possessive."""
+    return next((word[: -len(t)] for t in POSSESSIVE_TAILS if word.endswith(t)), "")
+
+
 NUMBER_WORDS = NUMBER_STARTS - ARTICLES  # number starts that are not "a"/"an"
 NUMBERS_ABOVE_ONE = NUMBER_WORDS - {"one"}  # "two soldier(s) killed" is a number figure
 HEDGE_ONE = words("hedge_one")
