@@ -92,6 +92,15 @@ BANNED = frozenset(
     "Neptune Harpoon Sukhoi Mig Himars Wagner Azov Kraken Akhmat Storm Vostok Zapad Yug Tsentr "
     "Sever Pivnich Pivden Skhid Stalin Babyn Komsomol Oktyabr Pioneer Victory Peace Freedom".split()
 )
+# A city this large keeps a primary name that is frequent in English because the city is
+# ("Atlanta", "Boston", "San Francisco") unless the name is an everyday word (zipf >=
+# EVERYDAY_ZIPF: "Nice", "Reading") or another word or name of the news (OTHER_WORDS).
+BIG_CITY = 300_000
+EVERYDAY_ZIPF = 5.0
+OTHER_WORDS = frozenset(
+    ["Van", "Batman", "Oral", "Kennedy", "Victoria", "Hamilton", "Gold Coast", "East London"]
+    + ["Central Coast", "Angeles City", "South Boston", "Long Beach", "Austin", "Charlotte"]
+)
 ADMIN1_EXTRA = {("UA", "12"): "Kyiv", ("UA", "20"): "Sevastopol"}
 
 NAME_OK = re.compile(r"^[A-Z][A-Za-z'\-. ]*[a-z]$")  # Latin script, starts capitalised
@@ -145,8 +154,10 @@ def main() -> int:
     dropped = []
     for idx, city in enumerate(cities):
         pop = city["population"] or 0
-        # A city of a million people, or a capital, keeps names that are also English words.
+        # A city of a million people, or a capital, keeps names that are also English words;
+        # a city of BIG_CITY people keeps them unless they are everyday words.
         big = pop >= 1_000_000 or (city["countrycode"], city["name"]) in capitals
+        big_city = pop >= BIG_CITY
         names = {city["name"]: True}
         extra = EXTRA_ALIASES.get(city["name"], []) if city["countrycode"] == "UA" else []
         if city["name"] in CANONICAL and city["countrycode"] == "UA":
@@ -164,7 +175,8 @@ def main() -> int:
                     continue
                 zipf = zipf_frequency(alias.lower(), "en")
                 common = zipf >= (4.2 if primary else 3.5)
-                if (common and not big) or alias in first_names:
+                everyday = zipf >= EVERYDAY_ZIPF or alias in OTHER_WORDS or not primary
+                if (common and not big and (everyday or not big_city)) or alias in first_names:
                     dropped.append((alias, city["name"], city["countrycode"]))
                     continue
             candidates[alias].append((_score(city, primary or forced), idx, primary))

@@ -1004,6 +1004,18 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         # "Ukraine's Donetsk": the town is the place (held since 2014: no side)
         ("Five civilians dead as fresh battles rock east Ukraine's Donetsk", "side", "unknown"),
         ("Five civilians killed in east Ukraine's Kharkiv", "side", "ukraine"),
+        # a town abroad before the noun of an incident or of people: where it happened ...
+        ("Phoenix shooting leaves a woman dead", "side", "united_states"),
+        ("Eight-year-old girl shot dead by Chicago gunman", "side", "united_states"),
+        # ... not before a verb: "Washington says" is who speaks
+        ("Washington says two civilians were killed", "side", "unknown"),
+        # abroad, the place says whose officers or soldiers they are; in Ukraine it does not
+        ("2 officers killed when man opens fire on police in Kentucky", "side", "united_states"),
+        ("Two soldiers killed in Kharkiv", "side", "unknown"),
+        ("Navy kills four pirates in firefight in Gulf of Guinea", "side", "unknown"),
+        # a big city whose name is frequent in English because of the city
+        ("Atlanta Subway employee shot dead by customer", "side", "united_states"),
+        ("Three people killed in Boston", "side", "united_states"),
         # ... a demonym does: "Iranian" is who shot
         ("Iranian man shoots 2 dead at a bar in Oslo, Norway", "side", "norway"),
         # the month a total began is not the figure's month
@@ -1020,6 +1032,14 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("Basurin: two soldiers killed in shelling", "claimant", "DPR headquarters"),
         ("Zelensky: 31,000 Ukrainian soldiers killed", "claimant", "Volodymyr Zelensky"),
         ("JCCC: two civilians wounded", "claimant", "JCCC"),
+        # ... not a clause with a casualty verb, whatever it names ("rebel")
+        ("Four Ukrainian soldiers die in rebel fire: govt", "claimant", "govt"),
+        # an acronym closing a headline, even one spelled like a pronoun
+        (
+            "Europe will see 2 million Covid deaths by end of winter says WHO",
+            "claimant",
+            "United Nations",
+        ),
         # ... not a lone capitalised word that could be anything
         ("Escalation: one soldier killed in Donbas", "claimant", None),
         ("South: AFU eliminated almost 140 invaders", "claimant", None),

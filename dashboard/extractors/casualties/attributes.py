@@ -331,17 +331,24 @@ def _bare_subject(c: Cues) -> int | None:
 def _side_place(c: Cues) -> str | None:
     """A civilian incident takes the side of its place: killed in Kharkiv, killed in Belgorod.
 
-    Not for soldiers nor for a toll of fighting ("Five killed in clashes near Donetsk"), whose
-    place says nothing of whose dead they are, nor for war-wide totals.
+    In a war party's land, not for soldiers nor for a toll of fighting ("Five killed in
+    clashes near Donetsk"), whose place says nothing of whose dead they are; elsewhere, a
+    place says whose officers or soldiers they are too ("2 officers killed in Kentucky").
+    Never for war-wide totals.
     """
     s = c.sentence
-    war_wide = c.per == "month" or c.per == "total" and (c.fig.value or 0) >= CUMULATIVE_FROM
-    if war_wide or c.group == "military":
+    if c.per == "month" or c.per == "total" and (c.fig.value or 0) >= CUMULATIVE_FROM:
         return None
-    if c.group == "unknown" and (s.fighting or c.prev is not None and c.prev.group == "military"):
-        return None  # a toll of fighting; "Three soldiers killed, 15 wounded in east Ukraine"
     places = s.places()
-    return min(places, key=lambda place: abs(place[0] - c.fig.first))[1] if places else None
+    if not places:
+        return None
+    side = min(places, key=lambda place: abs(place[0] - c.fig.first))[1]
+    toll_of_fighting = c.group == "unknown" and (
+        s.fighting or c.prev is not None and c.prev.group == "military"
+    )  # "Three soldiers killed, 15 wounded in east Ukraine"
+    if (c.group == "military" or toll_of_fighting) and (side is None or side in war_parties()):
+        return None
+    return side
 
 
 def _side_occupied_civilians(c: Cues) -> str | None:

@@ -20,6 +20,8 @@ from dashboard.sides import held_places, side_countries, war_parties
 
 from .vocabulary import (
     LOCATIVES,
+    PEOPLE,
+    PLACE_ADJUNCT_NOUNS,
     SIDE_COUNTRIES,
     SIDE_KOREAN,
     SIDE_OPPOSITE,
@@ -28,6 +30,7 @@ from .vocabulary import (
     SIDE_PLACES,
     SIDE_WORDS,
     VARIANT_PLACE_BEFORE,
+    WATER_NAMES,
 )
 
 WORD = re.compile(r"[\w'’\-]+")
@@ -105,16 +108,18 @@ def place_sides(toks: list[Token]) -> list[tuple[int, str | None]]:
 
     A town or a region of a war party counts wherever it stands ("Kharkiv", "Belgorod
     region"), as do a region abroad and a country abroad by its name ("Florida boy",
-    "Afghanistan quake"; not "Iranian man"); a town abroad, a country's other spellings and a
-    war party's country only after a locative ("in Gary", "in the US", "in east Ukraine"). A town or region held by Russia's side since
-    2014 (``sides.toml [held]``) is named with no side: its dead may be either's people.
+    "Afghanistan quake"; not "Iranian man"); a town abroad after a locative or before the
+    noun of an incident or of people ("in Gary", "Phoenix shooting", "Chicago gunman"); a
+    country's other spellings and a war party's country only after a locative ("in the US",
+    "in east Ukraine"). A town or region held by Russia's side since 2014 (``sides.toml
+    [held]``) is named with no side: its dead may be either's people.
     """
     gazetteer, countries, parties = load_gazetteer(), _country_sides(), war_parties()
     out = []
     for i, tok in enumerate(toks):
-        if not tok.text[:1].isupper():
+        if not tok.text[:1].isupper() or _names_a_water(toks, i):
             continue
-        entry = _place_at(gazetteer, toks, i)
+        entry, size = _place_at(gazetteer, toks, i)
         if entry is None:
             continue
         held = entry.kind == "place" and entry.place is not None and _held(toks, i, entry.place)
@@ -122,7 +127,12 @@ def place_sides(toks: list[Token]) -> list[tuple[int, str | None]]:
             side = None
         elif entry.kind == "place" and entry.place is not None:
             side = countries.get(entry.place.country)
-            if side not in parties and not entry.place.is_region and not _after_locative(toks, i):
+            if (
+                side not in parties
+                and not entry.place.is_region
+                and not _after_locative(toks, i)
+                and not _before_incident(toks, i + size)
+            ):
                 side = None  # "a restaurant called Paradise": a town abroad only "in Paradise"
         elif entry.kind == "country":
             side = countries.get(entry.name)
@@ -142,12 +152,22 @@ def _possessive_of_place(gazetteer, toks: list[Token], i: int) -> bool:
     """ "Ukraine's Donetsk": a country's possessive before one of its places."""
     if i + 1 >= len(toks) or not toks[i].text.endswith(("'s", "’s")):
         return False
-    entry = _place_at(gazetteer, toks, i + 1)
+    entry, _ = _place_at(gazetteer, toks, i + 1)
     return entry is not None and entry.kind == "place"
 
 
 def _after_locative(toks: list[Token], i: int) -> bool:
     return any(t.low in LOCATIVES for t in toks[max(0, i - 2) : i])
+
+
+def _names_a_water(toks: list[Token], i: int) -> bool:
+    """ "Gulf of Guinea": the name at ``i`` is a water's, not its land's."""
+    return i >= 2 and toks[i - 1].low == "of" and toks[i - 2].low in WATER_NAMES
+
+
+def _before_incident(toks: list[Token], k: int) -> bool:
+    """The word at ``k``, right after a place name, is an incident's or people's noun."""
+    return k < len(toks) and (toks[k].low in PLACE_ADJUNCT_NOUNS or toks[k].low in PEOPLE)
 
 
 def _held(toks: list[Token], i: int, place) -> bool:
@@ -166,21 +186,22 @@ def _named_side(toks: list[Token], i: int) -> str | None:
 
 
 def _place_at(gazetteer, toks: list[Token], i: int):
+    """The gazetteer entry of the name starting at token ``i`` and how many tokens it spans."""
     for size in range(PLACE_WORDS, 0, -1):
         words = toks[i : i + size]
         if len(words) == size:
             entry = gazetteer.phrases.get(" ".join(t.text for t in words))
             if entry is not None:
-                return entry
+                return entry, size
     entry = gazetteer.phrases.get(_bare_name(toks[i].text))
     if entry is not None:
-        return entry
+        return entry, 1
     nxt = toks[i + 1].text if i + 1 < len(toks) else ""
     if nxt in REGION_WORDS:
-        return gazetteer.stems.get(toks[i].text)
+        return gazetteer.stems.get(toks[i].text), 1
     if i > 0 and toks[i - 1].low in VARIANT_PLACE_BEFORE:  # "attack on Sergiyivka"
-        return place_variants().get(spelling_key(_bare_name(toks[i].text)))
-    return None
+        return place_variants().get(spelling_key(_bare_name(toks[i].text))), 1
+    return None, 0
 
 
 def _bare_name(word: str) -> str:

@@ -198,6 +198,8 @@ DEADLY_WOUND_TAILS = [phrase.split() for phrase in _WORDS["deadly_wound_tail"]]
 AGE_SUFFIXES = tuple(_WORDS["age_suffixes"].split())
 LOCATIVES = words("locatives")
 VARIANT_PLACE_BEFORE = words("variant_place_before")
+PLACE_ADJUNCT_NOUNS = words("place_adjunct_nouns")
+WATER_NAMES = words("water_names")
 NP_OF_PHRASE_WORDS = int(_WORDS["np_of_phrase_words"])
 ORIGIN_PREPOSITIONS = words("origin_prepositions")
 ENEMY_VERBS = words("enemy_verbs")
@@ -351,7 +353,9 @@ CLAIM_TOLL_SUBJECT = re.compile(
     rf"(?:{_alternatives('toll_revision_verbs')})\s+(?:the\s+|its\s+)?(?:death\s+)?toll\b"
 )
 CLAIM_BAD = re.compile(
-    r"\d|kill|dead|died|wound|injur|casualt|toll|\b(?:it|he|she|they|we|i|this|that|there|which|who|and|or)\b"
+    r"\d|kill|dead|died|\bdie[s]?\b|wound|injur|casualt|toll"
+    # pronouns and joiners, in any case but an acronym's ("..., says WHO")
+    r"|\b(?:it|he|she|they|we|i|this|that|there|which|and|or)\b|\b(?-i:(?!WHO\b))who\b"
     r"|^(?:on|via|at|to)\b"  # "..., said on Telegram": where, not who
     r"|^(?:the|a|an)$",  # "The report added ...": "report" read as the verb
     re.I,
