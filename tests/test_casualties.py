@@ -1189,6 +1189,11 @@ def test_the_first_figure_reads(text, field, expected):
         ("Moscow blames Ukraine for Russian journalist's death", [(1, "killed")]),
         ("Dissidents broadcast call for Khamenei's death", []),
         ("The journalist's death toll rose", []),
+        # ... or a named person's killing, not a wish, a trial or a body's act
+        ("Ex-cop to get federal sentence for Floyd's killing", [(1, "killed")]),
+        ("Russia's killing of civilians went on", []),
+        ("Chauvin's murder trial begins", []),
+        ("Video depicting AOC's murder removed", []),
         # "1 in 8": a share, not a count
         ("About 1 in 8 US deaths were from COVID-19", []),
         ("Shelling killed 3 in 2 villages", [(3, "killed")]),

@@ -69,6 +69,7 @@ from .vocabulary import (
     MEMBER_JOINERS,
     MILITARY_TITLES,
     MODIFIERS,
+    NAMED_DEATH_OF,
     NEEDS_PEOPLE,
     NEGATIONS,
     NOISE_AFTER,
@@ -920,8 +921,9 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
 
 
 def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
-    """One person's death named by its possessor: "man's death", "her husband's execution"
-    (not "Russia's killing of ...", "the journalist's death toll")."""
+    """One person's death named by its possessor: "man's death", "her husband's execution",
+    or a named person's killing: "Floyd's killing", "Ahmaud Arbery killing" (not "Russia's
+    killing of ...", "the journalist's death toll")."""
     out = []
     n = len(lows)
     for j in range(1, n):
@@ -929,8 +931,12 @@ def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list
             continue
         if j + 1 < n and (lows[j + 1] == "of" or lows[j + 1] in DEATH_COMPOUNDS):
             continue
-        # a person noun, not a name: "call for Khamenei's death" is a wish, "a video depicting
-        # AOC's murder" a picture, and a named person's death is rarely a new casualty
+        if lows[j] in NAMED_DEATH_OF and _names_one_person(toks, lows, j - 1):
+            out.append(Figure(1, None, "killed", j - 1, j, [j - 1], singular=True))
+            used.update((j - 1, j))
+            continue
+        # a person noun, else a name only for a killing: "call for Khamenei's death" is a
+        # wish, and a named person's death is rarely a new casualty
         owner = possessive_stem(lows[j - 1])
         if owner and _noun_of_one(owner):
             k = j - 1  # with the words naming the person: "Russian journalist's death"
@@ -943,6 +949,21 @@ def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list
             out.append(Figure(1, None, "killed", k, j, list(range(k, j)), singular=True))
             used.update(range(k, j + 1))
     return out
+
+
+def _names_one_person(toks: list[Token], lows: list[str], k: int) -> bool:
+    """The token at ``k`` ends a person's name: a capitalised possessive that the gazetteer
+    knows as no place, country or body ("Floyd's", not "Russia's", nor an acronym), or a surname after a
+    known first name ("Ahmaud Arbery")."""
+    text = toks[k].text
+    if not text[:1].isupper() or lows[k] in SIDE_WORDS:
+        return False
+    gazetteer = load_gazetteer()
+    stem = text[:-2] if text.endswith(("'s", "’s")) else None
+    if stem:
+        entry = gazetteer.phrases.get(stem)
+        return stem.isalpha() and not stem.isupper() and (entry is None or entry.kind == "person")
+    return k >= 1 and toks[k - 1].text in gazetteer.first_names and text.isalpha()
 
 
 def body_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
