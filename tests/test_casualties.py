@@ -1174,7 +1174,13 @@ def test_the_first_figure_reads(text, field, expected):
         ("DPR reports death of civilian in shelling", [(1, "killed")]),
         ("Ex-boyfriend arrested in killing of mother pushing baby in stroller", [(1, "killed")]),
         ("the death of Stalin in 1953", []),
-        ("Grandfather, 4 grandchildren killed by escaped inmate", [(4, "killed")]),
+        # one person listed before a figure's number is one more of its kind
+        ("Grandfather, 4 grandchildren killed by escaped inmate", [(1, "killed"), (4, "killed")]),
+        ("A woman and three children were killed", [(1, "killed"), (3, "killed")]),
+        ("Strike kills a man and two boys", [(1, "killed"), (2, "killed")]),
+        # ... not a speaker, nor a person the number rules read
+        ("The governor, 3 people were killed", [(3, "killed")]),
+        ("One civilian, one militiaman killed", [(1, "killed"), (1, "killed")]),
         ("Legislator dies using medical suicide law he helped pass", [(1, "killed")]),
         ("Two teens dead, two other children hurt after shooting", [(2, "killed"), (2, "injured")]),
         ("Israeli stabbed in Jerusalem, Palestinian assailant shot dead", [(1, "killed")]),

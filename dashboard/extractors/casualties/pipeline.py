@@ -45,6 +45,7 @@ from .shapes import (
     object_one,
     one_among,
     one_listed_after,
+    one_listed_before,
     possessive_death,
     reworded,
     singulars,
@@ -145,7 +146,7 @@ def _sentence_figures(
     used: set[int] = set()
     numbers = _numbers(text, toks, lows)
     figs, pending = _number_figures(sentence, toks, lows, numbers, used)
-    figs += one_listed_after(lows, figs, used)
+    figs += one_listed_after(lows, figs, used) + one_listed_before(lows, figs, used)
     singles = object_one(toks, lows, used) + one_among(toks, lows, used)
     singles += death_of_one(toks, lows, used) + body_of_one(toks, lows, used)
     singles += possessive_death(toks, lows, used)

@@ -1298,6 +1298,30 @@ def one_listed_after(lows: list[str], figs: list[Figure], used: set[int]) -> lis
     return out
 
 
+def one_listed_before(lows: list[str], figs: list[Figure], used: set[int]) -> list[Figure]:
+    """One person listed before a figure's number, of its kind: "A woman and three children
+    were killed", "Grandfather, 4 grandchildren killed", "kills a man and two boys"."""
+    out = []
+    for fig in figs:
+        a = fig.first - 1
+        if fig.singular or not fig.np or fig.np[0] <= fig.first or a < 1:
+            continue  # a figure of its own people, read from its number
+        if lows[a] not in PERSON_JOINERS or lows[a - 1] not in SINGULAR or a - 1 in used:
+            continue
+        if any(f.first <= a - 1 <= max(f.last, *f.np) for f in figs):
+            continue  # "One civilian, one militiaman killed": read by the number rules
+        b = a - 1
+        while b >= 1 and (lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS):
+            b -= 1
+        if b >= 1 and (lows[b - 1] in SINGULAR_DETERMINERS or lows[b - 1] in OBJECT_DETERMINERS):
+            b -= 1
+        elif b >= 1 and lows[b - 1] not in BACKWARD_KIND:
+            continue  # "the governor, 3 people": a speaker, not one of them
+        out.append(Figure(1, None, fig.kind, b, a - 1, list(range(b, a)), singular=True))
+        used.update(range(b, a))
+    return out
+
+
 def _closes_clause(lows: list[str], k: int) -> bool:
     """Nothing of the clause follows ``k`` but another casualty verb ("... and wounded nine")."""
     if k + 1 >= len(lows) or lows[k + 1] in CLAUSE_END or lows[k + 1] in HEADLINE_DASHES:
