@@ -1174,6 +1174,10 @@ def test_the_first_figure_reads(text, field, expected):
         ("DPR reports death of civilian in shelling", [(1, "killed")]),
         ("Ex-boyfriend arrested in killing of mother pushing baby in stroller", [(1, "killed")]),
         ("the death of Stalin in 1953", []),
+        # a couple is two people; "a couple of" a vague few
+        ("Elderly couple killed in Russian strike on Kharkiv", [(2, "killed")]),
+        ("Russian shelling killed an elderly couple in Kherson", [(2, "killed")]),
+        ("A couple of soldiers were killed", []),
         # one person listed before a figure's number is one more of its kind
         ("Grandfather, 4 grandchildren killed by escaped inmate", [(1, "killed"), (4, "killed")]),
         ("A woman and three children were killed", [(1, "killed"), (3, "killed")]),

@@ -60,6 +60,7 @@ from .vocabulary import (
     MARKUP,
     NUMBER_STARTS,
     QUOTE_MAX,
+    SEVERAL_IN_ONE,
     has_keyword,
 )
 
@@ -158,10 +159,22 @@ def _sentence_figures(
             figs.append(number_figure(lows, p_num, head.kind, last, p_np))
     figs.extend(singles)
     figs.extend(families(text, sentence, toks, lows, used))
+    figs = [fig for fig in map(lambda f: _several_in_one(lows, f), figs) if fig is not None]
     if not figs:
         return []
     figs.sort(key=lambda f: f.first)
     return _describe(text, sentence, s0, toks, lows, figs, ref_date, before)
+
+
+def _several_in_one(lows: list[str], fig: Figure) -> Figure | None:
+    """ "Elderly couple killed": two; "a couple of soldiers": a few, no figure."""
+    k = next((k for k in fig.np if lows[k] in SEVERAL_IN_ONE), None) if fig.singular else None
+    if k is None:
+        return fig
+    if k + 1 < len(lows) and lows[k + 1] == "of":
+        return None
+    fig.value = SEVERAL_IN_ONE[lows[k]]
+    return fig
 
 
 def _numbers(text: str, toks: list[Token], lows: list[str]) -> dict[int, Number]:

@@ -68,6 +68,7 @@ CIVILIAN_NOUNS = words("civilian_nouns")
 OTHER_PEOPLE = words("other_people")
 PEOPLE = MILITARY_NOUNS | CIVILIAN_NOUNS | OTHER_PEOPLE
 SINGULAR = words("singular")
+SEVERAL_IN_ONE: dict[str, int] = dict(_WORDS["several_in_one"])
 BARE_CLAUSE_OPENERS = words("bare_clause_openers")
 TITLES = words("titles")
 MILITARY_TITLES = words("military_titles")
