@@ -1174,6 +1174,9 @@ def test_the_first_figure_reads(text, field, expected):
         ("DPR reports death of civilian in shelling", [(1, "killed")]),
         ("Ex-boyfriend arrested in killing of mother pushing baby in stroller", [(1, "killed")]),
         ("the death of Stalin in 1953", []),
+        # ... with the person's age between: "the death of a 5-year-old boy"
+        ("Officers charged in shooting death of 8-year-old girl", [(1, "killed")]),
+        ("Police investigate the killing of an eight-year-old girl", [(1, "killed")]),
         # a couple is two people; "a couple of" a vague few
         ("Elderly couple killed in Russian strike on Kharkiv", [(2, "killed")]),
         ("Russian shelling killed an elderly couple in Kherson", [(2, "killed")]),

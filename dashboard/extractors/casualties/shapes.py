@@ -906,9 +906,10 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
         if any(_ordinal(lows, k) for k in range(max(0, j - 3), j)):
             continue  # "the eighth confirmed death of a general": a count of deaths told before
         k = j + 3 if lows[j + 2] in ARTICLES else j + 2  # a headline drops the article
+        k = skip_age_compound(lows, k)  # "the death of a 5-year-old boy"
         while (
             k < n
-            and k - j <= 6
+            and k - j <= 8
             and lows[k] not in SINGULAR
             and (lows[k] in MODIFIERS or lows[k] in SIDE_WORDS or toks[k].text[:1].isupper())
         ):
