@@ -1177,6 +1177,11 @@ def test_the_first_figure_reads(text, field, expected):
         # ... with the person's age between: "the death of a 5-year-old boy"
         ("Officers charged in shooting death of 8-year-old girl", [(1, "killed")]),
         ("Police investigate the killing of an eight-year-old girl", [(1, "killed")]),
+        # one more person after a figure's people, closing the sentence or before a place
+        ("The strike killed two children and a pregnant woman.", [(2, "killed"), (1, "killed")]),
+        ("The shelling wounded a 12-year-old boy and his mother.", [(1, "injured"), (1, "injured")]),
+        ("Russian strike kills a man and his son in Kherson", [(1, "killed"), (1, "killed")]),
+        ("A man was killed and his wife said so", [(1, "killed")]),
         # a couple is two people; "a couple of" a vague few
         ("Elderly couple killed in Russian strike on Kharkiv", [(2, "killed")]),
         ("Russian shelling killed an elderly couple in Kherson", [(2, "killed")]),

@@ -152,6 +152,7 @@ def _sentence_figures(
     singles += death_of_one(toks, lows, used) + body_of_one(toks, lows, used)
     singles += possessive_death(toks, lows, used)
     singles += singulars(toks, lows, used)
+    singles += one_listed_after(lows, singles, used)  # "wounded a boy and his mother"
     for p_num, p_np, _ in pending:  # "Three militants, civilian killed"
         head = next((f for f in singles if ends_before(p_num, p_np, f.first, lows)), None)
         if head is not None:

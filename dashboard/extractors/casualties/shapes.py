@@ -100,12 +100,14 @@ from .vocabulary import (
     PEOPLE,
     PEOPLE_JOINERS,
     PERSON_JOINERS,
+    PERSON_LIST_END,
     PLACE_NOUNS,
     POSSESSIVE_TAILS,
     PRISONER_WORDS,
     READ_AS_ONE,
     RELATIVE_PRONOUNS,
     RELATIVE_WORDS,
+    SENTENCE_END,
     SIDE_COUNTRIES,
     SIDE_PLACES,
     SIDE_WORDS,
@@ -1283,15 +1285,16 @@ def _plural_noun(word: str) -> bool:
 
 def one_listed_after(lows: list[str], figs: list[Figure], used: set[int]) -> list[Figure]:
     """One person listed after a figure's people, of its kind: "kills three civilians,
-    soldier", "killed two diners and a restaurant worker and wounded nine". The person closes
-    the clause, or another casualty verb follows it."""
+    soldier", "killed two diners and a restaurant worker and wounded nine", "wounded a boy
+    and his mother". The person closes the clause, or another casualty verb follows it."""
     out = []
     n = len(lows)
     for fig in figs:
-        e = fig.np[-1] if fig.np and not fig.singular else None
+        e = fig.np[-1] if fig.np else None
         if e is None or lows[e] not in PEOPLE or e + 2 >= n or lows[e + 1] not in PERSON_JOINERS:
             continue
-        k = _past_noun_adjuncts(lows, e + 3 if lows[e + 2] in ARTICLES else e + 2)
+        determiner = lows[e + 2] in ARTICLES or lows[e + 2] in OBJECT_DETERMINERS
+        k = _past_noun_adjuncts(lows, e + 3 if determiner else e + 2)
         if k >= n or lows[k] not in SINGULAR or k in used or not _closes_clause(lows, k):
             continue  # "killed 3 civilians, official says": the speaker
         out.append(Figure(1, None, fig.kind, e + 2, k, list(range(e + 2, k + 1)), singular=True))
@@ -1326,6 +1329,8 @@ def one_listed_before(lows: list[str], figs: list[Figure], used: set[int]) -> li
 def _closes_clause(lows: list[str], k: int) -> bool:
     """Nothing of the clause follows ``k`` but another casualty verb ("... and wounded nine")."""
     if k + 1 >= len(lows) or lows[k + 1] in CLAUSE_END or lows[k + 1] in HEADLINE_DASHES:
+        return True
+    if lows[k + 1] in SENTENCE_END or lows[k + 1] in PERSON_LIST_END:
         return True
     return lows[k + 1] in CONJUNCTIONS and k + 2 < len(lows) and lows[k + 2] in BACKWARD_KIND
 
