@@ -1179,9 +1179,17 @@ def test_the_first_figure_reads(text, field, expected):
         ("Police investigate the killing of an eight-year-old girl", [(1, "killed")]),
         # one more person after a figure's people, closing the sentence or before a place
         ("The strike killed two children and a pregnant woman.", [(2, "killed"), (1, "killed")]),
-        ("The shelling wounded a 12-year-old boy and his mother.", [(1, "injured"), (1, "injured")]),
+        (
+            "The shelling wounded a 12-year-old boy and his mother.",
+            [(1, "injured"), (1, "injured")],
+        ),
         ("Russian strike kills a man and his son in Kherson", [(1, "killed"), (1, "killed")]),
         ("A man was killed and his wife said so", [(1, "killed")]),
+        # a verb taking wounds is a wound; a fatal one a death
+        ("A 67-year-old man suffered shrapnel wounds, the governor said.", [(1, "injured")]),
+        ("Five people suffered shrapnel wounds.", [(5, "injured")]),
+        ("A soldier suffered fatal injuries", [(1, "killed")]),
+        ("Russia suffered heavy losses", []),
         # a couple is two people; "a couple of" a vague few
         ("Elderly couple killed in Russian strike on Kharkiv", [(2, "killed")]),
         ("Russian shelling killed an elderly couple in Kherson", [(2, "killed")]),

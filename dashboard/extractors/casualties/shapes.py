@@ -48,6 +48,7 @@ from .vocabulary import (
     FAMILY_KILLING,
     FATAL_ADVERBS,
     FATAL_VERBS,
+    FATAL_WOUND_ADJECTIVES,
     FILLER,
     FORWARD_KIND,
     HEDGE_ONE,
@@ -127,6 +128,8 @@ from .vocabulary import (
     TOLL_NUMBER,
     TOLL_VERB,
     VERB_JOINERS,
+    WOUND_ADJECTIVES,
+    WOUND_VERBS,
     possessive_stem,
 )
 
@@ -172,12 +175,27 @@ def reworded(lows: list[str]) -> list[str]:
             out[i + 1 : i + 1 + len(t)] == t for t in DEADLY_WOUND_TAILS
         ):
             out[i] = "killed"
+        elif out[i] in WOUND_VERBS and (noun := _wounds_taken(out, i)) is not None:
+            fatal = any(w in FATAL_WOUND_ADJECTIVES for w in out[i + 1 : noun])
+            out[i : noun + 1] = ["killed" if fatal else "injured"] + [FILLER] * (noun - i)
         elif out[i] in ACTIVE_MANNER_VERBS:
             tail = _active_manner_tail(out, i)
             if tail is not None:  # "stabs a clerk to death": "kills a clerk"
                 out[i] = "kills"
                 out[tail : tail + len(ACTIVE_MANNER_TAIL)] = [FILLER] * len(ACTIVE_MANNER_TAIL)
     return out
+
+
+def _wounds_taken(lows: list[str], i: int) -> int | None:
+    """Where the wounds the verb at ``i`` takes stand ("suffered shrapnel wounds"); None
+    when there are none, or they are deadly ("wounds incompatible with life")."""
+    for k in range(i + 1, min(i + 2 + WOUND_ADJECTIVES, len(lows))):
+        if lows[k] in DEADLY_WOUND_NOUNS:
+            deadly = any(lows[k + 1 : k + 1 + len(t)] == t for t in DEADLY_WOUND_TAILS)
+            return None if deadly else k
+        if not lows[k].isalpha() or lows[k] in NOT_NOUN_ADJUNCTS:
+            return None
+    return None
 
 
 def _active_manner_tail(lows: list[str], i: int) -> int | None:
