@@ -1185,6 +1185,10 @@ def test_the_first_figure_reads(text, field, expected):
         ),
         ("Russian strike kills a man and his son in Kherson", [(1, "killed"), (1, "killed")]),
         ("A man was killed and his wife said so", [(1, "killed")]),
+        # "took N <people> prisoner": captured; one person taken prisoner stays one
+        ("Ukrainian forces took 20 Russian soldiers prisoner near Bakhmut.", [(20, "captured")]),
+        ("Russian soldiers take their commander prisoner", [(1, "captured")]),
+        ("It took 20 soldiers to carry the prisoner", []),
         # a verb taking wounds is a wound; a fatal one a death
         ("A 67-year-old man suffered shrapnel wounds, the governor said.", [(1, "injured")]),
         ("Five people suffered shrapnel wounds.", [(5, "injured")]),

@@ -119,7 +119,10 @@ from .vocabulary import (
     SINGULAR_NOUNS,
     SINGULAR_PRONOUNS,
     SUBJECT_OPENERS,
+    TAKE_VERBS,
     TAKEN,
+    TAKEN_INTO,
+    TAKEN_PEOPLE_WORDS,
     TARGET_PREPOSITIONS,
     TIME_WORDS,
     TITLES,
@@ -178,12 +181,27 @@ def reworded(lows: list[str]) -> list[str]:
         elif out[i] in WOUND_VERBS and (noun := _wounds_taken(out, i)) is not None:
             fatal = any(w in FATAL_WOUND_ADJECTIVES for w in out[i + 1 : noun])
             out[i : noun + 1] = ["killed" if fatal else "injured"] + [FILLER] * (noun - i)
+        elif out[i] in TAKE_VERBS and (into := _taken_into(out, i)) is not None:
+            out[i], out[into] = "captured", FILLER  # "took 20 soldiers prisoner"
         elif out[i] in ACTIVE_MANNER_VERBS:
             tail = _active_manner_tail(out, i)
             if tail is not None:  # "stabs a clerk to death": "kills a clerk"
                 out[i] = "kills"
                 out[tail : tail + len(ACTIVE_MANNER_TAIL)] = [FILLER] * len(ACTIVE_MANNER_TAIL)
     return out
+
+
+def _taken_into(lows: list[str], i: int) -> int | None:
+    """Where "prisoner" stands after the people of a number the verb at ``i`` takes ("took
+    20 Russian soldiers prisoner"), within the clause; None when it does not (one person
+    taken prisoner is read as such: "take their commander prisoner")."""
+    for k in range(i + 2, min(i + 2 + TAKEN_PEOPLE_WORDS, len(lows))):
+        if lows[k] in CLAUSE_END or lows[k] in SENTENCE_END:
+            return None
+        if lows[k] in TAKEN_INTO and lows[k - 1] in PEOPLE:
+            counted = any(w[0].isdigit() or w in NUMBER_STARTS for w in lows[i + 1 : k])
+            return k if counted else None
+    return None
 
 
 def _wounds_taken(lows: list[str], i: int) -> int | None:
