@@ -125,7 +125,7 @@ def test_devset_quality_gate():
         ("over 475,000 Russian casualties", [(475000, "killed_or_injured")]),
         ("The RF Armed Forces destroyed more than 90 soldiers and 3 tanks", [(90, "killed")]),
         ("Ukraine eliminated 1260 Russian military in a day", [(1260, "killed")]),
-        ("They took 30 Russian soldiers prisoner", []),
+        ("They took 30 Russian soldiers prisoner", [(30, "captured")]),
         ("Ukrainian forces captured 12 Russian soldiers", [(12, "captured")]),
         ("Three sailors are missing after the strike", [(3, "missing")]),
         (
