@@ -552,14 +552,20 @@ def test_figures_of_one_list_share_its_day(text):
     assert figures[0]["period_start"] == figures[1]["period_start"] is not None
 
 
-def test_a_list_shares_its_date_and_a_named_official_keeps_the_name():
+def test_a_list_shares_its_date_and_a_governor_speaks_for_the_region_administration():
     figs = find_casualties(
         "One Ukrainian soldier killed, nine wounded in Donbas on July 10 - JFO HQ",
         date(2021, 7, 12),
     )
     assert [(f["per"], f["period_start"]) for f in figs] == [("day", date(2021, 7, 10))] * 2
     (fig,) = find_casualties("Two civilians killed in Kharkiv, Syniehubov says")
-    assert (fig["claimant"], fig["side"]) == ("Oleh Syniehubov", "ukraine")
+    assert (fig["claimant"], fig["side"]) == ("Kharkiv Regional Military Administration", "ukraine")
+    assert fig["claimant_raw"] == "Syniehubov"
+    (fig,) = find_casualties("Two civilians killed, the Kharkiv regional governor said")
+    assert fig["claimant"] == "Kharkiv Regional Military Administration"
+    # "Governor of Donetsk Republic" is the DPR's, not the Donetsk region's administration
+    (fig,) = find_casualties("Governor of Donetsk Republic says 35 people killed")
+    assert fig["claimant"] == "DPR headquarters"
     (fig,) = find_casualties("Russian troops destroyed about 180 Ukrainian soldiers - MO")
     assert fig["claimant"] == "Ministry of Defence of Russia"
 
@@ -613,7 +619,7 @@ def test_general_shapes_of_one_person_and_of_a_killing(text, expected):
         (
             "Two people were killed, Oleh Syniehubov, the governor of Kharkiv region, said on "
             "Telegram.",
-            "governor of Kharkiv region",
+            "Kharkiv Regional Military Administration",
         ),
         (
             "The head of the administration, Ivan Fedorov, said five people were injured.",
@@ -1251,3 +1257,23 @@ def test_an_article_is_no_speaker():
     text = "The report added that 500 soldiers were treated, and that one had died."
     (fig,) = find_casualties(text)
     assert fig["claimant"] is None and fig["claimant_raw"] is None
+
+
+def test_the_administration_table_makes_one_claimant_per_region_and_names_a_bad_table(tmp_path):
+    from dashboard.extractors.claimants import load_claimants
+
+    table = load_claimants()
+    names = [c.name for c in table.claimants]
+    kharkiv = names.index("Kharkiv Regional Military Administration")
+    assert names.index("Russian local authorities") < kharkiv < names.index(
+        "Ukrainian local authorities"
+    )
+    assert table.match("head of the Kharkov OVA").name == names[kharkiv]
+    bad = tmp_path / "claimants.toml"
+    bad.write_text(
+        '[[claimant]]\nname = "X"\nside = "none"\n[speaker]\nheads = ""\nfragments = ""\n'
+        'not_speakers = ""\npress = ""\n[administration]\nname = "{Region} RMA"\n'
+        'before = "Nobody"\npatterns = []\nregions = []\n'
+    )
+    with pytest.raises(ValueError, match=r"claimants\.toml: \[administration\]"):
+        load_claimants(str(bad))

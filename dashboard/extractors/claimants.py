@@ -86,6 +86,7 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
         entries, speaker = data["claimant"], data["speaker"]
     except (tomllib.TOMLDecodeError, KeyError) as exc:
         raise ValueError(f"{path}: not a claimant table: {exc!r}") from None
+    entries = _with_administrations(entries, data.get("administration"), path)
     claimants, alias_entry, alone_entry = [], {}, {}
     index = {entry.get("name"): n for n, entry in enumerate(entries)}
     for n, entry in enumerate(entries):
@@ -113,6 +114,31 @@ def load_claimants(path: str | None = None) -> ClaimantTable:
         not_speakers=frozenset(speaker["not_speakers"].split()),
         press=frozenset(speaker["press"].split()),
     )
+
+
+def _with_administrations(entries: list[dict], table: dict | None, path: Path) -> list[dict]:
+    """The claimant entries with one entry per region of the ``[administration]`` table,
+    made from its patterns, inserted before the entry it names."""
+    if not table:
+        return entries
+    try:
+        at = next(n for n, e in enumerate(entries) if e.get("name") == table["before"])
+        made = [
+            {
+                "name": table["name"].format(Region=region["region"]),
+                "side": "ukraine",
+                "aliases": [
+                    pattern.format(r=spelling)
+                    for spelling in region["spellings"]
+                    for pattern in table["patterns"]
+                ]
+                + region.get("governors", []),
+            }
+            for region in table["regions"]
+        ]
+    except (KeyError, StopIteration, TypeError) as exc:
+        raise ValueError(f"{path}: [administration]: malformed: {exc!r}") from None
+    return entries[:at] + made + entries[at:]
 
 
 # claimant_of picks the first phrase with a canonical name, and the sentence's cues name
