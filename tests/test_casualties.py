@@ -85,9 +85,9 @@ def test_devset_quality_gate():
     headlines = quality.score(quality.devset_cases(rows, "dev", "headlines", found))
     paragraphs = quality.score(quality.devset_cases(rows, "dev", "paragraphs", found))
     holdout = quality.score(quality.devset_cases(rows, "holdout", found=found))
-    # 0.94: rows d1077-d1126 added 50 general-news titles (suicides, a couple, a stabbing
-    # with its victim as the object) that the rules read worse than the war's headlines
-    assert headlines["f1"] >= 0.94, headlines["errors"]
+    # 0.93: rows d1077-d1126 and d1568-d1707 added 190 general-news titles (suicides,
+    # celebrities' deaths, US crime) that the rules read worse than the war's headlines
+    assert headlines["f1"] >= 0.93, headlines["errors"]
     assert paragraphs["f1"] >= 0.90, paragraphs["errors"]
     # the held-back split grew by 93 rows of text harder than before (general news titles)
     assert holdout["f1"] >= 0.89, "held-back F1 fell"  # its errors are not to be read
@@ -1010,6 +1010,10 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         # "Ukraine's Donetsk": the town is the place (held since 2014: no side)
         ("Five civilians dead as fresh battles rock east Ukraine's Donetsk", "side", "unknown"),
         ("Five civilians killed in east Ukraine's Kharkiv", "side", "ukraine"),
+        # the casualty verb's own "by" names the attacker; a place after it does not
+        ("A man was tortured and killed by Russian soldiers", "side", "ukraine"),
+        ("Her husband was murdered by orcs", "side", "ukraine"),
+        ("Three schoolboys killed by mine in east Ukraine", "side", "ukraine"),
         # a town abroad before the noun of an incident or of people: where it happened ...
         ("Phoenix shooting leaves a woman dead", "side", "united_states"),
         ("Eight-year-old girl shot dead by Chicago gunman", "side", "united_states"),
@@ -1183,6 +1187,11 @@ def test_the_first_figure_reads(text, field, expected):
         # ... with the person's age between: "the death of a 5-year-old boy"
         ("Officers charged in shooting death of 8-year-old girl", [(1, "killed")]),
         ("Police investigate the killing of an eight-year-old girl", [(1, "killed")]),
+        ("Man arrested in murder of 25-year-old pregnant Houston woman", [(1, "killed")]),
+        ("Boy charged with the murder of 12-year-old Ava White.", [(1, "killed")]),
+        ("LPR reports death of militia fighter in shelling", [(1, "killed")]),
+        # a present verb after a comma is a verb, never an adjective
+        ("Man released without bond, kills woman with hammer", [(1, "killed")]),
         # one more person after a figure's people, closing the sentence or before a place
         ("The strike killed two children and a pregnant woman.", [(2, "killed"), (1, "killed")]),
         (
@@ -1200,6 +1209,21 @@ def test_the_first_figure_reads(text, field, expected):
         ("Five people suffered shrapnel wounds.", [(5, "injured")]),
         ("A soldier suffered fatal injuries", [(1, "killed")]),
         ("Russia suffered heavy losses", []),
+        # a role noun before a name makes it a person; a headline's capitalised noun
+        # before one word does not
+        ("Rapper Young Dolph shot and killed in Memphis", [(1, "killed")]),
+        ("Nick Cannon's 5-month-old son Zen dies of brain tumor", [(1, "killed")]),
+        ("Baby Elephant Dies After Losing Her Trunk", []),
+        ("Russian Armed Forces killed up to 60 servicemen", [(60, "killed")]),
+        # participles listed before the casualty word
+        ("Prominent Afghan doctor kidnapped, killed in northern city", [(1, "killed")]),
+        ("Journalist abducted and murdered in Mexico", [(1, "killed")]),
+        # plain words before the people or the deaths say what kind they are; not an
+        # animal's, nor a date's day
+        ("Pressley read the names of 46 trans people murdered this year", [(46, "killed")]),
+        ("At least 28 assisted deaths in first three months", [(28, "killed")]),
+        ("Florida tops 1,000 manatee deaths in record", []),
+        ("Imagery dated March 19 shows bodies on the street in Bucha", []),
         # a couple is two people; "a couple of" a vague few
         ("Elderly couple killed in Russian strike on Kharkiv", [(2, "killed")]),
         ("Russian shelling killed an elderly couple in Kherson", [(2, "killed")]),
@@ -1265,8 +1289,10 @@ def test_the_administration_table_makes_one_claimant_per_region_and_names_a_bad_
     table = load_claimants()
     names = [c.name for c in table.claimants]
     kharkiv = names.index("Kharkiv Regional Military Administration")
-    assert names.index("Russian local authorities") < kharkiv < names.index(
-        "Ukrainian local authorities"
+    assert (
+        names.index("Russian local authorities")
+        < kharkiv
+        < names.index("Ukrainian local authorities")
     )
     assert table.match("head of the Kharkov OVA").name == names[kharkiv]
     bad = tmp_path / "claimants.toml"

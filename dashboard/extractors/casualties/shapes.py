@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dashboard.extractors.dates import MONTH_NUMBER
 from dashboard.extractors.gazetteer import load_gazetteer
 from dashboard.extractors.numbers import Number, Token, read_number
 
@@ -22,6 +23,7 @@ from .vocabulary import (
     AGE_SUFFIXES,
     AGE_WORDS,
     AGENT_VERBS,
+    ANIMALS,
     APPOSITION_STOP,
     ARTICLES,
     AUX,
@@ -59,6 +61,7 @@ from .vocabulary import (
     INCLUDING,
     INCLUDING_WORDS,
     KIND_JOINERS,
+    KIND_NOUNS,
     LIST_JOINERS,
     LIVES,
     LOCATIVES,
@@ -96,6 +99,7 @@ from .vocabulary import (
     ORDINAL_SUFFIXES,
     ORDINALS,
     ORIGIN_PREPOSITIONS,
+    PARTICIPLE_JOINERS,
     PARTITIVE_DETERMINERS,
     PASSIVE_AUX,
     PEOPLE,
@@ -252,6 +256,8 @@ def is_noise(toks: list[Token], lows: list[str], num: Number) -> bool:
         return True
     if after_age_word(lows, i):
         return True
+    if i > 0 and _day_of_month(toks[i - 1].text, lows[i], num):
+        return True  # "March 19 shows bodies": a date
     if lows[i] in ARTICLES and num.value == 1:
         return True
     if _a_ratio(lows, j) or i >= 2 and _a_ratio(lows, i - 1) and _is_number(lows[i - 2]):
@@ -260,6 +266,17 @@ def is_noise(toks: list[Token], lows: list[str], num: Number) -> bool:
         # a year unless people follow ("2014 soldiers" is rare but real)
         return nxt not in PEOPLE and nxt not in FORWARD_KIND
     return False
+
+
+def _day_of_month(before: str, word: str, num: Number) -> bool:
+    """A day after a capitalised month name: "March 19", "Sept. 2"."""
+    month = before.rstrip(".")
+    return (
+        month[:1].isupper()
+        and month.lower() in MONTH_NUMBER
+        and word.isdigit()
+        and 1 <= (num.value or 0) <= 31
+    )
 
 
 def _a_ratio(lows: list[str], j: int) -> bool:
@@ -481,12 +498,30 @@ def _forward_modifiers(toks: list[Token], lows: list[str], k: int, np: list[int]
         and skipped < 4
         and (lows[k] not in PEOPLE or _nationality_before_noun(lows, k))
         and (lows[k] not in FORWARD_KIND or _adjective(lows, k))
-        and (lows[k] in MODIFIERS or (toks[k].text[:1].isupper() and lows[k] not in AUX))
+        and (
+            lows[k] in MODIFIERS
+            or (toks[k].text[:1].isupper() and lows[k] not in AUX)
+            or _adjunct_before_noun(lows, k)
+        )
     ):
         np.append(k)
         k += 1
         skipped += 1
     return k
+
+
+def _adjunct_before_noun(lows: list[str], k: int) -> bool:
+    """A plain word among up to NOUN_ADJUNCTS before a people or casualty noun: "46 trans
+    people", "40 transgender Americans", "28 assisted deaths", "15 overdose deaths"."""
+    for j in range(k, min(k + NOUN_ADJUNCTS, len(lows))):
+        w = lows[j]
+        if w in PEOPLE or w in KIND_NOUNS:
+            return j > k
+        if not w.isalpha() or w in NOT_NOUN_ADJUNCTS or w in AUX or w in TIME_WORDS:
+            return False
+        if w in FORWARD_KIND or w in NOISE_AFTER or w in ANIMALS:
+            return False
+    return False
 
 
 def _nationality_before_noun(lows: list[str], k: int) -> bool:
@@ -944,7 +979,8 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
         if any(_ordinal(lows, k) for k in range(max(0, j - 3), j)):
             continue  # "the eighth confirmed death of a general": a count of deaths told before
         k = j + 3 if lows[j + 2] in ARTICLES else j + 2  # a headline drops the article
-        k = skip_age_compound(lows, k)  # "the death of a 5-year-old boy"
+        aged = skip_age_compound(lows, k)  # "the death of a 5-year-old boy"
+        k = _past_noun_adjuncts(lows, aged) if aged > k else aged  # "... pregnant woman"
         while (
             k < n
             and k - j <= 8
@@ -952,11 +988,22 @@ def death_of_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Fig
             and (lows[k] in MODIFIERS or lows[k] in SIDE_WORDS or toks[k].text[:1].isupper())
         ):
             k += 1
-        if k >= n or lows[k] not in SINGULAR or any(x in used for x in range(j, k + 1)):
+        if aged > j + 2 and k > aged and lows[k - 1] not in SINGULAR and _a_name(toks, aged, k):
+            k -= 1  # "the murder of 12-year-old Ava White": an age before a name
+        elif k >= n or lows[k] not in SINGULAR:
+            continue
+        while k + 1 < n and _role_noun(lows[k + 1]):
+            k += 1  # "a volunteer medic": the last noun is the person
+        if any(x in used for x in range(j, k + 1)):
             continue
         out.append(Figure(1, None, "killed", j, k, list(range(j + 2, k + 1)), singular=True))
         used.update(range(j, k + 1))
     return out
+
+
+def _a_name(toks: list[Token], a: int, b: int) -> bool:
+    """Tokens ``a`` to ``b`` (excluded) are two or three capitalised words: a person's name."""
+    return 2 <= b - a <= 3 and all(t.text[:1].isupper() and t.text.isalpha() for t in toks[a:b])
 
 
 def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
@@ -1094,8 +1141,10 @@ def _object_start(lows: list[str], j: int) -> int | None:
         return skip_age_compound(lows, j + 2)
     if skip_age_compound(lows, j + 1) > j + 1:  # "kills 6-year-old son"
         return skip_age_compound(lows, j + 1)
-    if j > 0 and lows[j - 1] not in CLAUSE_END:
-        return j + 1  # a headline drops the article: "kills baby", "kills Moscow-backed official"
+    if j > 0 and (lows[j - 1] not in CLAUSE_END or lows[j].endswith("s")):
+        # a headline drops the article: "kills baby", "..., kills woman with hammer" (a
+        # present verb is never an adjective)
+        return j + 1
     return None  # "Wounded man removed ...": an adjective, read by the singular shapes
 
 
@@ -1116,9 +1165,7 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
             continue  # "soldier killed three"; "is to be executed": not yet
         if lows[m] in PRISONER_WORDS and m + 1 < len(lows) and lows[m + 1] in EXCHANGE_AFTER:
             continue  # "released in prisoner exchange": a swap, no one captured
-        j = m - 1
-        while j >= 0 and lows[j] in AUX and j > m - 4:
-            j -= 1
+        j = _before_participles(lows, m - 1)
         if _active_in_relative(lows, j, m):
             # "woman who killed a trafficker": the clause's own verb; its object, a person
             # or a name, died ("senator who killed the bill": no one)
@@ -1269,6 +1316,19 @@ def _before_relative(lows: list[str], j: int) -> int:
         ):
             return j
     return j
+
+
+def _before_participles(lows: list[str], j: int) -> int:
+    """Step back from ``j`` over the auxiliaries and the participles listed before a
+    casualty word: "doctor [kidnapped,] killed", "a man [was tortured and] killed"."""
+    m = j + 1
+    while True:
+        while j >= 0 and lows[j] in AUX and j > m - 4:
+            j -= 1
+        if j >= 1 and lows[j] in PARTICIPLE_JOINERS and _participle(lows[j - 1]):
+            j, m = j - 2, j - 1
+        else:
+            return j
 
 
 def _participle(word: str) -> bool:
@@ -1500,18 +1560,31 @@ def named_person(toks: list[Token], lows: list[str], j: int) -> int | None:
     if lows[j] in SINGULAR:
         return j
     names = 0
-    while j >= 0 and toks[j].text[:1].isupper() and lows[j] not in TITLES and names < 3:
+    while (
+        j >= 0
+        and toks[j].text[:1].isupper()
+        and lows[j] not in TITLES
+        and not _role_noun(lows[j])
+        and names < 3
+    ):
         j -= 1
         names += 1
     if j >= 1 and lows[j] == "." and lows[j - 1] in TITLES:
         j -= 1
     if j >= 0 and names and lows[j] in TITLES:
-        return j
+        return j  # "Gen. X"
+    if j >= 0 and _role_noun(lows[j]) and (names >= 2 or names and toks[j].text.islower()):
+        return j  # "Rapper Young Dolph", "son Zen"; not a headline's "Baby Elephant"
     if j >= 0 and lows[j] in SINGULAR and names == 0:
         return j
     if names >= 2 and toks[j + 1].text in load_gazetteer().first_names:
         return j + 1  # "Valeriy Herovkin killed by a sniper": a first name and a surname
     return None
+
+
+def _role_noun(word: str) -> bool:
+    """A person noun before a name ("Rapper", "Actress"), not a side's ("Russian")."""
+    return word in SINGULAR and word not in SIDE_WORDS
 
 
 def families(

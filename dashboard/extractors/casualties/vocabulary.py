@@ -109,6 +109,9 @@ ORDINALS = words("ordinals")
 ORDINAL_SUFFIXES = words("ordinal_suffixes")
 OBJECT_OF_PRONOUNS = words("object_of_pronouns")
 PEOPLE_JOINERS = words("people_joiners")
+PARTICIPLE_JOINERS = words("participle_joiners")
+KIND_NOUNS = words("kind_nouns")
+ANIMALS = words("animals")
 OBJECT_OF_END = words("object_of_end")
 
 # --- numbers ------------------------------------------------------------------------------
@@ -304,6 +307,10 @@ AGENT_BY = re.compile(
     # "shelling by the Armed Forces of Ukraine": up to four words name the attacker
     r"|\b(?:shelling|shells|strikes?|attacks?|fire|bombardment)\s+(?:by|from)\s+(?:the\s+)?"
     r"([\w'’\-]+(?:\s+[\w'’\-]+){0,3})"
+    # "a man killed by Russian soldiers": up to three words before a place's preposition
+    # ("killed by mine in east Ukraine": no attacker)
+    r"|\b(?:killed|shot|murdered|executed|tortured|wounded|injured)\s+by\s+(?:the\s+|a\s+|an\s+)?"
+    r"((?:(?!(?:in|near|at|on|outside|during|after|while)\b)[\w'’\-]+\s*){1,3})"
     # "Civilian car fired on by Russian BMP-2", "bus hit by a Ukrainian drone"
     r"|\b(?:fired\s+(?:on|at|upon)|attacked|shelled|struck|targeted|bombed|hit)\s+by\s+"
     r"(?:the\s+|a\s+|an\s+)?([\w'’\-]+(?:\s+[\w'’\-]+){0,3})",
