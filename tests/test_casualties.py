@@ -1010,6 +1010,13 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         # "Ukraine's Donetsk": the town is the place (held since 2014: no side)
         ("Five civilians dead as fresh battles rock east Ukraine's Donetsk", "side", "unknown"),
         ("Five civilians killed in east Ukraine's Kharkiv", "side", "ukraine"),
+        # an apposition's words describe the person named before it
+        ("Shinzo Abe, former Japanese prime minister, dies after being shot", "side", "japan"),
+        (
+            "Shinzo Abe, former Japanese prime minister, dies, state broadcaster says",
+            "claimant",
+            "state broadcaster",
+        ),
         # the casualty verb's own "by" names the attacker; a place after it does not
         ("A man was tortured and killed by Russian soldiers", "side", "ukraine"),
         ("Her husband was murdered by orcs", "side", "ukraine"),
@@ -1215,6 +1222,10 @@ def test_the_first_figure_reads(text, field, expected):
         ("Nick Cannon's 5-month-old son Zen dies of brain tumor", [(1, "killed")]),
         ("Baby Elephant Dies After Losing Her Trunk", []),
         ("Russian Armed Forces killed up to 60 servicemen", [(60, "killed")]),
+        # an age between commas, two present verbs, an apposition that names a role
+        ("UPS driver, 24, collapses and dies while delivering packages", [(1, "killed")]),
+        ("Shinzo Abe, former Japanese prime minister, dies after being shot", [(1, "killed")]),
+        ("Russia, the aggressor, killed 5", [(5, "killed")]),
         # participles listed before the casualty word
         ("Prominent Afghan doctor kidnapped, killed in northern city", [(1, "killed")]),
         ("Journalist abducted and murdered in Mexico", [(1, "killed")]),

@@ -70,6 +70,7 @@ from .vocabulary import (
     LOST_WORDS,
     MANNER_TAILS,
     MANNER_VERBS,
+    MAX_AGE,
     MEMBER_JOINERS,
     MILITARY_TITLES,
     MODIFIERS,
@@ -316,7 +317,8 @@ def skip_ages(lows: list[str], k: int, numbers: dict[int, Number]) -> int:
 
 
 def before_ages(lows: list[str], j: int) -> int:
-    """Step back over "[,] aged 67 [,]" that ends at ``j`` ("a woman aged 67 was injured")."""
+    """Step back over "[,] aged 67 [,]" or ", 24," that ends at ``j`` ("a woman aged 67 was
+    injured", "driver, 24, dies")."""
     k = j - 1 if j >= 0 and lows[j] == "," else j
 
     def is_number(x: int) -> bool:
@@ -329,6 +331,8 @@ def before_ages(lows: list[str], j: int) -> int:
     if k >= 1 and lows[k - 1] in AGE_WORDS:
         k -= 2
         return k - 1 if k >= 0 and lows[k] == "," else k
+    if k >= 2 and k < j and lows[k - 1] == "," and lows[k].isdigit() and int(lows[k]) <= MAX_AGE:
+        return k - 2  # "UPS driver, 24, collapses and dies": an age between commas
     return j
 
 
@@ -1327,8 +1331,16 @@ def _before_participles(lows: list[str], j: int) -> int:
             j -= 1
         if j >= 1 and lows[j] in PARTICIPLE_JOINERS and _participle(lows[j - 1]):
             j, m = j - 2, j - 1
+        elif j >= 1 and lows[j] == "and" and _present_verb(lows[j - 1]) and _present_verb(lows[m]):
+            j, m = j - 2, j - 1  # "collapses and dies"
         else:
             return j
+
+
+def _present_verb(word: str) -> bool:
+    """A present verb of one person: "collapses", "dies" (a plural noun looks the same, so
+    only between a person and a casualty verb of the same form)."""
+    return len(word) > 3 and word.isalpha() and word.endswith("s") and word not in PEOPLE
 
 
 def _participle(word: str) -> bool:
@@ -1500,7 +1512,9 @@ def _one_person(
         return None
     # walk back over the modifiers to the determiner
     b = head
-    if toks[head].text[:1].isupper() and _role_before_name(toks, lows, head):
+    if lows[j] == "," and head == j - 1:  # "Shinzo Abe, former Japanese prime minister,"
+        b = _name_before_apposition(toks, lows, head)
+    elif toks[head].text[:1].isupper() and _role_before_name(toks, lows, head):
         b -= 1  # "the Ukrainian weightlifter Oleksandr Pielieshenko"
     while b - 1 >= 0 and (
         lows[b - 1] in MODIFIERS
@@ -1535,6 +1549,17 @@ def _one_person(
     )
 
 
+def _name_before_apposition(toks: list[Token], lows: list[str], role: int) -> int:
+    """The first word of the name before the apposition that ends with ``role``."""
+    k = role
+    while k > 0 and lows[k] != ",":
+        k -= 1
+    b = k
+    while b - 1 >= 0 and toks[b - 1].text[:1].isupper() and k - b < 3:
+        b -= 1
+    return b
+
+
 def _role_before_name(toks: list[Token], lows: list[str], head: int) -> bool:
     """A lower-case role noun between a side word and a name: "Ukrainian weightlifter X"."""
     b = head - 1
@@ -1556,6 +1581,9 @@ def named_person(toks: list[Token], lows: list[str], j: int) -> int | None:
             k -= 1
         if k <= 0 or lows[k] != ",":
             return None
+        role = j - 1  # "Shinzo Abe, former Japanese prime minister, dies"
+        if (_role_noun(lows[role]) or lows[role] in TITLES) and toks[k - 1].text[:1].isupper():
+            return role
         j = k - 1
     if lows[j] in SINGULAR:
         return j
