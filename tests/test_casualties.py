@@ -570,6 +570,18 @@ def test_a_list_shares_its_date_and_a_governor_speaks_for_the_region_administrat
     assert fig["claimant"] == "Ministry of Defence of Russia"
 
 
+def test_a_pronoun_claims_for_the_speaker_of_the_sentence_before():
+    text = (
+        "Governor Oleh Syniehubov said Russian forces shelled Kharkiv overnight. "
+        "Three people were killed and five injured, he added."
+    )
+    figs = find_casualties(text)
+    assert [f["claimant"] for f in figs] == ["Kharkiv Regional Military Administration"] * 2
+    # no pronoun claiming: the figures are the outlet's own
+    (fig,) = find_casualties("The governor said the city was shelled. Three people were killed.")
+    assert fig["claimant"] is None
+
+
 def test_period_is_the_date_the_timeline_reads():
     """A day without a year resolves as extractors.dates does (a week ahead is this year)."""
     (fig,) = find_casualties(

@@ -68,6 +68,7 @@ from .vocabulary import (
     PER_MONTH,
     PER_REACH,
     PER_TOTAL,
+    PRONOUN_CLAIM,
     REFERENTIAL,
     SIDE_ENEMY,
     SIDE_WORDS,
@@ -114,6 +115,8 @@ class SentenceCues:
     ) -> SentenceCues:
         sentence_low = sentence.lower()
         claimant_raw = claimant_of(sentence)
+        if claimant_raw is None and before and PRONOUN_CLAIM.search(sentence):
+            claimant_raw = claimant_of(before)  # "Governor X said ... . Three died, he added."
         claimant = claimant_pointed_to(claimant_raw, sentence) or canonical_claimant(claimant_raw)
         enemy = enemy_side(claimant)
         owner, owner_group = (

@@ -386,6 +386,12 @@ CLAIM_TRAIL = re.compile(
     r"|also|further|again|too|later|earlier|previously|then|meanwhile|there|here)$"
 )
 CLAIMANT_OPENINGS = tuple(_WORDS["claimant_openings"])
+# A pronoun claiming ("..., he said"): the speaker is the one the sentence before names.
+PRONOUN_CLAIM = re.compile(
+    rf"\b(?:{_alternatives('claim_pronouns')})\s+(?:{_alternatives('claim_verbs_after')})\b"
+    rf"|\b(?:{_alternatives('claim_verbs_after')})\s+(?:{_alternatives('claim_pronouns')})\b",
+    re.I,
+)
 # The subject of a claim verb: what follows the last subordinating word before it.
 CLAIM_SUBJECT = re.compile(rf"^.*\b(?:{_alternatives('subject_openers')})\s+(?=\S)", re.I)
 # A date right after a claim verb dates the claim, not the figure ("..., the UN said on
