@@ -93,7 +93,15 @@ def _country_sides(covered: set[str]) -> list[Side]:
     names = sorted(set(load_country_names().values()) - covered)
     aliases = _country_aliases()
     return [
-        Side(country_code(n), n, n, False, _words_of(aliases.get(n, ())), (), frozenset())
+        Side(
+            country_code(n),
+            n,
+            n,
+            False,
+            _words_of(aliases.get(n, ())),
+            _phrases_of(aliases.get(n, ())),
+            frozenset(),
+        )
         for n in names
     ]
 
@@ -101,6 +109,13 @@ def _country_sides(covered: set[str]) -> list[Side]:
 def _words_of(aliases: tuple[str, ...]) -> frozenset[str]:
     return frozenset(
         a.lower() for a in aliases if " " not in a and not a.isupper() and "." not in a
+    )
+
+
+def _phrases_of(aliases: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """The spellings of several words as phrases ("Sri Lankan" -> "sri lankan")."""
+    return tuple(
+        re.compile(rf"\b{re.escape(a.lower())}\b") for a in aliases if " " in a and not a.isupper()
     )
 
 

@@ -19,6 +19,7 @@ from .vocabulary import (
     ACTIVE_MANNER_VERBS,
     ACTIVE_MANNER_WORDS,
     ACTIVE_OBJECTS,
+    ADJECTIVE_AFTER,
     AGE_AFTER,
     AGE_SUFFIXES,
     AGE_WORDS,
@@ -1360,8 +1361,10 @@ def _adjective_of_one(lows: list[str], m: int) -> int | None:
     Russian soldier brought to hospital": one person; returns the person noun's index.
     Not "Captured Russian soldiers": the noun after the side words and modifiers decides."""
     n = len(lows)
-    if not (0 <= m < n - 1 and (m == 0 or lows[m - 1] in ARTICLES)):
-        return None
+    if not (
+        0 <= m < n - 1 and (m == 0 or lows[m - 1] in ARTICLES or lows[m - 1] in ADJECTIVE_AFTER)
+    ):
+        return None  # a headline drops the article: "... to missing Chinese athlete"
     k = m + 1
     # over side words and modifiers ("Russian", "senior") to the person noun they modify
     while (

@@ -111,6 +111,7 @@ OBJECT_OF_PRONOUNS = words("object_of_pronouns")
 PEOPLE_JOINERS = words("people_joiners")
 PARTICIPLE_JOINERS = words("participle_joiners")
 KIND_NOUNS = words("kind_nouns")
+ADJECTIVE_AFTER = words("adjective_after")
 ANIMALS = words("animals")
 OBJECT_OF_END = words("object_of_end")
 
