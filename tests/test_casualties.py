@@ -1256,6 +1256,14 @@ def test_the_first_figure_reads(text, field, expected):
         # more people nouns: roles and relations
         ("Florida man stabbed co-worker to death", [(1, "killed")]),
         ("Philippine government attorney shot and killed", [(1, "killed")]),
+        # a name as a killing's object, in running text; not in a title's capitals
+        ("Attorney for man accused of killing Arbery decried as racist", [(1, "killed")]),
+        ("Taxpayers take stake in firm Killing Kittens", []),
+        ("Mexican Photojournalist Shot Dead in Front of His Home", [(1, "killed")]),
+        ("Drone strike killed Hamas commander", [(1, "killed")]),
+        # a year after a preposition is a year; a casualty adjective after a colon
+        ("His 3 children were killed by a drunk driver in 2015 dies hard", [(3, "killed")]),
+        ("Document: Slain Colorado teen worried about coworker", [(1, "killed")]),
         # a couple is two people; "a couple of" a vague few
         ("Elderly couple killed in Russian strike on Kharkiv", [(2, "killed")]),
         ("Russian shelling killed an elderly couple in Kherson", [(2, "killed")]),

@@ -76,6 +76,7 @@ from .vocabulary import (
     MILITARY_TITLES,
     MODIFIERS,
     NAMED_DEATH_OF,
+    NAMED_OBJECT_VERBS,
     NEEDS_PEOPLE,
     NEGATIONS,
     NOISE_AFTER,
@@ -139,6 +140,7 @@ from .vocabulary import (
     VERB_JOINERS,
     WOUND_ADJECTIVES,
     WOUND_VERBS,
+    YEAR_BEFORE,
     possessive_stem,
 )
 
@@ -265,8 +267,9 @@ def is_noise(toks: list[Token], lows: list[str], num: Number) -> bool:
     if _a_ratio(lows, j) or i >= 2 and _a_ratio(lows, i - 1) and _is_number(lows[i - 2]):
         return True  # "1 in 8 US deaths": a share, not a count
     if lows[i].isdigit() and len(lows[i]) == 4 and 1800 <= num.value <= 2100 and num.stop == i + 1:
-        # a year unless people follow ("2014 soldiers" is rare but real)
-        return nxt not in PEOPLE and nxt not in FORWARD_KIND
+        # a year unless people follow ("2014 soldiers" is rare but real); after a preposition
+        # always ("killed by a drunk driver in 2015 dies by suicide")
+        return prev in YEAR_BEFORE or nxt not in PEOPLE and nxt not in FORWARD_KIND
     return False
 
 
@@ -1095,7 +1098,10 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
         if start is None:
             continue
         k = _person_noun_after(lows, start, j + OBJECT_MODIFIERS + 1)
-        if k >= n or lows[k] not in SINGULAR:
+        named = False
+        if (k >= n or lows[k] not in SINGULAR) and _names_an_object(toks, lows, j):
+            k, named = _named_object(toks, lows, j + 1), True  # "accused of killing Arbery"
+        if k >= n or not named and lows[k] not in SINGULAR:
             continue
         if lows[k] in SIDE_WORDS and k + 1 < n and lows[k + 1] not in LOOSE_END:
             continue  # "kills Ukrainian soldier": an adjective; "kills militiaman -": a person
@@ -1114,6 +1120,41 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
         out.append(fig)
         used.update(range(j + 1, k + 1))
     return out
+
+
+def _names_an_object(toks: list[Token], lows: list[str], j: int) -> bool:
+    """The verb at ``j`` may take a name, in running text (in a title's capitals every noun
+    looks like one: "Killing Kittens")."""
+    return lows[j] in NAMED_OBJECT_VERBS and toks[j].text.islower()
+
+
+def _named_object(toks: list[Token], lows: list[str], k: int) -> int:
+    """The last word of a person's name at ``k`` ("killing Arbery", "Killing Malcolm X"):
+    one to three capitalised words that name no side, place, country or body; else past the
+    end (no name)."""
+    if k >= len(lows) or not _a_name_word(toks[k].text):
+        return len(lows)
+    e = k
+    while e + 1 < len(toks) and e - k < 2 and _a_name_word(toks[e + 1].text, initial=True):
+        e += 1
+    return e
+
+
+def _a_name_word(text: str, initial: bool = False) -> bool:
+    """A capitalised word that may be part of a person's name: not a side's, a place's, a
+    country's or a body's, nor a weekday, a month or a function word; with ``initial``, a
+    single capital too ("Malcolm X")."""
+    low = text.lower()
+    if initial and len(text) == 1 and text.isupper():
+        return True
+    if not (text[:1].isupper() and text.isalpha() and not text.isupper()):
+        return False
+    if low in SIDE_WORDS or low in LOOSE_END or low in NOT_NOUN_ADJUNCTS or low in MONTH_NUMBER:
+        return False
+    if low in PEOPLE or low in FORWARD_KIND:
+        return False  # "killing Civilians", "shot Dead"
+    entry = load_gazetteer().phrases.get(text)
+    return entry is None or entry.kind == "person"
 
 
 # How far past its verb an object's modifiers may reach: "killed a young local volunteer medic".
@@ -1159,9 +1200,9 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
     for m in range(len(lows)):
         if lows[m] not in SINGULAR_KIND or m in used:
             continue
-        head = _adjective_of_one(lows, m)
+        head = _adjective_of_one(toks, lows, m)
         if head is not None and not used.intersection(range(m - 1, head + 1)):
-            first = max(m - 1, 0)  # the article, if any
+            first = m - 1 if m > 0 and lows[m - 1] in ARTICLES else m  # the article, if any
             np = list(range(m + 1, head + 1))
             out.append(Figure(1, None, SINGULAR_KIND[lows[m]], first, head, np, singular=True))
             used.update(range(first, head + 1))
@@ -1356,7 +1397,13 @@ def _noun_of_one(word: str) -> bool:
     return word in SINGULAR and word not in SINGULAR_PRONOUNS
 
 
-def _adjective_of_one(lows: list[str], m: int) -> int | None:
+def _a_place_word(toks: list[Token], k: int) -> bool:
+    """A capitalised word the gazetteer knows as a place: "Slain Colorado teen"."""
+    entry = load_gazetteer().phrases.get(toks[k].text) if toks[k].text[:1].isupper() else None
+    return entry is not None and entry.kind == "place"
+
+
+def _adjective_of_one(toks: list[Token], lows: list[str], m: int) -> int | None:
     """ "there is a dead person", "a wounded soldier was evacuated", a headline's "Wounded
     Russian soldier brought to hospital": one person; returns the person noun's index.
     Not "Captured Russian soldiers": the noun after the side words and modifiers decides."""
@@ -1370,8 +1417,13 @@ def _adjective_of_one(lows: list[str], m: int) -> int | None:
     while (
         k < n - 1
         and k - m <= 3
-        and (lows[k] in SIDE_WORDS or lows[k] in MODIFIERS)
-        and (lows[k + 1] in PEOPLE or lows[k + 1] in SIDE_WORDS or lows[k + 1] in MODIFIERS)
+        and (lows[k] in SIDE_WORDS or lows[k] in MODIFIERS or _a_place_word(toks, k))
+        and (
+            lows[k + 1] in PEOPLE
+            or lows[k + 1] in SIDE_WORDS
+            or lows[k + 1] in MODIFIERS
+            or _a_place_word(toks, k + 1)
+        )
     ):
         k += 1
     if lows[k] not in SINGULAR or (k + 1 < n and lows[k + 1] in POSSESSIVE_TAILS):
