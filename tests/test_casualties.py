@@ -1022,6 +1022,14 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         # "Ukraine's Donetsk": the town is the place (held since 2014: no side)
         ("Five civilians dead as fresh battles rock east Ukraine's Donetsk", "side", "unknown"),
         ("Five civilians killed in east Ukraine's Kharkiv", "side", "ukraine"),
+        ("Russia's Covid death toll hits 578,000 after deadliest month", "side", "russia"),
+        # a claim verb before its speaker; an article before the speaker is no part of it
+        ("Five people were killed, added the regional governor.", "claimant", "regional governor"),
+        (
+            "Some 50,000 Russian soldiers have died, a BBC Russian count shows.",
+            "claimant",
+            "BBC Russian count",
+        ),
         # an apposition's words describe the person named before it
         ("Shinzo Abe, former Japanese prime minister, dies after being shot", "side", "japan"),
         (
@@ -1256,6 +1264,8 @@ def test_the_first_figure_reads(text, field, expected):
         # more people nouns: roles and relations
         ("Florida man stabbed co-worker to death", [(1, "killed")]),
         ("Philippine government attorney shot and killed", [(1, "killed")]),
+        # a toll over a number followed by "for", "again", "annually"; its owner three words back
+        ("U.S. diabetes deaths top 100,000 for second straight year", [(100000, "killed")]),
         # a name as a killing's object, in running text; not in a title's capitals
         ("Attorney for man accused of killing Arbery decried as racist", [(1, "killed")]),
         ("Taxpayers take stake in firm Killing Kittens", []),

@@ -28,7 +28,7 @@ SURNAME = re.compile(r"[A-Z][a-z’'\-]{2,}")
 ACRONYM = re.compile(r"[A-Z]{2,5}")
 HANDLE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+")
 # Openings that attribution patterns carry along but that name nobody: "As the Ministry notes".
-LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+)?", re.I)
+LEADING_NOISE = re.compile(r"^(?:as\s+|and\s+|but\s+|while\s+|so\s+)?(?:the\s+|an?\s+)?", re.I)
 # What a text calls a body it does not recognise ("Self-proclaimed DPR says"): not its name.
 QUALIFIERS = re.compile(
     r"^(?:self-proclaimed|so-called|breakaway|unrecogni[sz]ed|separatist)\s+", re.I

@@ -829,9 +829,16 @@ def _counted_kind(lows: list[str], noun: int, j: int) -> str | None:
     return next((FORWARD_KIND[w] for w in lows[noun + 2 : j] if w in FORWARD_KIND), None)
 
 
+# How many words before an aggregate noun its owner may stand ("Russia's Covid death toll").
+POSSESSOR_REACH = 3
+
+
 def _possessor(lows: list[str], noun: int) -> str | None:
-    """The side just before an aggregate noun: "Russian losses", "Ukraine's casualties"."""
-    for back in (noun - 1, noun - 2):
+    """The side just before an aggregate noun: "Russian losses", "Ukraine's casualties",
+    "Russia's Covid death toll"."""
+    for back in range(noun - 1, noun - 1 - POSSESSOR_REACH, -1):
+        if back >= 0 and lows[back] in CLAUSE_END:
+            break
         if back >= 0:
             side = side_of_token(lows, back)
             if side:
