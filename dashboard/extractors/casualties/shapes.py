@@ -45,6 +45,7 @@ from .vocabulary import (
     DEATH_COMPOUNDS,
     DEATH_OF,
     DEATH_VERBS,
+    DEATH_WISHES,
     DIE_WORDS,
     ENEMY_VERBS,
     EXCHANGE_AFTER,
@@ -1032,15 +1033,21 @@ def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list
             continue
         if j + 1 < n and (lows[j + 1] == "of" or lows[j + 1] in DEATH_COMPOUNDS):
             continue
-        if lows[j] in NAMED_DEATH_OF and _names_one_person(toks, lows, j - 1):
+        possessive = toks[j - 1].text.endswith(("'s", "’s"))
+        if (
+            (possessive or lows[j] in NAMED_DEATH_OF)
+            and _names_one_person(toks, lows, j - 1)
+            and not _a_wish(lows, j - 1)
+        ):
+            # "Floyd's killing", "Gabby Petito's death"; not "call for Khamenei's death"
             out.append(Figure(1, None, "killed", j - 1, j, [j - 1], singular=True))
             used.update((j - 1, j))
             continue
-        # a person noun, else a name only for a killing: "call for Khamenei's death" is a
-        # wish, and a named person's death is rarely a new casualty
-        owner = possessive_stem(lows[j - 1])
-        if owner and _noun_of_one(owner):
-            k = j - 1  # with the words naming the person: "Russian journalist's death"
+        # a person noun's, with an adjective between: "a woman's brutal killing"
+        o = j - 2 if j >= 2 and _plain_adjective(lows[j - 1]) else j - 1
+        owner = possessive_stem(lows[o])
+        if owner and _noun_of_one(owner) and o not in used:
+            k = o  # with the words naming the person: "Russian journalist's death"
             while (
                 k >= 1
                 and k - 1 not in used
@@ -1050,6 +1057,16 @@ def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list
             out.append(Figure(1, None, "killed", k, j, list(range(k, j)), singular=True))
             used.update(range(k, j + 1))
     return out
+
+
+def _a_wish(lows: list[str], k: int) -> bool:
+    """A wish, a threat or a plot before the name at ``k``: "call for Khamenei's death"."""
+    return any(w in DEATH_WISHES for w in lows[max(0, k - 3) : k])
+
+
+def _plain_adjective(word: str) -> bool:
+    """A plain word that may be an adjective between a possessive and its noun: "brutal"."""
+    return word.isalpha() and word not in NOT_NOUN_ADJUNCTS and word not in DEATH_OF
 
 
 def _names_one_person(toks: list[Token], lows: list[str], k: int) -> bool:
