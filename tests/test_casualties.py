@@ -1222,6 +1222,9 @@ def test_the_first_figure_reads(text, field, expected):
         ("LPR reports death of militia fighter in shelling", [(1, "killed")]),
         # a present verb after a comma is a verb, never an adjective
         ("Man released without bond, kills woman with hammer", [(1, "killed")]),
+        ("Houston police officers hit, kill pedestrian during pursuit", [(1, "killed")]),
+        ("Wounded man removed from rubble", [(1, "injured")]),
+        ("A 75-year-old French adventurer has died attempting solo row", [(1, "killed")]),
         # one more person after a figure's people, closing the sentence or before a place
         ("The strike killed two children and a pregnant woman.", [(2, "killed"), (1, "killed")]),
         (

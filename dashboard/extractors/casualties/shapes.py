@@ -1211,9 +1211,9 @@ def _object_start(lows: list[str], j: int) -> int | None:
         return skip_age_compound(lows, j + 2)
     if skip_age_compound(lows, j + 1) > j + 1:  # "kills 6-year-old son"
         return skip_age_compound(lows, j + 1)
-    if j > 0 and (lows[j - 1] not in CLAUSE_END or lows[j].endswith("s")):
-        # a headline drops the article: "kills baby", "..., kills woman with hammer" (a
-        # present verb is never an adjective)
+    if j > 0 and (lows[j - 1] not in CLAUSE_END or not lows[j].endswith("ed")):
+        # a headline drops the article: "kills baby", "..., kills woman with hammer",
+        # "officers hit, kill pedestrian" (only a past participle may be an adjective)
         return j + 1
     return None  # "Wounded man removed ...": an adjective, read by the singular shapes
 
