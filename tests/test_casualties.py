@@ -1041,6 +1041,15 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
         ("A man was tortured and killed by Russian soldiers", "side", "ukraine"),
         ("Her husband was murdered by orcs", "side", "ukraine"),
         ("Three schoolboys killed by mine in east Ukraine", "side", "ukraine"),
+        # a town abroad before plain words and an incident's noun; a dotted acronym
+        ("Woman killed in shooting at Phoenix strip mall", "side", "united_states"),
+        (
+            "More than 220 shot and killed in U.S. gun violence over the weekend",
+            "side",
+            "united_states",
+        ),
+        # a side's name before "-installed", "-backed": whose side the person is on
+        ("Car Bomb Kills Russia-Installed Official in Occupied Ukraine", "side", "russia"),
         # a demonym of two words, or of a country outside the sides table
         ("Mob tortures Sri Lankan factory worker to death in Sialkot", "side", "sri_lanka"),
         ("Nearly 15,000 Yemeni Huthi fighters have been killed near Marib", "side", "yemen"),

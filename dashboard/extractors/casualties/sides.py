@@ -19,9 +19,12 @@ from dashboard.extractors.numbers import Token
 from dashboard.sides import held_places, side_countries, war_parties
 
 from .vocabulary import (
+    ALLEGIANCE_SUFFIXES,
     LOCATIVES,
+    NOT_NOUN_ADJUNCTS,
     PEOPLE,
     PLACE_ADJUNCT_NOUNS,
+    PLACE_ADJUNCT_WORDS,
     SIDE_COUNTRIES,
     SIDE_KOREAN,
     SIDE_OPPOSITE,
@@ -47,6 +50,8 @@ def side_of_token(lows: list[str], k: int) -> str | None:
         return SIDE_WORDS[w[:-2]]
     if w in SIDE_KOREAN and k >= 1 and lows[k - 1] == "north":
         return "north_korea"
+    if w.endswith(ALLEGIANCE_SUFFIXES):  # "russia-installed", "moscow-backed"
+        return SIDE_WORDS.get(w[: w.rindex("-")])
     return None
 
 
@@ -166,8 +171,15 @@ def _names_a_water(toks: list[Token], i: int) -> bool:
 
 
 def _before_incident(toks: list[Token], k: int) -> bool:
-    """The word at ``k``, right after a place name, is an incident's or people's noun."""
-    return k < len(toks) and (toks[k].low in PLACE_ADJUNCT_NOUNS or toks[k].low in PEOPLE)
+    """The word at ``k``, right after a place name, is an incident's or people's noun, or
+    plain words before one ("Phoenix strip mall", "Las Vegas college student")."""
+    for j in range(k, min(k + PLACE_ADJUNCT_WORDS, len(toks))):
+        low = toks[j].low
+        if low in PLACE_ADJUNCT_NOUNS or low in PEOPLE:
+            return True
+        if not (low.isalpha() and toks[j].text.islower()) or low in NOT_NOUN_ADJUNCTS:
+            return False
+    return False
 
 
 def _held(toks: list[Token], i: int, place) -> bool:
@@ -187,6 +199,11 @@ def _named_side(toks: list[Token], i: int) -> str | None:
 
 def _place_at(gazetteer, toks: list[Token], i: int):
     """The gazetteer entry of the name starting at token ``i`` and how many tokens it spans."""
+    dotted = _dotted_acronym(toks, i)
+    if dotted:  # "U.S.", tokenised as "U", ".", "S", "."
+        entry = gazetteer.phrases.get("".join(t.text for t in toks[i : i + dotted]))
+        if entry is not None:
+            return entry, dotted
     for size in range(PLACE_WORDS, 0, -1):
         words = toks[i : i + size]
         if len(words) == size:
@@ -202,6 +219,16 @@ def _place_at(gazetteer, toks: list[Token], i: int):
     if i > 0 and toks[i - 1].low in VARIANT_PLACE_BEFORE:  # "attack on Sergiyivka"
         return place_variants().get(spelling_key(_bare_name(toks[i].text))), 1
     return None, 0
+
+
+def _dotted_acronym(toks: list[Token], i: int) -> int:
+    """How many tokens an acronym written with dots spans from ``i`` ("U . S ." -> 4), else 0."""
+    k = i
+    while k + 1 < len(toks) and len(toks[k].text) == 1 and toks[k].text.isupper():
+        if toks[k + 1].text != ".":
+            break
+        k += 2
+    return k - i if k - i >= 4 else 0
 
 
 def _bare_name(word: str) -> str:
