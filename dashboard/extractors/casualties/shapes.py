@@ -1118,6 +1118,12 @@ def object_one(toks: list[Token], lows: list[str], used: set[int]) -> list[Figur
     for j in range(n - 1):
         if lows[j] not in BACKWARD_KIND or j + 1 in used:
             continue
+        if lows[j + 1] == "another" and _closes_clause(lows, j + 1):
+            # "kills Subway worker, injures another": one more, of the people before
+            kind = BACKWARD_KIND[lows[j]]
+            out.append(Figure(1, None, kind, j, j + 1, [], inherit=True, singular=True))
+            used.add(j + 1)
+            continue
         start = _object_start(lows, j)
         if start is None:
             continue

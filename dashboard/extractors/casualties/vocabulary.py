@@ -196,6 +196,7 @@ for _words, _word in [
     *COMPOUND_PEOPLE,
     *TOLL_COMPOUNDS,
     *((phrase, "died") for phrase in SUICIDE_PHRASES),
+    *((phrase.split(), "executed") for phrase in _WORDS["execution_phrases"]),
 ]:
     READ_AS_ONE.setdefault(_words[0], []).append((_words, _word))
 ACTIVE_MANNER_VERBS = words("active_manner_verbs")
