@@ -584,6 +584,19 @@ def test_a_pronoun_claims_for_the_speaker_of_the_sentence_before():
     assert fig["claimant"] is None
 
 
+def test_civilians_take_a_place_named_two_sentences_back_in_their_paragraph():
+    text = (
+        "A hospital in Kharkiv was hit during a rocket attack. The windows and roof were "
+        "damaged. A 53-year-old woman was wounded."
+    )
+    assert [f["side"] for f in find_casualties(text)] == ["ukraine"]
+    # not across a paragraph, nor for a toll that names no civilians
+    text = "A hospital in Kharkiv was hit.\n\nThe roof was damaged. A woman was wounded."
+    assert [f["side"] for f in find_casualties(text)] == ["unknown"]
+    text = "A hospital in Kharkiv was hit. The roof was damaged. Three people were wounded."
+    assert [f["side"] for f in find_casualties(text)] == ["unknown"]
+
+
 def test_period_is_the_date_the_timeline_reads():
     """A day without a year resolves as extractors.dates does (a week ahead is this year)."""
     (fig,) = find_casualties(

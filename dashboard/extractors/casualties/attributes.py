@@ -103,6 +103,7 @@ class SentenceCues:
     occupied: bool  # the sentence speaks of occupied land
     fighting: bool  # the sentence speaks of fighting between armed men
     before: str  # the sentence before, for an attacker it names ("A missile hit Kharkiv.")
+    earlier: str  # the one before it in the paragraph: where civilians died, told earlier
     _agent: str | None = None
     _agent_done: bool = False
     _places: list[tuple[int, str]] | None = None
@@ -111,7 +112,13 @@ class SentenceCues:
 
     @classmethod
     def read(
-        cls, sentence: str, s0: int, toks: list[Token], lows: list[str], before: str = ""
+        cls,
+        sentence: str,
+        s0: int,
+        toks: list[Token],
+        lows: list[str],
+        before: str = "",
+        earlier: str = "",
     ) -> SentenceCues:
         sentence_low = sentence.lower()
         claimant_raw = claimant_of(sentence)
@@ -137,6 +144,7 @@ class SentenceCues:
             occupied="occupied" in sentence_low,
             fighting=any(w in FIGHTING_WORDS for w in lows),
             before=before,
+            earlier=earlier,
         )
 
     def agent(self) -> str | None:
@@ -343,6 +351,8 @@ def _side_place(c: Cues) -> str | None:
     if c.per == "month" or c.per == "total" and (c.fig.value or 0) >= CUMULATIVE_FROM:
         return None
     places = s.places()
+    if not places and c.group == "civilian" and s.earlier:
+        places = before_places(s.earlier)  # "Two schools were hit in X. ... three killed"
     if not places:
         return None
     side = min(places, key=lambda place: abs(place[0] - c.fig.first))[1]

@@ -115,10 +115,13 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
     out: list[dict] = []
     waiting: list[dict] = []  # figures of the previous sentence that name no claimant
     before = ""  # the previous sentence: "A missile hit Kharkiv. Three people were killed."
+    earlier = ""  # the one before it, in the same paragraph
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         figs = (
-            _sentence_figures(text, start, end, ref_date, before) if has_keyword(sentence) else []
+            _sentence_figures(text, start, end, ref_date, before, earlier)
+            if has_keyword(sentence)
+            else []
         )
         if waiting and not figs:
             # "... 700,000 casualties. This ..., according to UK Chief of Defence Staff X."
@@ -129,6 +132,7 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
                 fig["claimant_raw"], fig["claimant"] = who, canonical_claimant(who)
         out.extend(figs)
         waiting = [f for f in figs if f["claimant"] is None]
+        earlier = before if "\n" not in text[max(0, start - 3) : start] else ""
         before = sentence
     return out
 
@@ -137,7 +141,7 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
 
 
 def _sentence_figures(
-    text: str, s0: int, s1: int, ref_date: date | None, before: str = ""
+    text: str, s0: int, s1: int, ref_date: date | None, before: str = "", earlier: str = ""
 ) -> list[dict]:
     sentence = text[s0:s1]
     toks = tokenize(sentence, s0)
@@ -164,7 +168,7 @@ def _sentence_figures(
     if not figs:
         return []
     figs.sort(key=lambda f: f.first)
-    return _describe(text, sentence, s0, toks, lows, figs, ref_date, before)
+    return _describe(text, sentence, s0, toks, lows, figs, ref_date, before, earlier)
 
 
 def _several_in_one(lows: list[str], fig: Figure) -> Figure | None:
@@ -238,9 +242,10 @@ def _describe(
     figs: list[Figure],
     ref_date: date | None,
     before: str = "",
+    earlier: str = "",
 ) -> list[dict]:
     """One row per figure: side, group, per, period, claimant and the quote."""
-    cues = SentenceCues.read(sentence, s0, toks, lows, before)
+    cues = SentenceCues.read(sentence, s0, toks, lows, before, earlier)
     out = []
     prev = None
     timing = _pers_and_periods(cues, figs, ref_date)
