@@ -1071,8 +1071,8 @@ def _plain_adjective(word: str) -> bool:
 
 def _names_one_person(toks: list[Token], lows: list[str], k: int) -> bool:
     """The token at ``k`` ends a person's name: a capitalised possessive that the gazetteer
-    knows as no place, country or body ("Floyd's", not "Russia's", nor an acronym), or a surname after a
-    known first name ("Ahmaud Arbery")."""
+    knows as no place, country or body ("Floyd's"; not "Russia's", nor an acronym's), or a
+    surname after a known first name ("Ahmaud Arbery")."""
     text = toks[k].text
     if not text[:1].isupper() or lows[k] in SIDE_WORDS:
         return False
@@ -1159,7 +1159,7 @@ def _names_an_object(toks: list[Token], lows: list[str], j: int) -> bool:
 
 
 def _named_object(toks: list[Token], lows: list[str], k: int) -> int:
-    """The last word of a person's name at ``k`` ("killing Arbery", "Killing Malcolm X"):
+    """The last word of a person's name at ``k`` ("killing Arbery", "killing Malcolm X"):
     one to three capitalised words that name no side, place, country or body; else past the
     end (no name)."""
     if k >= len(lows) or not _a_name_word(toks[k].text):
