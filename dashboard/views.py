@@ -8,9 +8,10 @@ chart and table obeys the same filters. Results are bounded (top-N, limits) so t
 stay light in the browser.
 
 Under a date range, date field and on-topic flag alone (the first view's filters), the
-item counts, topics over time and topic co-occurrence sum the store's daily counts
-(``dashboard.aggregates``) instead of joining every item to its topics: the same frame,
-from a few thousand rows (:func:`from_daily_counts` says when; tests compare both ways).
+item counts, topics over time, topic co-occurrence, the list filters' value counts, items
+per source and datasets sum the store's daily counts (``dashboard.aggregates``) instead of
+joining every item to its topics or values: the same frame, from a few thousand rows
+(:func:`from_daily_counts` says when; tests compare both ways).
 
 Examples
 --------
