@@ -9,26 +9,31 @@ tables (``schema.DAILY_COUNTS``, ``schema.DAILY_PAIRS``; a few hundred thousand 
 - ``daily_counts``: per date field (event, published), day, ``on_topic`` and taxonomy
   topic (missing: every item), the items;
 - ``daily_pairs``: the same per pair of taxonomy topics an item carries together, both
-  orders and a topic with itself (what ``views.topic_cooccurrence`` counts).
+  orders and a topic with itself (what ``views.topic_cooccurrence`` counts);
+- ``daily_facets``: the same per list filter and value it offers (``query.LIST_FIELDS``,
+  each ``Field.facet`` as declared, under the default filters): the items the value would
+  keep, what the sidebar's counts (``views.facet_counts``), the items per source and the
+  datasets sum. The discovered topics are counted under field :data:`DISCOVERED`.
 
 A day is the views' ``d`` (``views._date_expr``): the day of the event date, or of the
 publication time in UTC. Undated items count under a missing day (the co-occurrence counts
 them when no date range is set). Days serve any date range exactly, and weeks and months
-are sums of days. Discovered topics are re-fitted and replaced whole by every ingest, so
-they are not counted here.
+are sums of days. Discovered topics are re-fitted and replaced whole by every ingest that
+discovers: their facet rows are counted again whole then, the rest added.
 
 Kept incrementally: an ingest counts only its own items and adds those counts to the
-stored ones, then replaces both tables whole (``Store.replace``). That is exact because a
+stored ones, then replaces the tables whole (``Store.replace``). That is exact because a
 batch holds only items never stored before (``ingest.Deduper``; a second sighting of a
-stored item goes to ``copies``, which no count reads). The manifest's ``aggregates``
+stored item goes to ``copies``, which no count reads); a batch with dataset figures of
+stored items (``item_lists``' late figures) counts every item again instead. The manifest's ``aggregates``
 entry records the ``KEY`` the counts were made under and the items and topics parts they
 cover; when either differs from the store (a store written before this module, an
 ingest by an older version, anything that rewrote those tables), the next ingest or
 ``dashboard compact`` counts every item again instead of adding. Compaction merges parts
 without changing rows, so it carries a fresh entry over to the merged parts.
 
-``Store.connect`` shows the views ``daily_counts`` and ``daily_pairs`` only when the
-counts are fresh (:func:`ready`), with ``day`` as a DATE.
+``Store.connect`` shows the views ``daily_counts``, ``daily_pairs`` and ``daily_facets``
+only when the counts are fresh (:func:`ready`), with ``day`` as a DATE.
 """
 
 from __future__ import annotations
@@ -39,11 +44,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import item_lists
 from .extract import EXTRACTION_VERSION
+from .query import LIST_FIELDS, Filters
 from .schema import AGGREGATES
 
 # Bump when what the tables count changes: stores then count every item again.
-AGGREGATE_VERSION = "1"
+AGGREGATE_VERSION = "2"
 KEY = f"{EXTRACTION_VERSION}.{AGGREGATE_VERSION}"
 # The date fields counted (``query.DATE_FIELDS``), each with its day below.
 DATE_FIELDS = ("event", "published")
@@ -51,7 +58,9 @@ DATE_FIELDS = ("event", "published")
 ENTRY = "aggregates"
 # The tables the counts are made from: a change to their parts that no ingest added
 # invalidates the counts.
-COVERED = ("items", "topics")
+COVERED = ("items", "topics", "casualties", "entities", "discovered_item_topics")
+# The ``field`` of the discovered topics' facet rows (the topics facet's other part).
+DISCOVERED = "topics:discovered"
 # The time zone of every day derived from a publication time: the counts' and, on every
 # ``Store.connect`` connection, the views' ``d`` (``views`` checks the connection's).
 TIME_ZONE = "UTC"
@@ -78,13 +87,26 @@ p AS (SELECT l.item_key, a.topic AS topic_a, b.topic AS topic_b
       FROM l, unnest(l.ts) AS a(topic), unnest(l.ts) AS b(topic))
 SELECT d.date_field, d.day, d.on_topic, p.topic_a, p.topic_b, count(*) AS n_items
 FROM d JOIN p ON p.item_key = d.item_key GROUP BY ALL"""
-_SQL = {"daily_counts": _COUNTS, "daily_pairs": _PAIRS}
+# Each list filter's (field, item, value) rows, an item once per value, joined to its days.
+_FACETS = """WITH d AS ({days}),
+v AS ({values})
+SELECT d.date_field, d.day, d.on_topic, v.field, v.value, count(*) AS n_items
+FROM d JOIN v ON v.item_key = d.item_key GROUP BY ALL"""
+_SQL = {"daily_counts": _COUNTS, "daily_pairs": _PAIRS, "daily_facets": _FACETS}
 # A batch without items or topics parts reads these instead.
 _NO_ITEMS = (
     "(SELECT CAST(NULL AS UBIGINT) AS item_key, CAST(NULL AS BOOLEAN) AS on_topic, "
-    "CAST(NULL AS TIMESTAMP) AS event_date, CAST(NULL AS TIMESTAMPTZ) AS published WHERE false)"
+    "CAST(NULL AS TIMESTAMP) AS event_date, CAST(NULL AS TIMESTAMPTZ) AS published, "
+    "CAST(NULL AS VARCHAR[]) AS sources, '' AS dataset WHERE false)"
 )
 _NO_TOPICS = "(SELECT CAST(NULL AS UBIGINT) AS item_key, '' AS topic, '' AS origin WHERE false)"
+# The columns the facets read of a table without parts.
+_NO_ROWS = {
+    "casualties": "(SELECT CAST(NULL AS UBIGINT) AS item_key, '' AS side, '' AS kind, "
+    "'' AS \"group\", '' AS per, '' AS claimant, '' AS origin WHERE false)",
+    "entities": "(SELECT CAST(NULL AS UBIGINT) AS item_key, '' AS kind, '' AS name, "
+    "'' AS admin1 WHERE false)",
+}
 
 
 def fresh(manifest: dict) -> bool:
@@ -102,8 +124,9 @@ def update(store, batch) -> None:
     """Give ``batch`` (an ingest's, its items and topics written) the counts of the store
     it makes: its own items' counts added to fresh stored ones, else every item counted."""
     manifest = store.manifest()
-    adds = any(batch.parts.get(table) for table in COVERED)
-    if fresh(manifest):
+    adds = any(batch.parts.get(table) or batch.replaced.get(table) for table in COVERED)
+    late = bool(batch.parts.get(item_lists.TABLE))  # figures of stored items: not additive
+    if fresh(manifest) and not late:
         if adds:
             _write(store, batch, manifest, _counted(store, batch, added=True), "added")
     elif adds or manifest["tables"].get("items"):
@@ -128,36 +151,96 @@ def count(store) -> dict[str, pa.Table]:
 
 
 def _counted(store, batch, *, added: bool) -> dict[str, pa.Table]:
-    """Both tables: every item's counts (``batch``'s included), or with ``added`` the
-    stored counts plus those of ``batch``'s own items."""
+    """Every table: every item's counts (``batch``'s included), or with ``added`` the
+    stored counts plus those of ``batch``'s own items (and the discovered topics' counted
+    again whole when ``batch`` re-fitted them)."""
     con = duckdb.connect()
     try:
         con.execute(f"SET TimeZone = '{TIME_ZONE}'")  # the published day is the UTC day
-        items = store.scan(con, "items", batch, stored=not added) or _NO_ITEMS
-        topics = store.scan(con, "topics", batch, stored=not added) or _NO_TOPICS
+        stored = not added
+        items = store.scan(con, "items", batch, stored=stored, derived=True) or _NO_ITEMS
+        topics = store.scan(con, "topics", batch, stored=stored) or _NO_TOPICS
+        # the facets' SQL (query.FIELDS) reads these views: the rows being counted
+        con.execute(f"CREATE VIEW items AS SELECT * FROM {items}")
+        con.execute(f"CREATE VIEW topics AS SELECT * FROM {topics}")
+        for table, empty in _NO_ROWS.items():
+            source = store.scan(con, table, batch, stored=stored) or empty
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM {source}")
+        days = _DAYS.format(items=items)
         out = {}
         for name, sql in _SQL.items():
-            parts = [sql.format(days=_DAYS.format(items=items), topics=topics)]
+            if name != "daily_facets":
+                parts = [(sql.format(days=days, topics=topics), [])]
+            else:
+                values, params = _facet_values()
+                parts = [(_FACETS.format(days=days, values=values), params)]
             if added:
-                parts.append(f"SELECT * FROM {store.scan(con, name)}")
+                parts.append(_stored_rows(con, store, batch, name))
+            if name == "daily_facets" and (stored or _refits(batch)):
+                parts += _discovered(con, store, batch)
             out[name] = _summed(con, name, parts)
         return out
     finally:
         con.close()
 
 
-def _summed(con: duckdb.DuckDBPyConnection, name: str, parts: list[str]) -> pa.Table:
-    """The rows of ``parts`` (queries of one table's columns) summed per key, in key order
-    (the same input gives the same file, whichever engine ingested)."""
+def _facet_values() -> tuple[str, list]:
+    """SQL of (field, item_key, value) rows, an item once per value, of every list filter
+    as ``query.FIELDS`` declares its facet under the default filters, and its parameters."""
+    parts, params = [], []
+    for spec in LIST_FIELDS:
+        facet, fparams = spec.facet(Filters()) if callable(spec.facet) else (spec.facet, [])
+        distinct = "" if spec.facet_unique else "DISTINCT"
+        parts.append(
+            f"SELECT {distinct} ? AS field, item_key, value FROM ({facet}) WHERE value IS NOT NULL"
+        )
+        params += [spec.name, *fparams]
+    return " UNION ALL ".join(parts), params
+
+
+def _refits(batch) -> bool:
+    """Whether ``batch`` re-fitted the discovered topics (replacing them whole)."""
+    return batch is not None and "discovered_item_topics" in batch.replaced
+
+
+def _discovered(con, store, batch) -> list[tuple[str, list]]:
+    """The facet rows of the discovered topics as ``batch`` leaves them, over every item
+    (stored and ``batch``'s): counted whole, since a re-fit changes old items' topics."""
+    table = "discovered_item_topics"
+    if _refits(batch):
+        found = store.scan_files(con, table, batch.replaced[table])
+    else:
+        found = store.scan(con, table, batch)
+    if not found:
+        return []
+    items = store.scan(con, "items", batch) or _NO_ITEMS
+    values = f"SELECT ? AS field, item_key, topic AS value FROM {found}"
+    return [(_FACETS.format(days=_DAYS.format(items=items), values=values), [DISCOVERED])]
+
+
+def _stored_rows(con, store, batch, name: str) -> tuple[str, list]:
+    """The stored counts of table ``name`` an added batch sums with its own: all, less the
+    discovered topics' when ``batch`` re-fitted them (counted again whole)."""
+    sql = f"SELECT * FROM {store.scan(con, name)}"
+    if name == "daily_facets" and _refits(batch):
+        return f"{sql} WHERE field <> ?", [DISCOVERED]
+    return sql, []
+
+
+def _summed(con: duckdb.DuckDBPyConnection, name: str, parts: list[tuple[str, list]]) -> pa.Table:
+    """The rows of ``parts`` (queries of one table's columns, with their parameters)
+    summed per key, in key order (the same input gives the same file, whichever engine
+    ingested)."""
     schema = AGGREGATES[name]
     keys = [c.name for c in schema.columns if c.name != "n_items"]
-    union = " UNION ALL BY NAME ".join(f"({sql})" for sql in parts)
+    union = " UNION ALL BY NAME ".join(f"({sql})" for sql, _ in parts)
     select = ", ".join("CAST(day AS TIMESTAMP) AS day" if k == "day" else k for k in keys)
     sql = (
         f"SELECT {select}, CAST(sum(n_items) AS BIGINT) AS n_items FROM ({union}) "
         f"GROUP BY ALL ORDER BY {', '.join(keys)}"
     )
-    return con.sql(sql).to_arrow_table().cast(schema.arrow)
+    params = [p for _, ps in parts for p in ps]
+    return con.sql(sql, params=params).to_arrow_table().cast(schema.arrow)
 
 
 def _write(store, batch, manifest: dict, tables: dict[str, pa.Table], built: str) -> None:

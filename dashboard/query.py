@@ -552,6 +552,19 @@ class _FilterMethods:
             }
         )
 
+    def for_facets(self) -> Filters:
+        """The filters every facet together is counted under (``views.facet_counts``):
+        less those of no item level that no facet reads, so the counts, cached by these
+        filters, serve every change of those ("only this war")."""
+        read = {name for s in FIELDS for name in s.facet_reads}
+        return self.replace(
+            **{
+                s.name: s.default
+                for s in FIELDS
+                if s.sql and "item" not in s.sql and s.name not in read
+            }
+        )
+
     def restricts(self, level: str = "item") -> bool:
         """Whether the item-level conditions of a view at ``level`` leave items out."""
         return any(self.is_set(s) and _item_sql(s, level) for s in FIELDS)

@@ -336,7 +336,17 @@ DAILY_PAIRS = FrameSchema(
     ),
 )
 
-AGGREGATES = {s.name: s for s in (DAILY_COUNTS, DAILY_PAIRS)}
+DAILY_FACETS = FrameSchema(
+    "daily_facets",
+    (
+        *_DAILY_KEY,
+        Column("field", pa.string(), "a list filter (query.LIST_FIELDS) whose values it counts"),
+        Column("value", pa.string(), "one value the filter offers"),
+        Column("n_items", pa.int64(), "items of that day the value would keep"),
+    ),
+)
+
+AGGREGATES = {s.name: s for s in (DAILY_COUNTS, DAILY_PAIRS, DAILY_FACETS)}
 
 
 class SchemaError(ValueError):

@@ -8,6 +8,7 @@ Layout of a store directory::
     casualties/000001-<token>-0000.parquet  ... one folder per table in ``schema.SCHEMAS``
     daily_counts/000007-<token>-full.parquet  daily counts (``aggregates``), replaced whole
     daily_pairs/000007-<token>-full.parquet   by every ingest that adds items
+    daily_facets/000007-<token>-full.parquet
     search/000007.sqlite   the full-text index (``search_index``)
 
 Writes are atomic: new parts are written under temporary names and renamed, flushed to
@@ -16,8 +17,8 @@ are invisible, so a crash mid-ingest leaves the previous store exactly as it was
 are appended to in chunks (``append``), or replaced whole (``replace``, for corpus-level
 tables such as the discovered topics and the daily counts).
 
-The manifest's ``aggregates`` entry says which items and topics parts the daily counts
-cover and under which version they were made; ``Store.connect`` shows them only when they
+The manifest's ``aggregates`` entry says which parts of the tables they count
+(``aggregates.COVERED``) the daily counts cover and under which version they were made; ``Store.connect`` shows them only when they
 match the store (``aggregates.fresh``), and the next ingest or ``compact`` counts again
 when they do not.
 
@@ -483,15 +484,19 @@ class Store:
         batch: Batch | None = None,
         *,
         stored: bool = True,
+        derived: bool = False,
     ):
         """A FROM clause over ``table``'s stored parts (unless not ``stored``) and those
         ``batch`` wrote so far (None when there are none): what an ingest reads of its own
-        uncommitted rows."""
+        uncommitted rows. ``derived``: with the ``dataset`` the views derive (its table's)."""
         rels = [
             *(self.manifest()["tables"].get(table, []) if stored else []),
             *(batch.parts.get(table, []) if batch else []),
         ]
-        return self.scan_files(con, table, rels)
+        source = self.scan_files(con, table, rels)
+        if source and derived and table in DATASET_TABLES:
+            return f"(SELECT *, {DATASET_SQL} AS dataset FROM {source})"
+        return source
 
     def scan_files(self, con: duckdb.DuckDBPyConnection, table: str, rels: list[str]):
         """A FROM clause over the store's files ``rels`` of ``table`` (None for none)."""

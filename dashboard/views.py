@@ -8,9 +8,10 @@ chart and table obeys the same filters. Results are bounded (top-N, limits) so t
 stay light in the browser.
 
 Under a date range, date field and on-topic flag alone (the first view's filters), the
-item counts, topics over time and topic co-occurrence sum the store's daily counts
-(``dashboard.aggregates``) instead of joining every item to its topics: the same frame,
-from a few thousand rows (:func:`from_daily_counts` says when; tests compare both ways).
+item counts, topics over time, topic co-occurrence, the list filters' value counts, items
+per source and datasets sum the store's daily counts (``dashboard.aggregates``) instead of
+joining every item to its topics or values: the same frame, from a few thousand rows
+(:func:`from_daily_counts` says when; tests compare both ways).
 
 Examples
 --------
@@ -170,19 +171,93 @@ def filter_facets(
     Counting under the *other* filters says what choosing a value would give; the filter's
     own values are left out of that, or every other value would count 0.
     """
-    spec = query.BY_NAME[field]
-    if spec.facet is None:
-        raise ValueError(f"filter {field!r} offers no values")
-    others = filters.for_facet(field)
-    facet, fparams = spec.facet(others) if callable(spec.facet) else (spec.facet, [])
-    where, params = others.item_where("i", con=con) if others.restricts_items else ("", [])
-    keep = f"AND v.item_key IN (SELECT item_key FROM items i WHERE {where})" if where else ""
-    n_items = "count(*)" if spec.facet_unique else "count(DISTINCT v.item_key)"
-    sql = f"""WITH v AS ({facet})
-    SELECT v.value, {n_items} AS n_items FROM v
-    WHERE v.value IS NOT NULL {keep}
-    GROUP BY v.value ORDER BY n_items DESC, v.value LIMIT {int(limit)}"""
-    return _df(con, sql, fparams + params)
+    found = facet_counts(con, filters, (field,), limit)
+    return found.drop(columns="field").reset_index(drop=True)
+
+
+def facet_counts(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    fields: tuple[str, ...] | None = None,
+    limit: int = MAX_OPTIONS,
+) -> pd.DataFrame:
+    """:func:`filter_facets` of every list filter in ``fields`` (default: all of them) in
+    one query: rows ``field, value, n_items``, per field most first.
+
+    Each field is counted under ``filters.for_facet(field)``. Under a date range, date
+    field and on-topic flag alone (the first view, and "only about this war" switched
+    either way) a field's counts are sums of the store's daily facet counts
+    (``aggregates``): at 1M items ~20 ms for all nine, where counting them from the items
+    took 0.3-0.45 s in one query and 0.4-0.85 s in nine. Other fields are counted from the
+    items, those counted under the same filters sharing one set of filtered items.
+    """
+    fields = tuple(fields or (spec.name for spec in query.LIST_FIELDS))
+    ctes, cte_params, kept = [], [], {}
+    live, live_params, served = [], [], {}
+    for field in fields:
+        spec = query.BY_NAME[field]
+        if spec.facet is None:
+            raise ValueError(f"filter {field!r} offers no values")
+        others = filters.for_facet(field)
+        if _facet_from_daily_counts(con, others, spec):
+            served.setdefault(others.to_query_string(), (others, []))[1].append(field)
+            continue
+        facet, fparams = spec.facet(others) if callable(spec.facet) else (spec.facet, [])
+        keep = ""
+        if others.restricts_items:
+            signature = others.to_query_string()
+            if signature not in kept:
+                where, params = others.item_where("i", con=con)
+                kept[signature] = f"k{len(kept)}"
+                ctes.append(f"{kept[signature]} AS (SELECT item_key FROM items i WHERE {where})")
+                cte_params += params
+            keep = f"AND item_key IN (SELECT item_key FROM {kept[signature]})"
+        # each (item, value) once, so that rows count items (``facet_unique``: already so)
+        distinct = "" if spec.facet_unique else "DISTINCT"
+        live.append(
+            f"SELECT {distinct} ? AS field, item_key, value FROM ({facet}) "
+            f"WHERE value IS NOT NULL {keep}"
+        )
+        live_params += [field, *fparams]
+    counted, params = [], []
+    if live:
+        counted.append(
+            f"SELECT field, value, count(*) AS n FROM ({' UNION ALL '.join(live)}) "
+            "GROUP BY field, value"
+        )
+        params += live_params
+    for others, names in served.values():
+        sql, more = _daily_facets(others, names)
+        counted.append(sql)
+        params += more
+    with_ctes = f"WITH {', '.join(ctes)} " if ctes else ""
+    sql = f"""{with_ctes}SELECT field, value, CAST(sum(n) AS BIGINT) AS n_items
+    FROM ({" UNION ALL ".join(counted)}) GROUP BY field, value
+    QUALIFY row_number() OVER (PARTITION BY field ORDER BY n_items DESC, value) <= ?
+    ORDER BY field, n_items DESC, value"""
+    return _df(con, sql, [*cte_params, *params, int(limit)])
+
+
+def _facet_from_daily_counts(con, others: Filters, spec: query.Field) -> bool:
+    """Whether the daily facet counts serve field ``spec`` counted under ``others``: the
+    views may sum the daily counts, and the filters its facet reads are at their defaults
+    (the counts are of the facets under the default filters)."""
+    return from_daily_counts(con, others) and all(
+        getattr(others, name) == query.BY_NAME[name].default for name in spec.facet_reads
+    )
+
+
+def _daily_facets(filters: Filters, fields: list[str]) -> tuple[str, list]:
+    """SQL of (field, value, n) rows: the daily facet counts of ``fields`` under
+    ``filters`` summed (the discovered topics' rows join their field, ``topics``)."""
+    where, params = _daily_where(filters)
+    field = "CASE WHEN a.field = ? THEN ? ELSE a.field END"
+    sql = (
+        f"SELECT {field} AS field, a.value, sum(a.n_items) AS n FROM daily_facets a "
+        f"WHERE {where} AND a.field IN ({', '.join('?' for _ in fields)}, ?) GROUP BY 1, 2"
+    )
+    discovered = aggregates.DISCOVERED if "topics" in fields else None  # with the topics
+    return sql, [aggregates.DISCOVERED, "topics", *params, *fields, discovered]
 
 
 # The default date range: where the middle 98% of each dataset's on-topic items are dated,
@@ -265,12 +340,31 @@ def _newest_first(filters: Filters, alias: str = "f") -> str:
 def items_per_source(con: duckdb.DuckDBPyConnection, filters: Filters, top: int = 15):
     """Items per source (outlet), the ``top`` largest. An item carried by several outlets
     ("Reuters;AFP") counts for each, as the source filter keeps it for each."""
+    if from_daily_counts(con, filters):  # the sources facet's daily counts
+        return _facet_sums(con, filters, "sources", "source", top)
     where, params = filters.item_where("i", con=con)  # the items themselves: no join
     sql = f"""WITH s AS (SELECT i.item_key, unnest(i.sources) AS source FROM items i
                          WHERE {where})
     SELECT source, count(DISTINCT item_key) AS n_items FROM s GROUP BY source
     ORDER BY n_items DESC, source LIMIT {int(top)}"""
     return _df(con, sql, params)
+
+
+def _facet_sums(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    field: str,
+    column: str,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """The daily facet counts of list filter ``field`` under ``filters``, summed: rows
+    ``column, n_items``, most first (the ``top`` first)."""
+    where, params = _daily_where(filters)
+    limit = f"LIMIT {int(top)}" if top is not None else ""
+    sql = f"""SELECT a.value AS "{column}", CAST(sum(a.n_items) AS BIGINT) AS n_items
+    FROM daily_facets a WHERE {where} AND a.field = ? GROUP BY a.value
+    ORDER BY n_items DESC, "{column}" {limit}"""
+    return _df(con, sql, [*params, field])
 
 
 # -- topics ---------------------------------------------------------------------------------
@@ -874,6 +968,8 @@ def place_items(
 # -- provenance -----------------------------------------------------------------------------
 def datasets(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The datasets (files) the filtered items come from, with their item counts, most first."""
+    if from_daily_counts(con, filters):  # the datasets facet's daily counts
+        return _facet_sums(con, filters, "datasets", "dataset")
     where, params = filters.item_where("i", con=con)
     sql = f"""SELECT i.dataset, count(*) AS n_items FROM items i WHERE {where}
     GROUP BY i.dataset ORDER BY n_items DESC, i.dataset"""

@@ -4,6 +4,8 @@ views into the very frames the live queries give; any other filter falls back to
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pandas as pd
@@ -11,7 +13,7 @@ import pyarrow as pa
 import pytest
 from conftest import SEED, SEED_AS_OF, shared_path
 
-from dashboard import aggregates, query, views
+from dashboard import aggregates, item_lists, query, views
 from dashboard.ingest import IngestOptions, ingest
 from dashboard.query import Filters
 from dashboard.store import Store
@@ -44,7 +46,12 @@ CALLS = [
     ("topics_over_time", {"freq": "month", "top": 3}),
     ("topic_cooccurrence", {}),
     ("topic_cooccurrence", {"top": 3}),
+    ("items_per_source", {}),
+    ("items_per_source", {"top": 3}),
+    ("datasets", {}),
 ]
+# The sidebar's counts: each list filter's values, counted under the other filters.
+FACET_CALLS = [("facet_counts", {}), ("facet_counts", {"limit": 3})]
 
 
 def _slices(root, corpus) -> dict[str, object]:
@@ -136,7 +143,8 @@ def test_incremental_counts_equal_a_fresh_count_after_every_ingest(steps):
         for field in aggregates.DATE_FIELDS:  # every item once per date field
             assert every.loc[every["date_field"] == field, "n_items"].sum() == entry["items"]
     assert seen[-1][1]["items"] == len(store.frame("items"))
-    assert seen[-1][1]["covers"] == {t: store.manifest()["tables"][t] for t in ("items", "topics")}
+    tables = store.manifest()["tables"]
+    assert seen[-1][1]["covers"] == {t: tables.get(t, []) for t in aggregates.COVERED}
 
 
 def test_counts_match_the_items_and_topics_counted_in_pandas(steps):
@@ -183,6 +191,28 @@ def test_views_sum_the_daily_counts_to_the_live_frames(con, monkeypatch, combo, 
     live = _live(monkeypatch, view, con, filters, **kwargs)
     pd.testing.assert_frame_equal(served, live)
     assert len(served) or combo == "published dates"  # most combinations draw something
+
+
+@pytest.mark.parametrize("combo", SERVED)
+@pytest.mark.parametrize("view, kwargs", FACET_CALLS, ids=lambda c: str(c))
+def test_facet_counts_sum_the_daily_counts_to_the_live_counts(
+    con, monkeypatch, combo, view, kwargs
+):
+    filters = Filters.from_query(SERVED[combo])
+    served = getattr(views, view)(con, filters, **kwargs)
+    live = _live(monkeypatch, view, con, filters, **kwargs)
+    pd.testing.assert_frame_equal(served, live)
+    # every list filter offers values (the discovered topics among the topics')
+    assert set(served["field"]) == {spec.name for spec in query.LIST_FIELDS} or combo == (
+        "published dates"
+    )
+
+
+def test_the_discovered_topics_are_counted_with_the_topics(con):
+    discovered = set(con.sql("SELECT DISTINCT topic FROM discovered_item_topics").df()["topic"])
+    assert discovered  # the last ingest discovered topics
+    topics = views.facet_counts(con, Filters(on_topic=False), limit=10_000)
+    assert discovered <= set(topics.loc[topics["field"] == "topics", "value"])
 
 
 def test_the_sample_covers_what_the_comparison_needs(con):
@@ -246,6 +276,27 @@ def test_any_other_filter_falls_back_to_the_live_counts(poisoned, monkeypatch):
             served = getattr(views, view)(poisoned, filters, **kwargs)
             live = _live(monkeypatch, view, poisoned, filters, **kwargs)
             pd.testing.assert_frame_equal(served, live, obj=f"{view} under {name}")
+
+
+def test_a_facet_is_summed_only_under_default_other_filters(con, poisoned, monkeypatch):
+    """Under a list filter, its own values are still counted under the default filters
+    (summed), the other fields' under that filter (counted); a facet reading a filter of
+    figures (the claimants: origin) is summed only at its default. Served or not, the
+    counts are the live ones."""
+    other = {**_other_filters(poisoned), "origin": "origin=all", "this_war": "this_war=0"}
+    for name, text in other.items():
+        filters = Filters.from_query(text)
+        on_poison = views.facet_counts(poisoned, filters)
+        live = _live(monkeypatch, "facet_counts", con, filters)
+        pd.testing.assert_frame_equal(views.facet_counts(con, filters), live, obj=name)
+        for spec in query.LIST_FIELDS:
+            others = filters.for_facet(spec.name)
+            summed = others.only_among(views.DAILY_FILTERS) and all(
+                getattr(others, r) == query.BY_NAME[r].default for r in spec.facet_reads
+            )
+            a, b = (f[f["field"] == spec.name].reset_index(drop=True) for f in (on_poison, live))
+            assert len(b) or not summed, (name, spec.name)  # values the poison would change
+            assert a.equals(b) is not summed, (name, spec.name)
 
 
 def _unset_value(spec: query.Field):
@@ -322,6 +373,37 @@ def test_counts_of_other_items_or_another_version_are_stale(tmp_path, monkeypatc
     ingest([SEED.parent], store=store, as_of=SEED_AS_OF, discover=False)  # adds no item
     assert store.manifest()[aggregates.ENTRY]["built"] == "counted"  # counted again
     assert aggregates.ready(store.connect())
+
+
+def test_figures_of_stored_items_make_the_next_ingest_count_again(tmp_path):
+    """UCDP records repeating stored records' texts under new ids add dataset figures to
+    stored items (``item_lists``' late figures): adding only the new items' counts would
+    miss them, so every item is counted again, and the counts equal a fresh count."""
+    text = shared_path("corpus", "ucdp_ukraine_events.csv").read_bytes().decode("cp1250")
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))[:121]
+    col = {name: n for n, name in enumerate(header)}
+    again = []
+    for row in rows[:3]:
+        row = list(row)
+        row[col["id"]] = "9" + row[col["id"]]
+        row[col["side_b"]] = "Government of Russia (Soviet Union)"
+        for name in ("deaths_a", "deaths_civilians", "deaths_unknown"):
+            row[col[name]] = "0"
+        row[col["deaths_b"]] = row[col["best"]]
+        again.append(row)
+    store = Store(tmp_path / "store")
+    for name, records in (("first.csv", rows), ("again.csv", again)):
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([header, *records])
+        ingest([path], store=store, options=OPTIONS)
+    assert store.manifest()["tables"].get(item_lists.TABLE)  # the second ingest's figures
+    assert store.manifest()[aggregates.ENTRY]["built"] == "counted"
+    fresh = aggregates.count(store)
+    for table in aggregates.AGGREGATES:
+        pd.testing.assert_frame_equal(
+            _sorted(store.read_table(table)), _sorted(fresh[table]), obj=table
+        )
 
 
 def test_an_ingest_that_adds_nothing_keeps_the_version(tmp_path):

@@ -453,6 +453,27 @@ def test_the_claims_page_compares_one_side_and_kind(corpus_store, monkeypatch):
     assert len(at.dataframe[1].value) == len(injured)
 
 
+def test_the_claims_checks_run_once_per_filters(corpus_store, monkeypatch):
+    """The claimant table and flags are cached with the store version and filters: a rerun
+    under the same filters (a chart clicked, a table sorted) does not run them again."""
+    import streamlit as st
+
+    from dashboard import claims
+
+    calls = []
+    flags = claims.claim_flags
+    monkeypatch.setattr(claims, "claim_flags", lambda f: calls.append(1) or flags(f))
+    st.cache_data.clear()
+    at = _ok(_app(corpus_store, monkeypatch, {"side": "russia", "kind": "killed"}))
+    at = _ok(at.switch_page("app_pages/claims.py").run())
+    assert len(calls) == 1
+    shown = at.dataframe[1].value
+    at = _ok(at.run())
+    assert len(calls) == 1 and at.dataframe[1].value.equals(shown)
+    at = _ok(at.selectbox(key="claims_kinds").select("injured").run())  # other filters
+    assert len(calls) == 2
+
+
 def test_topic_frequency_counts_stories_unless_asked_for_items(corpus_store, monkeypatch):
     at = _ok(_app(corpus_store, monkeypatch))
     at = _ok(at.switch_page("app_pages/topics.py").run())

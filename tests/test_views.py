@@ -200,6 +200,15 @@ def test_a_facet_counted_under_its_own_filters_counts_the_same(seed):
         assert views.filter_facets(seed, reduced, spec.name).equals(
             views.filter_facets(seed, f, spec.name)
         ), spec.name
+    # all of them at once: under the filters the app caches them by
+    together = f.for_facets()
+    assert together.this_war and together.origin == "all" and together.sides == ("russia",)
+    counted = views.facet_counts(seed, together)
+    assert counted.equals(views.facet_counts(seed, f))
+    for spec in query.LIST_FIELDS:  # (an empty field's dtypes may differ: values compared)
+        alone = views.filter_facets(seed, f, spec.name)
+        got = counted.loc[counted["field"] == spec.name, ["value", "n_items"]]
+        assert got.values.tolist() == alone.values.tolist(), spec.name
 
 
 def test_facets_said_to_give_each_item_and_value_once_do(big):

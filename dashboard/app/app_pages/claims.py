@@ -3,7 +3,6 @@ claimant, and the claims that do not add up, with their sentences."""
 
 import streamlit as st
 
-from dashboard import claims
 from dashboard.app import layout, state
 
 st.title("Claims")
@@ -11,7 +10,7 @@ filters = state.current_filters()
 if layout.require_data():
     picked = layout.claim_pickers(filters)
     # one query for the table and the flags (views.claimant_table and claim_flags each run it)
-    figures = state.view("claimed_figures", picked)
+    table, flags = state.claim_tables(picked)
     layout.chart("claims_reference", picked)
     st.caption(
         "Lines: each claimant's running totals. Dashed: a dataset's deaths per event "
@@ -24,12 +23,11 @@ if layout.require_data():
         "Named claimants' totals; the average per day is the change between consecutive "
         "totals (empty with a single claim). A dataset's row sums its counts of events."
     )
-    sums = state.view("reference_sums", picked)
-    layout.table(claims.claimant_table(claims.claim_series(figures), sums))
+    layout.table(table)
     st.subheader("What does not add up", anchor=False)
     st.caption(
         "A total going down, a daily rate against the claimant's own totals, claimants "
         "more than threefold apart in a month, an outlier, a figure many items repeat "
         "(counted once). Rules and tolerances: dashboard/claims.py."
     )
-    layout.flags_table(claims.claim_flags(figures))
+    layout.flags_table(flags)
