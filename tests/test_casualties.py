@@ -1332,8 +1332,8 @@ def test_the_first_figure_reads(text, field, expected):
         ("Family stunned by man’s death in confrontation", [(1, "killed")]),
         ("Moscow blames Ukraine for Russian journalist's death", [(1, "killed")]),
         ("Dissidents broadcast call for Khamenei's death", []),
-        ("She doesn't remember expressing support for Nancy Pelosi's execution", []),
-        ("Laundrie claimed responsibility for Gabby Petito's death in notebook", [(1, "killed")]),
+        ("She doesn't remember expressing support for Nancy Pelosi's murder", []),
+        ("However, even after Peter's death, Russia continued to search for soldiers", []),
         ("A woman's brutal killing shocks the Arab world", [(1, "killed")]),
         ("The journalist's death toll rose", []),
         # ... or a named person's killing, not a wish, a trial or a body's act

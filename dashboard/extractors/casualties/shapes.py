@@ -1025,7 +1025,7 @@ def _a_name(toks: list[Token], a: int, b: int) -> bool:
 def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure]:
     """One person's death named by its possessor: "man's death", "her husband's execution",
     or a named person's killing: "Floyd's killing", "Ahmaud Arbery killing" (not "Russia's
-    killing of ...", "the journalist's death toll")."""
+    killing of ...", "the journalist's death toll", "after Peter's death")."""
     out = []
     n = len(lows)
     for j in range(1, n):
@@ -1033,13 +1033,13 @@ def possessive_death(toks: list[Token], lows: list[str], used: set[int]) -> list
             continue
         if j + 1 < n and (lows[j + 1] == "of" or lows[j + 1] in DEATH_COMPOUNDS):
             continue
-        possessive = toks[j - 1].text.endswith(("'s", "’s"))
         if (
-            (possessive or lows[j] in NAMED_DEATH_OF)
+            lows[j] in NAMED_DEATH_OF
             and _names_one_person(toks, lows, j - 1)
             and not _a_wish(lows, j - 1)
         ):
-            # "Floyd's killing", "Gabby Petito's death"; not "call for Khamenei's death"
+            # "Floyd's killing"; not "support for Nancy Pelosi's execution", nor a named
+            # person's "death" ("even after Peter's death": rarely a casualty of the story)
             out.append(Figure(1, None, "killed", j - 1, j, [j - 1], singular=True))
             used.update((j - 1, j))
             continue
