@@ -1104,6 +1104,8 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
             "claimant",
             "United Nations",
         ),
+        # ... not a name the claimant table does not know: the story's subject
+        ("Jean-Jacques Savin: French adventurer dies crossing Atlantic Ocean", "claimant", None),
         # ... not a lone capitalised word that could be anything
         ("Escalation: one soldier killed in Donbas", "claimant", None),
         ("South: AFU eliminated almost 140 invaders", "claimant", None),

@@ -190,11 +190,13 @@ def claimant_entry(name: str | None) -> Claimant | None:
 
 def names_a_known_speaker(raw: str) -> bool:
     """A raw claimant that names a speaker by more than its shape: not a lone capitalised
-    word that could be anything ("Escalation: Ukraine reports ...", "South: AFU ...")."""
+    word that could be anything ("Escalation: Ukraine reports ...", "South: AFU ..."), nor a
+    name the table does not know ("Jamal Khashoggi: Suspect ... arrested" is the story's
+    subject; "Zelensky: ..." speaks)."""
     table = load_claimants()
     if table.match(raw) is not None:
         return True
-    return _names_a_speaker(_bare(raw), table, surname=False)
+    return _names_a_speaker(_bare(raw), table, surname=False, proper_name=False)
 
 
 def _bare(raw: str) -> str:
@@ -202,7 +204,9 @@ def _bare(raw: str) -> str:
     return LEADING_NOISE.sub("", raw.strip(" .,;:'\"“”«»")).strip()
 
 
-def _names_a_speaker(phrase: str, table: ClaimantTable, surname: bool = True) -> bool:
+def _names_a_speaker(
+    phrase: str, table: ClaimantTable, surname: bool = True, proper_name: bool = True
+) -> bool:
     words = _norm(phrase).split()
     if not words or words[0] in table.not_speakers or all(w in table.not_speakers for w in words):
         return False
@@ -224,7 +228,8 @@ def _names_a_speaker(phrase: str, table: ClaimantTable, surname: bool = True) ->
     # a proper name of two to four capitalised words that is not a place: "Collin Cole";
     # not a headline in capitals ("CRASH ON STRETCHING: A LOCAL RESIDENT WAS KILLED")
     return (
-        2 <= len(tokens) <= 4
+        proper_name
+        and 2 <= len(tokens) <= 4
         and all(t[:1].isupper() for t in tokens)
         and not all(t.isupper() for t in tokens)
         and (entry is None or entry.kind not in ("place", "country"))
