@@ -1104,6 +1104,17 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
             "claimant",
             "United Nations",
         ),
+        # of two claim words the last is the verb; a lower-case subject ending in a speaker
+        (
+            "Woman slain in park had letters carved onto chest, autopsy report says",
+            "claimant",
+            "autopsy report",
+        ),
+        (
+            "The death toll has risen to 13, disaster officials said Sunday, as rescuers searched",
+            "claimant",
+            "disaster officials",
+        ),
         # ... not a name the claimant table does not know: the story's subject
         ("Jean-Jacques Savin: French adventurer dies crossing Atlantic Ocean", "claimant", None),
         # ... not a lone capitalised word that could be anything

@@ -199,6 +199,13 @@ def names_a_known_speaker(raw: str) -> bool:
     return _names_a_speaker(_bare(raw), table, surname=False, proper_name=False)
 
 
+def ends_with_a_speaker(phrase: str, most_words: int = 3) -> bool:
+    """A short lower-case phrase ending in a speaker's head word: "disaster officials",
+    "local police" (a claim verb's subject that needs no capital)."""
+    words = _norm(phrase).split()
+    return 0 < len(words) <= most_words and _is_head(words[-1], load_claimants().heads)
+
+
 def _bare(raw: str) -> str:
     """A raw claimant without quotes, punctuation and a leading "as the", "and the"."""
     return LEADING_NOISE.sub("", raw.strip(" .,;:'\"“”«»")).strip()

@@ -19,6 +19,7 @@ from dashboard.extractors.claimants import (
     canonical_claimant,
     claimant_entry,
     claimant_pointed_to,
+    ends_with_a_speaker,
     names_a_known_speaker,
     speaks_for_a_side,
 )
@@ -736,6 +737,7 @@ def _claim_phrases(sentence: str) -> Iterator[str]:
             if rx is CLAIM_VERB_AFTER and not (
                 who[0].isupper()
                 or who.lower().startswith(CLAIMANT_OPENINGS)
+                or ends_with_a_speaker(who)
                 or _closing_speaker(sentence, m, who)
             ):
                 continue

@@ -358,6 +358,8 @@ CLAIM_VERB_AFTER = re.compile(
     # an apposition's closing comma may stand before the verb ("X, the governor, said")
     r"(?:^|[,“”\"—–-]\s*|\b[Aa]s\s+)(?P<c>[A-Za-z][^,;:“”\"—–]{1,80}?),?\s+"
     rf"(?:{_alternatives('claim_verbs_after')})\b"
+    # the last of two claim words is the verb: "autopsy report says"
+    rf"(?!\s+(?:{_alternatives('claim_verbs_after')})\b)"
     # "Shelling claimed the lives of two": a toll, not a claim; "Executive found shot dead":
     # a body found, not a finding
     r"(?!\s+(?:the\s+)?li(?:ves|fe)\b)"
