@@ -200,10 +200,11 @@ def names_a_known_speaker(raw: str) -> bool:
 
 
 def ends_with_a_speaker(phrase: str, most_words: int = 3) -> bool:
-    """A short lower-case phrase ending in a speaker's head word: "disaster officials",
-    "local police" (a claim verb's subject that needs no capital)."""
+    """A short lower-case phrase of two words or more ending in a speaker's head word:
+    "disaster officials", "local police" (a claim verb's subject that needs no capital; a
+    lone "residents say more will die" speaks of something else)."""
     words = _norm(phrase).split()
-    return 0 < len(words) <= most_words and _is_head(words[-1], load_claimants().heads)
+    return 2 <= len(words) <= most_words and _is_head(words[-1], load_claimants().heads)
 
 
 def _bare(raw: str) -> str:

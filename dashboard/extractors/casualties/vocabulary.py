@@ -358,8 +358,9 @@ CLAIM_VERB_AFTER = re.compile(
     # an apposition's closing comma may stand before the verb ("X, the governor, said")
     r"(?:^|[,“”\"—–-]\s*|\b[Aa]s\s+)(?P<c>[A-Za-z][^,;:“”\"—–]{1,80}?),?\s+"
     rf"(?:{_alternatives('claim_verbs_after')})\b"
-    # the last of two claim words is the verb: "autopsy report says"
-    rf"(?!\s+(?:{_alternatives('claim_verbs_after')})\b)"
+    # a claim word before "says" is the speaker's noun: "autopsy report says" (not "The
+    # report added": the report is no speaker)
+    r"(?!\s+(?:says|say)\b)"
     # "Shelling claimed the lives of two": a toll, not a claim; "Executive found shot dead":
     # a body found, not a finding
     r"(?!\s+(?:the\s+)?li(?:ves|fe)\b)"
