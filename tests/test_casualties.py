@@ -1278,6 +1278,10 @@ def test_the_first_figure_reads(text, field, expected):
         ("A 67-year-old man suffered shrapnel wounds, the governor said.", [(1, "injured")]),
         ("Five people suffered shrapnel wounds.", [(5, "injured")]),
         ("A soldier suffered fatal injuries", [(1, "killed")]),
+        (
+            "Soldier dies in Donbas, two get combat injuries over past day",
+            [(1, "killed"), (2, "injured")],
+        ),
         ("Russia suffered heavy losses", []),
         # a role noun before a name makes it a person; a headline's capitalised noun
         # before one word does not
