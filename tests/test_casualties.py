@@ -289,6 +289,9 @@ def test_a_dateline_is_not_a_claimant():
         ("Global alarm over Ukraine fighting as death toll hits 19", [(19, "killed")]),
         ("Russia military deaths pass 36k as Putin's gains exact heavy toll", [(36000, "killed")]),
         ("They killed half a hundred soldiers in a battle.", [(50, "killed")]),
+        # "N and a half" of a scale, in words or hyphenated (it read 500)
+        ("One and a half thousand soldiers were killed", [(1500, "killed")]),
+        ("two-and-a-half thousand invaders were eliminated", [(2500, "killed")]),
         ("Ukrainian military captures three militiamen", [(3, "captured")]),
         ("Two Canadians die in shooting at a resort", [(2, "killed")]),
         # a wounded person who dies later in the clause is one dead, not one wounded

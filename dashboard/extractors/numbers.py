@@ -235,6 +235,21 @@ def _read_fraction(toks: list[Token], i: int) -> tuple[int, int] | None:
     return None
 
 
+def _and_a_half(toks: list[Token], i: int) -> tuple[int, int] | None:
+    """ "two and a half thousand", "one-and-a-half thousand": (2500, end), (1500, end)."""
+    words = toks[i].low.split("-")
+    j = i + 1
+    if len(words) == 1:  # the phrase in separate tokens
+        words = [t.low for t in toks[i : i + 4]]
+        j = i + 4
+    if len(words) != 4 or words[1:] != ["and", "a", "half"] or j >= len(toks):
+        return None
+    whole, scale = _word_value(words[0]), SCALES.get(toks[j].low)
+    if whole is None or scale is None or whole >= 100:
+        return None
+    return int((whole + 0.5) * scale), j + 1
+
+
 def _read_words(toks: list[Token], i: int) -> tuple[int | None, int]:
     """Number words from token ``i``: "twenty-three", "two hundred", "a dozen", "a thousand"."""
     n = len(toks)
@@ -242,6 +257,9 @@ def _read_words(toks: list[Token], i: int) -> tuple[int | None, int]:
     fraction = _read_fraction(toks, i)
     if fraction is not None:
         return fraction
+    and_a_half = _and_a_half(toks, i)
+    if and_a_half is not None:
+        return and_a_half
     if low in {"a", "an"}:
         if i + 1 < n and toks[i + 1].low == "dozen":
             return 12, i + 2
