@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from pathlib import Path
 
@@ -21,6 +23,25 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(f"{path} is missing; CI must run with ../shared beside the repo")
         pytest.skip(f"{path} is absent (needs ../shared)")
     return path
+
+
+def ucdp_with_late_figures(n_rows: int) -> tuple[list[str], list[list], list[list]]:
+    """The UCDP corpus' header, its first ``n_rows`` records, and its first three again under
+    new ids with Russia's deaths: records that give stored items new figures of a side
+    their lists lack (``item_lists``' late figures)."""
+    text = shared_path("corpus", "ucdp_ukraine_events.csv").read_bytes().decode("cp1250")
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))[: n_rows + 1]
+    col = {name: n for n, name in enumerate(header)}
+    again = []
+    for row in rows[:3]:
+        row = list(row)
+        row[col["id"]] = "9" + row[col["id"]]
+        row[col["side_b"]] = "Government of Russia (Soviet Union)"
+        for name in ("deaths_a", "deaths_civilians", "deaths_unknown"):
+            row[col[name]] = "0"
+        row[col["deaths_b"]] = row[col["best"]]
+        again.append(row)
+    return header, rows, again
 
 
 @pytest.fixture

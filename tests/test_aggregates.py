@@ -5,13 +5,12 @@ views into the very frames the live queries give; any other filter falls back to
 from __future__ import annotations
 
 import csv
-import io
 import json
 
 import pandas as pd
 import pyarrow as pa
 import pytest
-from conftest import SEED, SEED_AS_OF, shared_path
+from conftest import SEED, SEED_AS_OF, shared_path, ucdp_with_late_figures
 
 from dashboard import aggregates, item_lists, query, views
 from dashboard.ingest import IngestOptions, ingest
@@ -379,18 +378,7 @@ def test_figures_of_stored_items_make_the_next_ingest_count_again(tmp_path):
     """UCDP records repeating stored records' texts under new ids add dataset figures to
     stored items (``item_lists``' late figures): adding only the new items' counts would
     miss them, so every item is counted again, and the counts equal a fresh count."""
-    text = shared_path("corpus", "ucdp_ukraine_events.csv").read_bytes().decode("cp1250")
-    header, *rows = list(csv.reader(io.StringIO(text, newline="")))[:121]
-    col = {name: n for n, name in enumerate(header)}
-    again = []
-    for row in rows[:3]:
-        row = list(row)
-        row[col["id"]] = "9" + row[col["id"]]
-        row[col["side_b"]] = "Government of Russia (Soviet Union)"
-        for name in ("deaths_a", "deaths_civilians", "deaths_unknown"):
-            row[col[name]] = "0"
-        row[col["deaths_b"]] = row[col["best"]]
-        again.append(row)
+    header, rows, again = ucdp_with_late_figures(120)
     store = Store(tmp_path / "store")
     for name, records in (("first.csv", rows), ("again.csv", again)):
         path = tmp_path / name

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import csv
 import inspect
-import io
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import SEED_AS_OF, shared_path
+from conftest import SEED_AS_OF, shared_path, ucdp_with_late_figures
 
 from dashboard import item_lists, views
 from dashboard.ingest import IngestOptions, ingest
@@ -116,18 +115,7 @@ def ucdp_sample(tmp_path_factory):
     and with Russia's deaths: new figures of items written before (``late_figures``), of
     a side their lists lack."""
     path = tmp_path_factory.mktemp("ucdp") / "ucdp.csv"
-    text = shared_path("corpus", "ucdp_ukraine_events.csv").read_bytes().decode("cp1250")
-    header, *rows = list(csv.reader(io.StringIO(text, newline="")))[:351]
-    col = {name: n for n, name in enumerate(header)}
-    again = []
-    for row in rows[:3]:
-        row = list(row)
-        row[col["id"]] = "9" + row[col["id"]]
-        row[col["side_b"]] = "Government of Russia (Soviet Union)"
-        for name in ("deaths_a", "deaths_civilians", "deaths_unknown"):
-            row[col[name]] = "0"
-        row[col["deaths_b"]] = row[col["best"]]
-        again.append(row)
+    header, rows, again = ucdp_with_late_figures(350)
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([header, *rows, *again])
     return path
