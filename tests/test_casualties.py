@@ -571,6 +571,15 @@ def test_a_list_shares_its_date_and_a_governor_speaks_for_the_region_administrat
     # "Governor of Donetsk Republic" is the DPR's, not the Donetsk region's administration
     (fig,) = find_casualties("Governor of Donetsk Republic says 35 people killed")
     assert fig["claimant"] == "DPR headquarters"
+    # a named Russian-installed head keeps his name; a city's administration is not the region's
+    (fig,) = find_casualties(
+        "Three civilians were killed, the head of the Kherson region Vladimir Saldo said."
+    )
+    assert (fig["claimant"], fig["side"]) == ("Vladimir Saldo", "russia")
+    (fig,) = find_casualties(
+        "Two people were killed, the head of the Kharkiv city military administration said."
+    )
+    assert fig["claimant"] == "Ukrainian local authorities"
     (fig,) = find_casualties("Russian troops destroyed about 180 Ukrainian soldiers - MO")
     assert fig["claimant"] == "Ministry of Defence of Russia"
 
@@ -595,6 +604,8 @@ def test_civilians_take_a_place_named_two_sentences_back_in_their_paragraph():
     assert [f["side"] for f in find_casualties(text)] == ["ukraine"]
     # not across a paragraph, nor for a toll that names no civilians
     text = "A hospital in Kharkiv was hit.\n\nThe roof was damaged. A woman was wounded."
+    assert [f["side"] for f in find_casualties(text)] == ["unknown"]
+    text = "A hospital in Kharkiv was hit. The roof was damaged.\nA woman was wounded."
     assert [f["side"] for f in find_casualties(text)] == ["unknown"]
     text = "A hospital in Kharkiv was hit. The roof was damaged. Three people were wounded."
     assert [f["side"] for f in find_casualties(text)] == ["unknown"]
@@ -1307,6 +1318,16 @@ def test_the_first_figure_reads(text, field, expected):
         ("Imagery dated March 19 shows bodies on the street in Bucha", []),
         # a casualty adjective after a preposition, as after an article
         ("Email attributed to missing Chinese athlete", [(1, "missing")]),
+        ("Police received hundreds of missing person reports.", []),
+        # a list of figures before one more person listed (it raised a TypeError)
+        (
+            "Five killed, a woman and three children wounded.",
+            [(5, "killed"), (1, "injured"), (3, "injured")],
+        ),
+        # a plural people's name is no person's; the year rule keeps a count of people
+        ("Soldiers killed Kurds in the village.", []),
+        ("The deaths of 1900 civilians were confirmed.", [(1900, "killed")]),
+        ("Astronomers observed the death of a star.", []),
         ("Aid to wounded soldiers", []),
         # more people nouns: roles and relations
         ("Florida man stabbed co-worker to death", [(1, "killed")]),

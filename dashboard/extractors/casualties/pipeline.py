@@ -118,6 +118,8 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
     earlier = ""  # the one before it, in the same paragraph
     for start, end in sentence_spans(text):
         sentence = text[start:end]
+        if "\n" in text[max(0, start - 3) : start]:
+            earlier = ""  # a new paragraph: what two sentences back named is not its place
         figs = (
             _sentence_figures(text, start, end, ref_date, before, earlier)
             if has_keyword(sentence)

@@ -261,22 +261,23 @@ def is_noise(toks: list[Token], lows: list[str], num: Number) -> bool:
         return True
     if after_age_word(lows, i):
         return True
-    if i > 0 and _day_of_month(toks[i - 1].text, lows[i], num):
+    month = i - 2 if i >= 2 and lows[i - 1] == "." else i - 1  # "Sept. 2"
+    if month >= 0 and _day_of_month(toks[month].text, lows[i], num):
         return True  # "March 19 shows bodies": a date
     if lows[i] in ARTICLES and num.value == 1:
         return True
     if _a_ratio(lows, j) or i >= 2 and _a_ratio(lows, i - 1) and _is_number(lows[i - 2]):
         return True  # "1 in 8 US deaths": a share, not a count
     if lows[i].isdigit() and len(lows[i]) == 4 and 1800 <= num.value <= 2100 and num.stop == i + 1:
-        # a year unless people follow ("2014 soldiers" is rare but real); after a preposition
-        # always ("killed by a drunk driver in 2015 dies by suicide")
-        return prev in YEAR_BEFORE or nxt not in PEOPLE and nxt not in FORWARD_KIND
+        # a year unless people follow ("2014 soldiers" is rare but real, "the deaths of 1900
+        # civilians"); a casualty word after it only after a preposition ("killed by a drunk
+        # driver in 2015 dies by suicide")
+        return nxt not in PEOPLE and (prev in YEAR_BEFORE or nxt not in FORWARD_KIND)
     return False
 
 
-def _day_of_month(before: str, word: str, num: Number) -> bool:
-    """A day after a capitalised month name: "March 19", "Sept. 2"."""
-    month = before.rstrip(".")
+def _day_of_month(month: str, word: str, num: Number) -> bool:
+    """A day after a capitalised month name: "March 19", "Sept. 2" (the month's word)."""
     return (
         month[:1].isupper()
         and month.lower() in MONTH_NUMBER
@@ -1167,6 +1168,8 @@ def _named_object(toks: list[Token], lows: list[str], k: int) -> int:
     e = k
     while e + 1 < len(toks) and e - k < 2 and _a_name_word(toks[e + 1].text, initial=True):
         e += 1
+    if e == k and lows[k].endswith("s"):
+        return len(lows)  # a people's name, plural: "murdered Jews", "killed Kurds"
     return e
 
 
@@ -1460,6 +1463,10 @@ def _adjective_of_one(toks: list[Token], lows: list[str], m: int) -> int | None:
         return None
     if lows[k] in SIDE_WORDS and k + 1 < n and _plural_noun(lows[k + 1]):
         return None  # "Captured Russian tanks": the side word is the tanks' adjective
+    after_preposition = m > 0 and lows[m - 1] in ADJECTIVE_AFTER and lows[m - 1].isalpha()
+    if after_preposition and k + 1 < n and toks[k + 1].text.isalpha():
+        if toks[k + 1].text.islower() and lows[k + 1] not in LOOSE_END:
+            return None  # "reports of missing person cases": the person noun is an adjective
     if k + 1 < n and lows[k + 1] in PEOPLE and lows[k + 1] not in SINGULAR:
         return None  # "a dead Russian soldiers' ...": the plural noun after it is the head
     return k
@@ -1505,7 +1512,7 @@ def one_listed_before(lows: list[str], figs: list[Figure], used: set[int]) -> li
             continue  # a figure of its own people, read from its number
         if lows[a] not in PERSON_JOINERS or lows[a - 1] not in SINGULAR or a - 1 in used:
             continue
-        if any(f.first <= a - 1 <= max(f.last, *f.np) for f in figs):
+        if any(f.first <= a - 1 <= max((f.last, *f.np)) for f in figs):
             continue  # "One civilian, one militiaman killed": read by the number rules
         b = a - 1
         while b >= 1 and (lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS):
