@@ -126,7 +126,7 @@ def _with_administrations(entries: list[dict], table: dict | None, path: Path) -
         made = [
             {
                 "name": table["name"].format(Region=region["region"]),
-                "side": "ukraine",
+                "side": table["side"],
                 "aliases": [
                     pattern.format(r=spelling)
                     for spelling in region["spellings"]
@@ -200,9 +200,9 @@ def names_a_known_speaker(raw: str) -> bool:
 
 
 def ends_with_a_speaker(phrase: str, most_words: int = 3) -> bool:
-    """A short lower-case phrase of two words or more ending in a speaker's head word:
-    "disaster officials", "local police" (a claim verb's subject that needs no capital; a
-    lone "residents say more will die" speaks of something else)."""
+    """A phrase of two or three words ending in a speaker's head word: "disaster officials",
+    "local police" (the caller asks it of a lower-case subject of a claim verb, which needs
+    no capital then; a lone "residents say more will die" speaks of something else)."""
     words = _norm(phrase).split()
     return 2 <= len(words) <= most_words and _is_head(words[-1], load_claimants().heads)
 

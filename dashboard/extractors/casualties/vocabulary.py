@@ -317,8 +317,8 @@ AGENT_BY = re.compile(
     r"([\w'’\-]+(?:\s+[\w'’\-]+){0,3})"
     # "a man killed by Russian soldiers": up to three words before a place's preposition
     # ("killed by mine in east Ukraine": no attacker)
-    r"|\b(?:killed|shot|murdered|executed|tortured|wounded|injured)\s+by\s+(?:the\s+|a\s+|an\s+)?"
-    r"((?:(?!(?:in|near|at|on|outside|during|after|while)\b)[\w'’\-]+\s*){1,3})"
+    rf"|\b(?:{_alternatives('agent_by_verbs')})\s+by\s+(?:the\s+|a\s+|an\s+)?"
+    rf"((?:(?!(?:{_alternatives('agent_by_stops')})\b)[\w'’\-]+\s*){{1,3}})"
     # "Civilian car fired on by Russian BMP-2", "bus hit by a Ukrainian drone"
     r"|\b(?:fired\s+(?:on|at|upon)|attacked|shelled|struck|targeted|bombed|hit)\s+by\s+"
     r"(?:the\s+|a\s+|an\s+)?([\w'’\-]+(?:\s+[\w'’\-]+){0,3})",
@@ -360,7 +360,7 @@ CLAIM_VERB_AFTER = re.compile(
     rf"(?:{_alternatives('claim_verbs_after')})\b"
     # a claim word before "says" is the speaker's noun: "autopsy report says" (not "The
     # report added": the report is no speaker)
-    r"(?!\s+(?:says|say)\b)"
+    rf"(?!\s+(?:{_alternatives('claim_verbs_last')})\b)"
     # "Shelling claimed the lives of two": a toll, not a claim; "Executive found shot dead":
     # a body found, not a finding
     r"(?!\s+(?:the\s+)?li(?:ves|fe)\b)"
