@@ -17,10 +17,10 @@ are invisible, so a crash mid-ingest leaves the previous store exactly as it was
 are appended to in chunks (``append``), or replaced whole (``replace``, for corpus-level
 tables such as the discovered topics and the daily counts).
 
-The manifest's ``aggregates`` entry says which parts of the tables they count
-(``aggregates.COVERED``) the daily counts cover and under which version they were made; ``Store.connect`` shows them only when they
-match the store (``aggregates.fresh``), and the next ingest or ``compact`` counts again
-when they do not.
+The manifest's ``aggregates`` entry says which parts of the counted tables
+(``aggregates.COVERED``) the daily counts cover, and under which version they were made;
+``Store.connect`` shows the counts only when they match the store (``aggregates.fresh``),
+and the next ingest or ``compact`` counts again when they do not.
 
 One writer at a time: ``begin`` takes the store's writer lock (an OS file lock, which the
 kernel drops when its process ends, however it ends) and ``commit``/``abort`` release it.
@@ -488,7 +488,8 @@ class Store:
     ):
         """A FROM clause over ``table``'s stored parts (unless not ``stored``) and those
         ``batch`` wrote so far (None when there are none): what an ingest reads of its own
-        uncommitted rows. ``derived``: with the ``dataset`` the views derive (its table's)."""
+        uncommitted rows. With ``derived``, the rows of a table whose views derive a
+        ``dataset`` column from the file (``DATASET_TABLES``) carry it too, as the views do."""
         rels = [
             *(self.manifest()["tables"].get(table, []) if stored else []),
             *(batch.parts.get(table, []) if batch else []),
