@@ -1324,6 +1324,9 @@ def test_the_first_figure_reads(text, field, expected):
             "Five killed, a woman and three children wounded.",
             [(5, "killed"), (1, "injured"), (3, "injured")],
         ),
+        # a pronoun's verb before a name is active: the pronoun's person killed, not died
+        ("He murdered Jews.", []),
+        ("He died Monday", [(1, "killed")]),
         # a plural people's name is no person's; the year rule keeps a count of people
         ("Soldiers killed Kurds in the village.", []),
         ("The deaths of 1900 civilians were confirmed.", [(1900, "killed")]),

@@ -1240,7 +1240,7 @@ def singulars(toks: list[Token], lows: list[str], used: set[int]) -> list[Figure
             out.append(Figure(1, None, SINGULAR_KIND[lows[m]], first, head, np, singular=True))
             used.update(range(first, head + 1))
             continue
-        if _active_or_compound(lows, m) or any(lows[m - len(p) : m] == p for p in NOT_YET):
+        if _active_or_compound(toks, lows, m) or any(lows[m - len(p) : m] == p for p in NOT_YET):
             continue  # "soldier killed three"; "is to be executed": not yet
         if lows[m] in PRISONER_WORDS and m + 1 < len(lows) and lows[m + 1] in EXCHANGE_AFTER:
             continue  # "released in prisoner exchange": a swap, no one captured
@@ -1559,8 +1559,9 @@ def _coordinated_person(lows: list[str], fig: Figure, used: set[int]) -> Figure 
     )
 
 
-def _active_or_compound(lows: list[str], m: int) -> bool:
-    """The casualty word at ``m`` is an active verb ("soldier killed three") or "dead end"."""
+def _active_or_compound(toks: list[Token], lows: list[str], m: int) -> bool:
+    """The casualty word at ``m`` is an active verb ("soldier killed three", "he killed
+    Ivan", "he murdered Jews": a name after a pronoun's verb) or "dead end"."""
     n = len(lows)
     if m + 1 < n and (
         lows[m + 1] in PEOPLE
@@ -1569,6 +1570,8 @@ def _active_or_compound(lows: list[str], m: int) -> bool:
         and not (m + 2 < n and lows[m + 2] in TIME_WORDS)
     ):
         return True
+    if m >= 1 and lows[m - 1] in SINGULAR_PRONOUNS and m + 1 < n:
+        return _a_name_word(toks[m + 1].text)  # "he killed Ivan": the pronoun's verb
     return lows[m] == "dead" and m + 1 < n and lows[m + 1] in DEAD_COMPOUNDS_SINGULAR
 
 
