@@ -10,10 +10,9 @@ tables (``schema.DAILY_COUNTS``, ``schema.DAILY_PAIRS``; a few hundred thousand 
   topic (missing: every item), the items;
 - ``daily_pairs``: the same per pair of taxonomy topics an item carries together, both
   orders and a topic with itself (what ``views.topic_cooccurrence`` counts);
-- ``daily_facets``: the same per list filter and value it offers (``query.LIST_FIELDS``,
-  each ``Field.facet`` as declared, under the default filters): the items the value would
-  keep, what the sidebar's counts (``views.facet_counts``), the items per source and the
-  datasets sum. The discovered topics are counted under field :data:`DISCOVERED`.
+- ``daily_facets``: the same per list filter and value it offers (``facets.FACETS``, under
+  the default filters): the items the value would keep, what the sidebar's counts
+  (``views.facet_counts``), the items per source and the datasets sum. The discovered topics are counted under field :data:`DISCOVERED`.
 
 A day is the views' ``d`` (``views._date_expr``): the day of the event date, or of the
 publication time in UTC. Undated items count under a missing day (the co-occurrence counts
@@ -44,9 +43,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import item_lists
+from . import facets, item_lists
 from .extract import EXTRACTION_VERSION
-from .query import LIST_FIELDS, Filters
 from .schema import AGGREGATES
 
 # Bump when what the tables count changes: stores then count every item again.
@@ -160,7 +158,7 @@ def _counted(store, batch, *, added: bool) -> dict[str, pa.Table]:
         stored = not added
         items = store.scan(con, "items", batch, stored=stored, derived=True) or _NO_ITEMS
         topics = store.scan(con, "topics", batch, stored=stored) or _NO_TOPICS
-        # the facets' SQL (query.FIELDS) reads these views: the rows being counted
+        # the facets' SQL (facets.FACETS) reads these views: the rows being counted
         con.execute(f"CREATE VIEW items AS SELECT * FROM {items}")
         con.execute(f"CREATE VIEW topics AS SELECT * FROM {topics}")
         for table, empty in _NO_ROWS.items():
@@ -185,16 +183,13 @@ def _counted(store, batch, *, added: bool) -> dict[str, pa.Table]:
 
 
 def _facet_values() -> tuple[str, list]:
-    """SQL of (field, item_key, value) rows, an item once per value, of every list filter
-    as ``query.FIELDS`` declares its facet under the default filters, and its parameters."""
+    """SQL of (field, item_key, value) rows, an item once per value, of every list filter's
+    facet (``facets.FACETS``) under the default filters, and its parameters."""
     parts, params = [], []
-    for spec in LIST_FIELDS:
-        facet, fparams = spec.facet(Filters()) if callable(spec.facet) else (spec.facet, [])
-        distinct = "" if spec.facet_unique else "DISTINCT"
-        parts.append(
-            f"SELECT {distinct} ? AS field, item_key, value FROM ({facet}) WHERE value IS NOT NULL"
-        )
-        params += [spec.name, *fparams]
+    for name in facets.FACETS:
+        sql, more = facets.facet_rows(name)
+        parts.append(sql)
+        params += more
     return " UNION ALL ".join(parts), params
 
 

@@ -33,7 +33,7 @@ from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import parse_qs, urlencode
 
-from . import item_lists, search_index
+from . import facets, item_lists, search_index
 from .schema import CASUALTY_KINDS, GROUPS, PERS
 from .sides import side_countries
 
@@ -54,7 +54,7 @@ UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Values or keys a problem names, at most.
 NAMED_SHOWN = 5
 # The choice that restricts nothing (figures of every origin).
-ALL = "all"
+ALL = facets.ALL
 FLAG_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 # Old URLs said figures=all for what on_topic=0&this_war=0 says now.
 LEGACY = {("figures", "all"): {"on_topic": ["0"], "this_war": ["0"]}}
@@ -83,9 +83,7 @@ class Field:
     search: str = "contains"
     # Its figure- and event-level SQL reads the row's sentence (captions say so).
     in_sentence: bool = False
-    # Its facet gives each (item, value) once (an item's topics, outlets, file), so counting
-    # rows counts items: count(DISTINCT item_key) cost 50-70 ms a facet at 1M items, count(*)
-    # 5-20 ms. tests/test_views.py checks it on the four corpora.
+    # Its facet gives each (item, value) once (``facets.Facet.unique``).
     facet_unique: bool = False
     # Filters of no item level its facet still reads (the claimants facet reads the origin).
     facet_reads: tuple[str, ...] = ()
@@ -188,25 +186,11 @@ def _side_items(f, a, con):
     return f"{a}.item_key IN ({sub})", [*f.sides, *countries]
 
 
-def _side_facet(filters) -> tuple[str, list]:
-    """A side's items as its filter keeps them: with its figures, or naming its country."""
-    pairs = list(side_countries().items())
-    rows = ", ".join("(?, ?)" for _ in pairs) or "(NULL, NULL)"
-    sql = (
-        "SELECT item_key, side AS value FROM casualties UNION ALL "
-        f"SELECT e.item_key, m.side FROM entities e JOIN (VALUES {rows}) m(side, country) "
-        "ON e.kind = 'country' AND e.name = m.country"
-    )
-    return sql, [x for pair in pairs for x in pair]
-
-
-def _claimant_facet(filters) -> tuple[str, list]:
-    """Claimants of the figures the origin filter keeps: a dataset claims only its counts,
-    so "UCDP GED" is no option while the pages show figures from news text."""
-    sql = "SELECT item_key, claimant AS value FROM casualties WHERE claimant IS NOT NULL"
-    if filters.origin == ALL:
-        return sql, []
-    return sql + " AND origin = ?", [filters.origin]
+def _facet(name: str) -> dict:
+    """A list filter's ``facet`` and ``facet_unique``, from its facet in ``facets.FACETS``:
+    the facet SQL under the filters (only the figures' origin changes one)."""
+    facet = facets.FACETS[name]
+    return {"facet": lambda filters: facet.rows(filters.origin), "facet_unique": facet.unique}
 
 
 # A place and every place inside it (a town inside an oblast: its admin1).
@@ -295,16 +279,13 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "topics", "topic", "Topics", "list", (),
         sql={"item": _items_in("SELECT item_key FROM topics WHERE topic IN ({marks})", "topics")},
-        facet="SELECT item_key, topic AS value FROM topics",
-        facet_unique=True,  # one row per item and topic (taxonomy hits summed; one discovered)
+        **_facet("topics"),
     ),
     Field(
         "places", "place", "Places", "list", (),
         sql={"item": _place_items, "figure": _place_in_sentence("quote", "casualties", ("item_key", "start", "origin")),
              "event": _place_in_sentence("phrase", "events")},
-        # an oblast counts the items naming a town inside it, as its filter keeps them
-        facet="SELECT item_key, name AS value FROM entities WHERE kind = 'place' "
-        "UNION ALL SELECT item_key, admin1 FROM entities WHERE kind = 'place'",
+        **_facet("places"),
         search="prefix",
         in_sentence=True,
         help="Items naming the place or a place inside it; on the casualty and timeline "
@@ -313,7 +294,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "sides", "side", "Sides", "list", (),
         sql={"item": _side_items, "figure": _column_in("side", "sides")},
-        facet=_side_facet,
+        **_facet("sides"),
         help="Whose people the figures are.",
     ),
     Field(
@@ -321,26 +302,26 @@ FIELDS: tuple[Field, ...] = (
         choices={k: k for k in CASUALTY_KINDS},
         sql={"item": _has_figure("kind", "kinds", "figure_kinds"),
              "figure": _column_in("kind", "kinds")},
-        facet="SELECT item_key, kind AS value FROM casualties",
+        **_facet("kinds"),
     ),
     Field(
         "groups", "group", "Civilian or military", "list", (),
         choices={g: g for g in GROUPS},
         sql={"item": _has_figure("group", "groups"), "figure": _column_in("group", "groups")},
-        facet='SELECT item_key, "group" AS value FROM casualties',
+        **_facet("groups"),
     ),
     Field(
         "pers", "per", "Figure covers", "list", (),
         choices={p: p for p in PERS},
         sql={"item": _has_figure("per", "pers"), "figure": _column_in("per", "pers")},
-        facet="SELECT item_key, per AS value FROM casualties",
+        **_facet("pers"),
         help="One event, a day, a month, or a running total.",
     ),
     Field(
         "claimants", "claimant", "Claimants", "list", (),
         sql={"item": _has_figure("claimant", "claimants"),
              "figure": _column_in("claimant", "claimants")},
-        facet=_claimant_facet,
+        **_facet("claimants"),
         facet_reads=("origin",),
         help="Who states the figure (canonical names, data/claimants.toml).",
     ),
@@ -349,15 +330,13 @@ FIELDS: tuple[Field, ...] = (
         # every outlet a record names ("Reuters;AFP"), not only the first (normalise.py)
         sql=_on_every_row(lambda f, a, con: (
             f"list_has_any({a}.sources, [{_marks(f.sources)}])", list(f.sources))),
-        facet="SELECT item_key, unnest(sources) AS value FROM items",
-        facet_unique=True,  # an item's outlets are a set (normalise.canonical_sources)
+        **_facet("sources"),
         help="Outlets, one name each (dashboard/data/outlets.toml).",
     ),
     Field(
         "datasets", "dataset", "Datasets (files)", "list", (),
         sql=_on_every_row(_column_in("dataset", "datasets")),
-        facet="SELECT item_key, dataset AS value FROM items",
-        facet_unique=True,  # one file per item
+        **_facet("datasets"),
         help="The file or feed the items came from.",
     ),
     Field(
@@ -366,7 +345,7 @@ FIELDS: tuple[Field, ...] = (
         help="Leaves out off-topic items (a general news feed's sport and weather).",
     ),
     Field(
-        "origin", "origin", "Figures from", "choice", "text",
+        "origin", "origin", "Figures from", "choice", facets.DEFAULT_ORIGIN,
         choices={"text": "news text", "dataset": "dataset counts", ALL: "both"},
         sql={"figure": lambda f, a, con: (f"{a}.origin = ?", [f.origin])},
         help="Figures extracted from the items' text, or counts a dataset gives per record "

@@ -26,7 +26,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from . import aggregates, claims, labels, query
+from . import aggregates, claims, facets, labels, query
 from .query import Filters
 from .schema import ITEMS, SCHEMAS
 
@@ -202,7 +202,6 @@ def facet_counts(
         if _facet_from_daily_counts(con, others, spec):
             served.setdefault(others.to_query_string(), (others, []))[1].append(field)
             continue
-        facet, fparams = spec.facet(others) if callable(spec.facet) else (spec.facet, [])
         keep = ""
         if others.restricts_items:
             signature = others.to_query_string()
@@ -212,13 +211,9 @@ def facet_counts(
                 ctes.append(f"{kept[signature]} AS (SELECT item_key FROM items i WHERE {where})")
                 cte_params += params
             keep = f"AND item_key IN (SELECT item_key FROM {kept[signature]})"
-        # each (item, value) once, so that rows count items (``facet_unique``: already so)
-        distinct = "" if spec.facet_unique else "DISTINCT"
-        live.append(
-            f"SELECT {distinct} ? AS field, item_key, value FROM ({facet}) "
-            f"WHERE value IS NOT NULL {keep}"
-        )
-        live_params += [field, *fparams]
+        rows, fparams = facets.facet_rows(field, others.origin, keep)  # each item and value once
+        live.append(rows)
+        live_params += fparams
     counted, params = [], []
     if live:
         counted.append(

@@ -342,3 +342,12 @@ def test_days_are_utc_days_whatever_the_machines_time_zone(seed_store):
         out[zone] = done.stdout.splitlines()
     assert out["America/New_York"][0] == "UTC"
     assert out["America/New_York"][1] == out["UTC"][1]
+
+
+def test_every_list_filter_has_its_facet_and_only_they():
+    """``facets.FACETS`` (which the daily counts read, below the query layer) and the list
+    filters of ``query.FIELDS`` name the same filters."""
+    from dashboard import facets, query
+
+    assert set(facets.FACETS) == {spec.name for spec in query.LIST_FIELDS}
+    assert all(spec.facet is not None for spec in query.LIST_FIELDS)
