@@ -25,7 +25,7 @@ stored ones, then replaces the tables whole (``Store.replace``). That is exact b
 batch holds only items never stored before (``ingest.Deduper``; a second sighting of a
 stored item goes to ``copies``, which no count reads); a batch with dataset figures of
 stored items (``item_lists``' late figures) counts every item again instead. The manifest's ``aggregates``
-entry records the ``KEY`` the counts were made under and the items and topics parts they
+entry records the ``key()`` the counts were made under and the items and topics parts they
 cover; when either differs from the store (a store written before this module, an
 ingest by an older version, anything that rewrote those tables), the next ingest or
 ``dashboard compact`` counts every item again instead of adding. Compaction merges parts
@@ -37,6 +37,8 @@ only when the counts are fresh (:func:`ready`), with ``day`` as a DATE.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import weakref
 
 import duckdb
@@ -49,7 +51,18 @@ from .schema import AGGREGATES
 
 # Bump when what the tables count changes: stores then count every item again.
 AGGREGATE_VERSION = "2"
-KEY = f"{EXTRACTION_VERSION}.{AGGREGATE_VERSION}"
+
+
+@functools.cache
+def key() -> str:
+    """What the counts depend on: the extraction version, this module's version, and the
+    facets' SQL with its parameters (the sides table's countries among them), so an edit of
+    ``sides.toml`` or a facet makes stored counts stale."""
+    values, params = _facet_values()
+    digest = hashlib.blake2b(repr((values, params)).encode(), digest_size=4).hexdigest()
+    return f"{EXTRACTION_VERSION}.{AGGREGATE_VERSION}.{digest}"
+
+
 # The date fields counted (``query.DATE_FIELDS``), each with its day below.
 DATE_FIELDS = ("event", "published")
 # The manifest entry describing the stored counts.
@@ -108,11 +121,11 @@ _NO_ROWS = {
 
 
 def fresh(manifest: dict) -> bool:
-    """Whether the stored counts are those of the stored items and topics, under ``KEY``."""
+    """Whether the stored counts are those of the stored items and topics, under ``key()``."""
     entry = manifest.get(ENTRY) or {}
     tables = manifest["tables"]
     return (
-        entry.get("key") == KEY
+        entry.get("key") == key()
         and entry.get("covers") == _covers(tables)
         and all(name in tables for name in AGGREGATES)
     )
@@ -245,7 +258,7 @@ def _write(store, batch, manifest: dict, tables: dict[str, pa.Table], built: str
     counts = tables["daily_counts"]
     every_item = pc.and_(pc.equal(counts["date_field"], "event"), pc.is_null(counts["topic"]))
     batch.aggregates = {
-        "key": KEY,
+        "key": key(),
         "items": int(pc.sum(counts.filter(every_item)["n_items"]).as_py() or 0),
         "covers": _covers(manifest["tables"], batch),
         "built": built,

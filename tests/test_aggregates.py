@@ -366,7 +366,7 @@ def test_counts_of_other_items_or_another_version_are_stale(tmp_path, monkeypatc
     # items parts the counts do not cover (an older version's ingest, a rewrite)
     manifest["tables"]["items"] = [*manifest["tables"]["items"], "items/other.parquet"]
     assert not aggregates.fresh(manifest)
-    monkeypatch.setattr(aggregates, "KEY", "another")
+    monkeypatch.setattr(aggregates, "key", lambda: "another")
     assert not aggregates.fresh(store.manifest())
     assert not aggregates.ready(store.connect())
     ingest([SEED.parent], store=store, as_of=SEED_AS_OF, discover=False)  # adds no item
@@ -416,3 +416,21 @@ def test_corpus_store_views_equal_live(corpus_store, monkeypatch, combo):
     served = views.topics_over_time(con, default, "week")
     live = _live(monkeypatch, "topics_over_time", con, default, "week")
     pd.testing.assert_frame_equal(served, live)
+
+
+def test_the_counts_key_follows_the_facets_and_the_sides_table(monkeypatch):
+    """An edit of a facet or of the sides table (whose countries the sides facet binds)
+    makes stored counts stale: the key they were made under changes."""
+    from dashboard import facets
+
+    before = aggregates.key()
+    sql, params = facets.FACETS["sides"].rows(facets.DEFAULT_ORIGIN)
+    edited = facets.Facet(lambda origin: (sql, [*params[:-1], "Atlantis"]))
+    monkeypatch.setitem(facets.FACETS, "sides", edited)
+    aggregates.key.cache_clear()
+    try:
+        assert aggregates.key() != before
+    finally:
+        monkeypatch.undo()
+        aggregates.key.cache_clear()
+    assert aggregates.key() == before
