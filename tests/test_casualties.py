@@ -1077,6 +1077,11 @@ def test_a_headline_list_splits_before_cyrillic_or_its_lost_question_marks(tail)
             "side",
             "united_states",
         ),
+        # a side word before plain words that say what kind of person it is; not the
+        # killers' or the speakers'
+        ("Russian TV reporter killed in east Ukraine fighting", "side", "russia"),
+        ("Former Israeli soccer coach dies fighting for Ukrainian army", "side", "israel"),
+        ("Luhansk militants say teenager killed by blast", "side", "unknown"),
         # a side's name before "-installed", "-backed": whose side the person is on
         ("Car Bomb Kills Russia-Installed Official in Occupied Ukraine", "side", "russia"),
         # a demonym of two words, or of a country outside the sides table

@@ -32,6 +32,7 @@ from .sides import np_side, opposite, place_sides, side_of_token, side_of_word, 
 from .vocabulary import (
     AGENT,
     AGENT_BY,
+    BACKWARD_KIND,
     BARE_CLAUSE_OPENERS,
     CIVILIAN_NOUNS,
     CIVILIAN_WORDS,
@@ -45,11 +46,13 @@ from .vocabulary import (
     CLAIM_TRAIL,
     CLAIM_VERB_AFTER,
     CLAIM_VERB_BEFORE,
+    CLAIM_VERB_WORDS,
     CLAIMANT_OPENINGS,
     CLAUSE_END,
     CUMULATIVE_FROM,
     FIGHTING_WORDS,
     FORCE_WORDS,
+    FORWARD_KIND,
     HEDGE_WORDS,
     IN_ACTION,
     LIST_FILLERS,
@@ -59,6 +62,8 @@ from .vocabulary import (
     MILITARY_TITLES,
     MILITARY_WORDS,
     MONTH_START_BEFORE,
+    NOT_NOUN_ADJUNCTS,
+    NOUN_ADJUNCTS,
     NP_OF_PHRASE_WORDS,
     OCCUPIER_WORDS,
     OWNER,
@@ -72,6 +77,7 @@ from .vocabulary import (
     PRONOUN_CLAIM,
     REFERENTIAL,
     SIDE_ENEMY,
+    SIDE_PLACES,
     SIDE_WORDS,
     TARGET,
     possessive_stem,
@@ -204,7 +210,24 @@ def _side_noun_phrase(c: Cues) -> str | None:
     side = np_side(s.lows, np, s.sentence_low, s.toks, s.s0)
     if side is not None and any(s.lows[k] in SIDE_ENEMY for k in np):
         return s.enemy
-    return side
+    return side or _side_before_adjuncts(s.lows, c.fig.np)
+
+
+def _side_before_adjuncts(lows: list[str], np: list[int]) -> str | None:
+    """A side word before plain words that say what kind of person it is: "Russian TV
+    reporter killed" (the figure's words start at "reporter")."""
+    if not np:
+        return None
+    k = np[0] - 1
+    while k >= 0 and np[0] - k <= NOUN_ADJUNCTS and lows[k].isalpha():
+        if lows[k] in BACKWARD_KIND or lows[k] in FORWARD_KIND or lows[k] in CLAIM_VERB_WORDS:
+            return None  # "Israelis killed Al Jazeera journalist", "militants say teenager"
+        if lows[k] in SIDE_WORDS and lows[k] not in SIDE_PLACES:
+            return side_of_token(lows, k)
+        if lows[k] in NOT_NOUN_ADJUNCTS or lows[k] in PEOPLE:
+            return None
+        k -= 1
+    return None
 
 
 def _of_phrase_after(lows: list[str], np: list[int]) -> range:
