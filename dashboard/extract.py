@@ -26,7 +26,7 @@ from .extractors.topics import discover_topics, load_taxonomy, tag_topics
 from .schema import CASUALTIES, DISCOVERED_TOPICS, ITEMS, TOPICS, validate
 
 # Bump when an extractor's output changes, so stores and exports can tell what made them.
-EXTRACTION_VERSION = "21"
+EXTRACTION_VERSION = "22"
 
 
 @dataclass(frozen=True)
