@@ -376,7 +376,7 @@ def _side_place(c: Cues) -> str | None:
         return None
     places = s.places()
     if not places and c.group == "civilian" and s.earlier:
-        places = before_places(s.earlier)  # "Two schools were hit in X. ... three killed"
+        places = before_places(s.earlier)  # "A hospital in Kharkiv was hit. ... A woman"
     if not places:
         return None
     side = min(places, key=lambda place: abs(place[0] - c.fig.first))[1]
