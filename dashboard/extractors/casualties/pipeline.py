@@ -118,8 +118,9 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
     earlier = ""  # the one before it, in the same paragraph
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        if "\n" in text[max(0, start - 3) : start]:
-            earlier = ""  # a new paragraph: what two sentences back named is not its place
+        new_paragraph = "\n" in text[max(0, start - 3) : start]
+        if new_paragraph:
+            earlier = ""  # what two sentences back named is not this paragraph's place
         figs = (
             _sentence_figures(text, start, end, ref_date, before, earlier)
             if has_keyword(sentence)
@@ -134,7 +135,7 @@ def find_casualties(text: str, ref_date: date | None = None) -> list[dict]:
                 fig["claimant_raw"], fig["claimant"] = who, canonical_claimant(who)
         out.extend(figs)
         waiting = [f for f in figs if f["claimant"] is None]
-        earlier = before if "\n" not in text[max(0, start - 3) : start] else ""
+        earlier = "" if new_paragraph else before
         before = sentence
     return out
 
@@ -166,7 +167,7 @@ def _sentence_figures(
             figs.append(number_figure(lows, p_num, head.kind, last, p_np))
     figs.extend(singles)
     figs.extend(families(text, sentence, toks, lows, used))
-    figs = [fig for fig in map(lambda f: _several_in_one(lows, f), figs) if fig is not None]
+    figs = [counted for fig in figs if (counted := _several_in_one(lows, fig)) is not None]
     if not figs:
         return []
     figs.sort(key=lambda f: f.first)

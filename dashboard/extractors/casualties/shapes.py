@@ -1508,22 +1508,30 @@ def one_listed_before(lows: list[str], figs: list[Figure], used: set[int]) -> li
     out = []
     for fig in figs:
         a = fig.first - 1
-        if fig.singular or not fig.np or fig.np[0] <= fig.first or a < 1:
+        if fig.singular or not fig.np or fig.np[0] <= fig.first:
             continue  # a figure of its own people, read from its number
-        if lows[a] not in PERSON_JOINERS or lows[a - 1] not in SINGULAR or a - 1 in used:
-            continue
-        if any(f.first <= a - 1 <= max((f.last, *f.np)) for f in figs):
+        found = _person_joined_before(lows, a, used)
+        if found is None or any(f.first <= a - 1 <= max((f.last, *f.np)) for f in figs):
             continue  # "One civilian, one militiaman killed": read by the number rules
-        b = a - 1
-        while b >= 1 and (lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS):
-            b -= 1
-        if b >= 1 and (lows[b - 1] in SINGULAR_DETERMINERS or lows[b - 1] in OBJECT_DETERMINERS):
-            b -= 1
-        elif b >= 1 and lows[b - 1] not in BACKWARD_KIND:
+        b, determined = found
+        if not determined and b >= 1 and lows[b - 1] not in BACKWARD_KIND:
             continue  # "the governor, 3 people": a speaker, not one of them
         out.append(Figure(1, None, fig.kind, b, a - 1, list(range(b, a)), singular=True))
         used.update(range(b, a))
     return out
+
+
+def _person_joined_before(lows: list[str], a: int, used: set[int]) -> tuple[int, bool] | None:
+    """Where the one person before the joiner at ``a`` starts ("a Ukrainian soldier and
+    ..."), and whether a determiner opens it; None when no single person stands there."""
+    if a < 1 or lows[a] not in PERSON_JOINERS or lows[a - 1] not in SINGULAR or a - 1 in used:
+        return None
+    b = a - 1
+    while b >= 1 and (lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS):
+        b -= 1
+    if b >= 1 and (lows[b - 1] in SINGULAR_DETERMINERS or lows[b - 1] in OBJECT_DETERMINERS):
+        return b - 1, True
+    return b, False
 
 
 def _closes_clause(lows: list[str], k: int) -> bool:
@@ -1539,14 +1547,11 @@ def _coordinated_person(lows: list[str], fig: Figure, used: set[int]) -> Figure 
     """ "Soldier and civilian killed", "Child, man killed": the person joined before one is
     one more."""
     a = fig.first - 1
-    if a < 1 or lows[a] not in PERSON_JOINERS or lows[a - 1] not in SINGULAR or a - 1 in used:
+    found = _person_joined_before(lows, a, used)
+    if found is None:
         return None
-    b = a - 1
-    while b - 1 >= 0 and (lows[b - 1] in MODIFIERS or lows[b - 1] in SIDE_WORDS):
-        b -= 1
-    if b - 1 >= 0 and (lows[b - 1] in SINGULAR_DETERMINERS or lows[b - 1] in OBJECT_DETERMINERS):
-        b -= 1
-    elif b - 1 >= 0 and (lows[b - 1][0].isdigit() or lows[b - 1] in NUMBERS_ABOVE_ONE):
+    b, determined = found
+    if not determined and b >= 1 and (lows[b - 1][0].isdigit() or lows[b - 1] in NUMBERS_ABOVE_ONE):
         return None  # "two soldiers and a civilian": the number rules read it
     return Figure(
         value=1,

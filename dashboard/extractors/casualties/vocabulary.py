@@ -381,7 +381,7 @@ CLAIM_TOLL_SUBJECT = re.compile(
     rf"(?:{_alternatives('toll_revision_verbs')})\s+(?:the\s+|its\s+)?(?:death\s+)?toll\b"
 )
 CLAIM_BAD = re.compile(
-    r"\d|kill|dead|died|\bdie[s]?\b|wound|injur|casualt|toll"
+    r"\d|kill|dead|died|\bdies?\b|wound|injur|casualt|toll"
     # pronouns and joiners, in any case but an acronym's ("..., says WHO")
     r"|\b(?:it|he|she|they|we|i|this|that|there|which|and|or)\b|\b(?-i:(?!WHO\b))who\b"
     r"|^(?:on|via|at|to)\b"  # "..., said on Telegram": where, not who
